@@ -1,0 +1,166 @@
+/**
+ * One row per job: a single upload (`single`), a bulk parent (`bulk`) or one file of a bulk
+ * (`file`, with `parent_job_id`). Schema changes come only from migrations/.
+ */
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import {
+  EXTRACTION_FORMATS,
+  ExtractionFormat,
+  JOB_KINDS,
+  JOB_STATUSES,
+  JobKind,
+  JobStatus,
+} from './job-enums';
+
+/** bigint comes back from pg as a string; sizes here stay far below 2^53. */
+const bigintAsNumber = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+@Entity({ name: 'extraction_jobs' })
+@Index('ix_extraction_jobs_owner_created', ['ownerId', 'createdAt', 'id'])
+@Index('ix_extraction_jobs_parent_created', ['parentJobId', 'createdAt', 'id'])
+@Index('ix_extraction_jobs_file_url', ['fileUrl'])
+@Index('ix_extraction_jobs_attachment', ['attachmentId', 'createdAt'])
+export class ExtractionJob {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'enum', enum: JOB_KINDS, enumName: 'extraction_job_kind', default: 'single' })
+  kind!: JobKind;
+
+  @Column({ name: 'parent_job_id', type: 'uuid', nullable: true })
+  parentJobId!: string | null;
+
+  @ManyToOne(() => ExtractionJob, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'parent_job_id', foreignKeyConstraintName: 'fk_extraction_jobs_parent' })
+  parent?: ExtractionJob | null;
+
+  @Column({ name: 'owner_id', type: 'text' })
+  ownerId!: string;
+
+  @Column({ type: 'enum', enum: JOB_STATUSES, enumName: 'extraction_job_status', default: 'pending' })
+  status!: JobStatus;
+
+  /** Null only for a bulk parent whose files have different formats. */
+  @Column({ type: 'enum', enum: EXTRACTION_FORMATS, enumName: 'extraction_format', nullable: true })
+  format!: ExtractionFormat | null;
+
+  // --- file
+  @Column({ type: 'text', nullable: true })
+  filename!: string | null;
+
+  @Column({ name: 'file_url', type: 'text', nullable: true })
+  fileUrl!: string | null;
+
+  @Column({ name: 'file_size', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  fileSize!: number | null;
+
+  @Column({ name: 'content_sha256', type: 'char', length: 64, nullable: true })
+  contentSha256!: string | null;
+
+  // --- links from the host application
+  @Column({ name: 'record_id', type: 'text', nullable: true })
+  recordId!: string | null;
+
+  @Column({ name: 'field_id', type: 'text', nullable: true })
+  fieldId!: string | null;
+
+  @Column({ name: 'attachment_id', type: 'text', nullable: true })
+  attachmentId!: string | null;
+
+  @Column({ name: 'target_table_id', type: 'text', nullable: true })
+  targetTableId!: string | null;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey!: string | null;
+
+  // --- payloads
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  options!: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', nullable: true })
+  result!: Record<string, unknown> | null;
+
+  /** Storage key of a result too large to keep inline. */
+  @Column({ name: 'result_path', type: 'text', nullable: true })
+  resultPath!: string | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  @Column({ name: 'error_stack', type: 'text', nullable: true })
+  errorStack!: string | null;
+
+  /** 0..100. For a bulk parent: settled children / total. */
+  @Column({ type: 'real', default: 0 })
+  progress!: number;
+
+  // --- lifecycle
+  /** Incremented at every claim: the fencing token a worker must present. */
+  @Column({ type: 'integer', default: 0 })
+  attempt!: number;
+
+  @Column({ name: 'retry_count', type: 'integer', default: 0 })
+  retryCount!: number;
+
+  @Column({ name: 'max_retries', type: 'integer', default: 3 })
+  maxRetries!: number;
+
+  @Column({ name: 'next_retry_at', type: 'timestamptz', nullable: true })
+  nextRetryAt!: Date | null;
+
+  @Column({ name: 'last_retry_at', type: 'timestamptz', nullable: true })
+  lastRetryAt!: Date | null;
+
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
+
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt!: Date | null;
+
+  @Column({ name: 'worker_id', type: 'text', nullable: true })
+  workerId!: string | null;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
+
+  // --- bulk aggregates (parent only)
+  @Column({ name: 'total_items', type: 'integer', default: 0 })
+  totalItems!: number;
+
+  /** Children in a settled state (completed, failed or cancelled). */
+  @Column({ name: 'processed_items', type: 'integer', default: 0 })
+  processedItems!: number;
+
+  @Column({ name: 'failed_items', type: 'integer', default: 0 })
+  failedItems!: number;
+
+  @Column({ name: 'cancelled_items', type: 'integer', default: 0 })
+  cancelledItems!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -3,6 +3,7 @@
  * (`file`, with `parent_job_id`). Schema changes come only from migrations/.
  */
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -32,6 +33,30 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_parent_created', ['parentJobId', 'createdAt', 'id'])
 @Index('ix_extraction_jobs_file_url', ['fileUrl'])
 @Index('ix_extraction_jobs_attachment', ['attachmentId', 'createdAt'])
+@Index('ix_extraction_jobs_owner_status_created', ['ownerId', 'status', 'createdAt', 'id'])
+@Index('uq_extraction_jobs_idempotency', ['ownerId', 'idempotencyKey'], {
+  unique: true,
+  where: `"idempotency_key" IS NOT NULL`,
+})
+@Index('uq_extraction_jobs_live_attachment', ['recordId', 'attachmentId'], {
+  unique: true,
+  where: `"attachment_id" IS NOT NULL AND "status" IN ('pending', 'processing', 'retrying')`,
+})
+@Index('ix_extraction_jobs_retry_due', ['nextRetryAt'], { where: `"status" = 'retrying'` })
+@Index('ix_extraction_jobs_lease_expiry', ['leaseExpiresAt'], { where: `"status" = 'processing'` })
+@Index('ix_extraction_jobs_processing_started', ['startedAt'], { where: `"status" = 'processing'` })
+@Index('ix_extraction_jobs_pending_updated', ['updatedAt'], {
+  where: `"status" = 'pending' AND "kind" <> 'bulk'`,
+})
+@Index('ix_extraction_jobs_cleanup', ['completedAt'], {
+  where: `"status" IN ('completed', 'cancelled') AND "parent_job_id" IS NULL`,
+})
+@Check('ck_extraction_jobs_parent_kind', `("kind" = 'file') = ("parent_job_id" IS NOT NULL)`)
+@Check('ck_extraction_jobs_progress', `"progress" >= 0 AND "progress" <= 100`)
+@Check(
+  'ck_extraction_jobs_counters',
+  `"processed_items" >= 0 AND "failed_items" >= 0 AND "cancelled_items" >= 0 AND "failed_items" + "cancelled_items" <= "processed_items" AND "processed_items" <= "total_items"`,
+)
 export class ExtractionJob {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -86,7 +111,7 @@ export class ExtractionJob {
   idempotencyKey!: string | null;
 
   // --- payloads
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: {} })
   options!: Record<string, unknown>;
 
   @Column({ type: 'jsonb', nullable: true })

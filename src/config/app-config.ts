@@ -1,0 +1,121 @@
+/**
+ * Typed, grouped view of the validated environment. Injected by class (`AppConfig`) wherever
+ * settings are needed, so nothing reads process.env after start-up.
+ */
+import { join, isAbsolute } from 'node:path';
+import { DEV_JWT_SECRET, EnvironmentVariables, Role, validateEnvironment } from './environment';
+
+const projectRoot = join(__dirname, '..', '..', __dirname.includes(`${join('dist', 'src')}`) ? '..' : '');
+
+export interface RetryPolicy {
+  maxRetries: number;
+  baseSeconds: number;
+  capSeconds: number;
+  jitter: number;
+}
+
+export class AppConfig {
+  readonly env: EnvironmentVariables['NODE_ENV'];
+  readonly role: Role;
+  readonly port: number;
+  readonly database: { url: string; poolSize: number };
+  readonly redis: { url: string; prefix: string };
+  readonly worker: {
+    concurrency: number;
+    threads: number;
+    timeoutMs: number;
+    memoryMb: number;
+    progressIntervalMs: number;
+    leaseSeconds: number;
+    shutdownGraceMs: number;
+  };
+  readonly retry: RetryPolicy;
+  readonly sweep: {
+    intervalMs: number;
+    batchSize: number;
+    reconcileAfterSeconds: number;
+    stuckTimeoutMinutes: number;
+    retentionDays: number;
+  };
+  readonly storage: {
+    driver: 'local' | 's3';
+    localRoot: string;
+    s3: {
+      bucket: string;
+      region: string;
+      endpoint?: string;
+      forcePathStyle: boolean;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      createBucket: boolean;
+    };
+  };
+  readonly http: { maxUploadBytes: number; syncMaxBytes: number; inlineResultMaxBytes: number };
+  readonly auth: { jwtSecret: string };
+  readonly logFormat: 'json' | 'text';
+
+  constructor(env: EnvironmentVariables) {
+    this.env = env.NODE_ENV;
+    this.role = env.ROLE;
+    this.port = env.PORT;
+    this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+    this.redis = { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
+    this.worker = {
+      concurrency: env.WORKER_CONCURRENCY,
+      threads: env.EXTRACTOR_THREADS ?? env.WORKER_CONCURRENCY,
+      timeoutMs: env.EXTRACTION_TIMEOUT_SECONDS * 1000,
+      memoryMb: env.EXTRACTOR_MEMORY_MB,
+      progressIntervalMs: env.PROGRESS_INTERVAL_MS,
+      leaseSeconds: env.LEASE_SECONDS,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+    };
+    this.retry = {
+      maxRetries: env.MAX_RETRIES,
+      baseSeconds: env.RETRY_BASE_SECONDS,
+      capSeconds: env.RETRY_CAP_SECONDS,
+      jitter: env.RETRY_JITTER,
+    };
+    this.sweep = {
+      intervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
+      batchSize: env.SWEEP_BATCH_SIZE,
+      reconcileAfterSeconds: env.RECONCILE_AFTER_SECONDS,
+      stuckTimeoutMinutes: env.STUCK_TIMEOUT_MINUTES,
+      retentionDays: env.RETENTION_DAYS,
+    };
+    this.storage = {
+      driver: env.STORAGE_DRIVER,
+      localRoot: isAbsolute(env.STORAGE_LOCAL_DIR)
+        ? env.STORAGE_LOCAL_DIR
+        : join(projectRoot, env.STORAGE_LOCAL_DIR),
+      s3: {
+        bucket: env.S3_BUCKET ?? '',
+        region: env.S3_REGION,
+        endpoint: env.S3_ENDPOINT,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        createBucket: env.S3_CREATE_BUCKET,
+      },
+    };
+    this.http = {
+      maxUploadBytes: env.MAX_UPLOAD_BYTES,
+      syncMaxBytes: env.SYNC_MAX_BYTES,
+      inlineResultMaxBytes: env.INLINE_RESULT_MAX_BYTES,
+    };
+    this.auth = { jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET };
+    this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
+  }
+
+  /** Validates raw variables (process.env plus overrides in tests) into a typed config. */
+  static fromEnvironment(raw: Record<string, unknown>, overrides: Record<string, unknown> = {}): AppConfig {
+    return new AppConfig(validateEnvironment({ ...raw, ...overrides }));
+  }
+
+  get runsApi(): boolean {
+    return this.role === 'api' || this.role === 'all';
+  }
+
+  get runsWorker(): boolean {
+    return this.role === 'worker' || this.role === 'all';
+  }
+}

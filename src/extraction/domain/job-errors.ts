@@ -1,0 +1,50 @@
+import { DomainError } from '../../common/domain-error';
+import { JobStatus } from '../entities/job-enums';
+
+export class JobNotFoundError extends DomainError {
+  constructor(id: string) {
+    super('JOB_NOT_FOUND', `Job ${id} not found`, { job_id: id });
+  }
+}
+
+/** The job exists but is not in a state that allows the action. */
+export class InvalidTransitionError extends DomainError {
+  constructor(id: string, action: string, status: JobStatus, reason?: string) {
+    super(
+      'INVALID_TRANSITION',
+      reason ?? `Cannot ${action} job ${id}: it is ${status}`,
+      { job_id: id, action, status },
+    );
+  }
+}
+
+export class JobNotFailedError extends DomainError {
+  constructor(id: string, status: JobStatus) {
+    super('JOB_NOT_FAILED', `Job ${id} is not in failed state (status: ${status})`, {
+      job_id: id,
+      status,
+    });
+  }
+}
+
+export class RetriesExhaustedError extends DomainError {
+  constructor(id: string, retryCount: number, maxRetries: number) {
+    super(
+      'RETRIES_EXHAUSTED',
+      `Retries exhausted for job ${id} (${retryCount} of ${maxRetries}); use force to retry anyway`,
+      { job_id: id, retry_count: retryCount, max_retries: maxRetries },
+    );
+  }
+}
+
+export class NoFailedJobsError extends DomainError {
+  constructor(id: string) {
+    super('NO_FAILED_JOBS', 'No failed jobs found', { bulk_job_id: id });
+  }
+}
+
+export class InvalidJobInputError extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('INVALID_JOB_INPUT', message, details);
+  }
+}

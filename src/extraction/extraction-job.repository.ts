@@ -1,0 +1,603 @@
+/**
+ * Named queries on `extraction_jobs`. Every lifecycle step is one conditional statement
+ * (`UPDATE … WHERE id AND status = ANY(allowed) [AND attempt] RETURNING *`); zero rows means the
+ * transition did not apply, and the service turns that into a domain error. A child's settling
+ * transition updates its bulk parent's counters in the same statement, so they are always exact.
+ */
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryRunner } from 'typeorm';
+import { ExtractionJob } from './entities/extraction-job.entity';
+import { ACTIVE_STATUSES, ExtractionFormat, JobKind, JobStatus } from './entities/job-enums';
+import { JobAction, statusesAllowing } from './domain/job-state-machine';
+import { createJobRowMapper, JobRow } from './job-row.mapper';
+
+export interface NewJob {
+  id?: string;
+  kind?: Extract<JobKind, 'single' | 'file'>;
+  ownerId: string;
+  format: ExtractionFormat | null;
+  filename?: string | null;
+  fileUrl?: string | null;
+  fileSize?: number | null;
+  contentSha256?: string | null;
+  recordId?: string | null;
+  fieldId?: string | null;
+  attachmentId?: string | null;
+  targetTableId?: string | null;
+  idempotencyKey?: string | null;
+  options?: Record<string, unknown>;
+  maxRetries: number;
+  /** A file refused at creation (e.g. unknown extension in a bulk): stored as `failed`. */
+  initialError?: { code: string; message: string } | null;
+}
+
+export interface JobRef {
+  id: string;
+  attempt: number;
+}
+
+export interface FailureInput {
+  code: string;
+  message: string;
+  stack?: string | null;
+  retryable: boolean;
+}
+
+export interface BackoffParams {
+  baseSeconds: number;
+  capSeconds: number;
+  factor: number;
+}
+
+export interface ListQuery {
+  ownerId?: string;
+  status?: JobStatus;
+  format?: ExtractionFormat;
+  parentJobId?: string;
+  kinds?: JobKind[];
+  page: number;
+  pageSize: number;
+}
+
+const ALL_COLUMNS = 'j.*';
+const ACTIVE = ACTIVE_STATUSES as JobStatus[];
+const allowed = (action: JobAction) => statusesAllowing(action) as JobStatus[];
+
+/**
+ * Updates the parent of the child rows in CTE `child` when that child has just settled
+ * (completed, failed or cancelled). `$now` is the parameter index of the current time.
+ */
+function settleParentCte(now: number): string {
+  return `parent AS (
+    UPDATE extraction_jobs p SET
+      processed_items = p.processed_items + 1,
+      failed_items = p.failed_items + (c.status = 'failed')::int,
+      cancelled_items = p.cancelled_items + (c.status = 'cancelled')::int,
+      progress = round(100.0 * (p.processed_items + 1) / GREATEST(p.total_items, 1), 2),
+      status = CASE
+        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items THEN
+          CASE WHEN (p.processed_items + 1) - (p.failed_items + (c.status = 'failed')::int)
+                    - (p.cancelled_items + (c.status = 'cancelled')::int) > 0
+               THEN 'completed' ELSE 'failed' END::extraction_job_status
+        ELSE p.status END,
+      completed_at = CASE
+        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
+        THEN $${now}::timestamptz ELSE p.completed_at END,
+      duration_ms = CASE
+        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
+        THEN GREATEST(0, (extract(epoch FROM ($${now}::timestamptz - COALESCE(p.started_at, p.created_at))) * 1000))::int
+        ELSE p.duration_ms END,
+      updated_at = $${now}::timestamptz
+    FROM child c
+    WHERE p.id = c.parent_job_id AND c.status IN ('completed', 'failed', 'cancelled')
+    RETURNING p.id
+  )`;
+}
+
+@Injectable()
+export class ExtractionJobRepository {
+  private readonly toJob: (row: JobRow) => ExtractionJob;
+  /** Statements sent, for metrics and the pipeline benchmark. */
+  statements = 0;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.toJob = createJobRowMapper(dataSource);
+  }
+
+  private async run(sql: string, params: unknown[], runner?: QueryRunner): Promise<JobRow[]> {
+    this.statements += 1;
+    const own = runner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await own.query(sql, params, true);
+      return result.records as JobRow[];
+    } finally {
+      if (!runner) await own.release();
+    }
+  }
+
+  private async jobs(sql: string, params: unknown[], runner?: QueryRunner): Promise<ExtractionJob[]> {
+    return (await this.run(sql, params, runner)).map(this.toJob);
+  }
+
+  private async job(sql: string, params: unknown[], runner?: QueryRunner): Promise<ExtractionJob | null> {
+    return (await this.jobs(sql, params, runner))[0] ?? null;
+  }
+
+  async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    this.statements += 2;
+    try {
+      const value = await work(runner);
+      await runner.commitTransaction();
+      return value;
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  // ---------------------------------------------------------------- creation
+
+  /** Inserts unless a unique index (idempotency key, live attachment) already holds a job. */
+  async insertIfAbsent(job: NewJob, now: Date, runner?: QueryRunner): Promise<ExtractionJob | null> {
+    return this.job(
+      `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, filename, file_url, file_size,
+         content_sha256, record_id, field_id, attachment_id, target_table_id, idempotency_key,
+         options, max_retries, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+       ON CONFLICT DO NOTHING
+       RETURNING ${ALL_COLUMNS}`,
+      [
+        job.id ?? randomUUID(),
+        job.kind ?? 'single',
+        job.ownerId,
+        job.format,
+        job.filename ?? null,
+        job.fileUrl ?? null,
+        job.fileSize ?? null,
+        job.contentSha256 ?? null,
+        job.recordId ?? null,
+        job.fieldId ?? null,
+        job.attachmentId ?? null,
+        job.targetTableId ?? null,
+        job.idempotencyKey ?? null,
+        JSON.stringify(job.options ?? {}),
+        job.maxRetries,
+        now,
+      ],
+      runner,
+    );
+  }
+
+  /** The job that blocked an insert: same (owner, idempotency key), or live (record, attachment). */
+  async findConflicting(job: NewJob, runner?: QueryRunner): Promise<ExtractionJob | null> {
+    return this.job(
+      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
+       WHERE ($2::text IS NOT NULL AND j.owner_id = $1 AND j.idempotency_key = $2)
+          OR ($4::text IS NOT NULL AND j.record_id IS NOT DISTINCT FROM $3 AND j.attachment_id = $4
+              AND j.status = ANY($5))
+       ORDER BY j.created_at DESC LIMIT 1`,
+      [job.ownerId, job.idempotencyKey ?? null, job.recordId ?? null, job.attachmentId ?? null, ACTIVE],
+      runner,
+    );
+  }
+
+  async insertBulkParent(
+    parent: { id?: string; ownerId: string; format: ExtractionFormat | null; targetTableId?: string | null;
+      idempotencyKey?: string | null; options?: Record<string, unknown>; maxRetries: number;
+      total: number; failedAtCreation: number },
+    now: Date,
+    runner: QueryRunner,
+  ): Promise<ExtractionJob | null> {
+    const settledAll = parent.failedAtCreation >= parent.total;
+    return this.job(
+      `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, target_table_id, idempotency_key,
+         options, max_retries, total_items, processed_items, failed_items, progress, status,
+         completed_at, created_at, updated_at)
+       VALUES ($1, 'bulk', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13)
+       ON CONFLICT DO NOTHING
+       RETURNING ${ALL_COLUMNS}`,
+      [
+        parent.id ?? randomUUID(),
+        parent.ownerId,
+        parent.format,
+        parent.targetTableId ?? null,
+        parent.idempotencyKey ?? null,
+        JSON.stringify(parent.options ?? {}),
+        parent.maxRetries,
+        parent.total,
+        parent.failedAtCreation,
+        Math.round((10000 * parent.failedAtCreation) / Math.max(parent.total, 1)) / 100,
+        settledAll ? 'failed' : 'pending',
+        settledAll ? now : null,
+        now,
+      ],
+      runner,
+    );
+  }
+
+  /** All children of a bulk in one statement (arrays unnested), in the given order. */
+  async insertChildren(parentId: string, children: NewJob[], now: Date, runner: QueryRunner): Promise<ExtractionJob[]> {
+    const col = <T>(pick: (c: NewJob, i: number) => T) => children.map(pick);
+    return this.jobs(
+      `INSERT INTO extraction_jobs AS j (id, kind, parent_job_id, owner_id, format, filename, file_url,
+         file_size, content_sha256, target_table_id, options, max_retries, status, error_code,
+         error_message, completed_at, created_at, updated_at)
+       SELECT c.id, 'file', $1, c.owner_id, c.format::extraction_format, c.filename, c.file_url,
+         c.file_size, c.content_sha256, c.target_table_id, c.options::jsonb, c.max_retries,
+         CASE WHEN c.error_code IS NULL THEN 'pending' ELSE 'failed' END::extraction_job_status,
+         c.error_code, c.error_message,
+         CASE WHEN c.error_code IS NULL THEN NULL ELSE $2::timestamptz END,
+         $2::timestamptz + c.ord * interval '1 microsecond', $2
+       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+                   $10::text[], $11::text[], $12::int[], $13::text[], $14::text[])
+            WITH ORDINALITY AS c(id, owner_id, format, filename, file_url, file_size, content_sha256,
+                   target_table_id, options, max_retries, error_code, error_message, ord)
+       ORDER BY c.ord
+       RETURNING ${ALL_COLUMNS}`,
+      [
+        parentId,
+        now,
+        col((c) => c.id ?? randomUUID()),
+        col((c) => c.ownerId),
+        col((c) => c.format),
+        col((c) => c.filename ?? null),
+        col((c) => c.fileUrl ?? null),
+        col((c) => c.fileSize ?? null),
+        col((c) => c.contentSha256 ?? null),
+        col((c) => c.targetTableId ?? null),
+        col((c) => JSON.stringify(c.options ?? {})),
+        col((c) => c.maxRetries),
+        col((c) => c.initialError?.code ?? null),
+        col((c) => c.initialError?.message ?? null),
+      ],
+      runner,
+    );
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async findById(id: string, ownerId?: string): Promise<ExtractionJob | null> {
+    return this.job(
+      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.owner_id = $2)`,
+      [id, ownerId ?? null],
+    );
+  }
+
+  async findByFileUrl(fileUrl: string): Promise<ExtractionJob | null> {
+    return this.job(
+      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.file_url = $1 ORDER BY j.created_at DESC LIMIT 1`,
+      [fileUrl],
+    );
+  }
+
+  /** The live job for an attachment if there is one, else the latest. */
+  async findByAttachment(attachmentId: string, recordId?: string): Promise<ExtractionJob | null> {
+    return this.job(
+      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
+       WHERE j.attachment_id = $1 AND ($2::text IS NULL OR j.record_id = $2)
+       ORDER BY (j.status = ANY($3)) DESC, j.created_at DESC, j.id DESC LIMIT 1`,
+      [attachmentId, recordId ?? null, ACTIVE],
+    );
+  }
+
+  async list(query: ListQuery): Promise<{ items: ExtractionJob[]; total: number }> {
+    const where = `($1::text IS NULL OR j.owner_id = $1) AND ($2::extraction_job_status IS NULL OR j.status = $2)
+      AND ($3::extraction_format IS NULL OR j.format = $3)
+      AND (CASE WHEN $4::uuid IS NULL THEN j.parent_job_id IS NULL ELSE j.parent_job_id = $4 END)
+      AND ($5::extraction_job_kind[] IS NULL OR j.kind = ANY($5))`;
+    const params = [
+      query.ownerId ?? null,
+      query.status ?? null,
+      query.format ?? null,
+      query.parentJobId ?? null,
+      query.kinds ?? null,
+    ];
+    const order = query.parentJobId ? 'j.created_at ASC, j.id ASC' : 'j.created_at DESC, j.id DESC';
+    const [countRows, items] = await Promise.all([
+      this.run(`SELECT count(*)::int AS total FROM extraction_jobs j WHERE ${where}`, params),
+      this.jobs(
+        `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
+        [...params, query.pageSize, (query.page - 1) * query.pageSize],
+      ),
+    ]);
+    return { items, total: Number(countRows[0].total) };
+  }
+
+  async countByStatus(now: Date, ownerId?: string): Promise<{ byStatus: Partial<Record<JobStatus, number>>; retryableDue: number }> {
+    const rows = await this.run(
+      `SELECT j.status::text AS status, count(*)::int AS n,
+              count(*) FILTER (WHERE j.status = 'retrying' AND j.next_retry_at <= $2)::int AS due
+       FROM extraction_jobs j WHERE j.kind <> 'bulk' AND ($1::text IS NULL OR j.owner_id = $1)
+       GROUP BY j.status`,
+      [ownerId ?? null, now],
+    );
+    const byStatus: Partial<Record<JobStatus, number>> = {};
+    let retryableDue = 0;
+    for (const row of rows) {
+      byStatus[row.status as JobStatus] = Number(row.n);
+      retryableDue += Number(row.due);
+    }
+    return { byStatus, retryableDue };
+  }
+
+  async findProcessingStartedBefore(cutoff: Date, limit: number): Promise<ExtractionJob[]> {
+    return this.jobs(
+      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.status = 'processing' AND j.started_at < $1
+       ORDER BY j.started_at LIMIT $2`,
+      [cutoff, limit],
+    );
+  }
+
+  // ---------------------------------------------------------------- worker transitions
+
+  /** pending → processing for the attempt the message names; also opens the bulk parent. */
+  async claim(ref: JobRef, workerId: string, now: Date, leaseSeconds: number): Promise<ExtractionJob | null> {
+    return this.job(
+      `WITH claimed AS (
+         UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1, worker_id = $3,
+           started_at = $4::timestamptz, heartbeat_at = $4::timestamptz, lease_expires_at = $4::timestamptz + $5::float8 * interval '1 second',
+           progress = 0, completed_at = NULL, error_code = NULL, error_message = NULL,
+           error_stack = NULL, updated_at = $4::timestamptz
+         WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($6) AND j.kind <> 'bulk'
+         RETURNING ${ALL_COLUMNS}
+       ), opened AS (
+         UPDATE extraction_jobs p SET status = 'processing', started_at = COALESCE(p.started_at, $4::timestamptz), updated_at = $4::timestamptz
+         FROM claimed c WHERE p.id = c.parent_job_id AND p.status = 'pending'
+         RETURNING p.id
+       )
+       SELECT * FROM claimed`,
+      [ref.id, ref.attempt, workerId, now, leaseSeconds, allowed('claim')],
+    );
+  }
+
+  /** Renews the lease (and records progress when given) for the claimed attempt only. */
+  async touch(ref: JobRef, now: Date, leaseSeconds: number, progress?: number): Promise<boolean> {
+    const rows = await this.run(
+      `UPDATE extraction_jobs j SET heartbeat_at = $3::timestamptz, lease_expires_at = $3::timestamptz + $4::float8 * interval '1 second',
+         progress = COALESCE($5, j.progress), updated_at = $3::timestamptz
+       WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($6)
+       RETURNING j.id`,
+      [ref.id, ref.attempt, now, leaseSeconds, progress ?? null, allowed('heartbeat')],
+    );
+    return rows.length === 1;
+  }
+
+  async complete(ref: JobRef, result: Record<string, unknown> | null, resultPath: string | null, now: Date): Promise<ExtractionJob | null> {
+    return this.job(
+      `WITH child AS (
+         UPDATE extraction_jobs j SET status = 'completed', result = $3, result_path = $4, progress = 100,
+           completed_at = $5::timestamptz, duration_ms = GREATEST(0, (extract(epoch FROM ($5::timestamptz - j.started_at)) * 1000))::int,
+           lease_expires_at = NULL, next_retry_at = NULL, updated_at = $5::timestamptz
+         WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($6)
+         RETURNING ${ALL_COLUMNS}
+       ), ${settleParentCte(5)}
+       SELECT * FROM child`,
+      [ref.id, ref.attempt, result === null ? null : JSON.stringify(result), resultPath, now, allowed('complete')],
+    );
+  }
+
+  /**
+   * processing → retrying (retryable, retries left; next_retry_at by backoff) or failed.
+   * With `onlyIfLeaseExpired` it applies only when the lease really ran out (stuck recovery).
+   */
+  async fail(ref: JobRef, failure: FailureInput, backoff: BackoffParams, now: Date, onlyIfLeaseExpired = false): Promise<ExtractionJob | null> {
+    return this.job(
+      `WITH child AS (
+         UPDATE extraction_jobs j SET
+           status = CASE WHEN $3 AND j.retry_count < j.max_retries THEN 'retrying' ELSE 'failed' END::extraction_job_status,
+           next_retry_at = CASE WHEN $3 AND j.retry_count < j.max_retries
+             THEN $4::timestamptz + LEAST($5::float8 * power(2, j.retry_count), $6::float8) * $7::float8 * interval '1 second' ELSE NULL END,
+           retry_count = CASE WHEN $3 AND j.retry_count < j.max_retries THEN j.retry_count + 1 ELSE j.retry_count END,
+           completed_at = CASE WHEN $3 AND j.retry_count < j.max_retries THEN NULL ELSE $4::timestamptz END,
+           duration_ms = GREATEST(0, (extract(epoch FROM ($4::timestamptz - j.started_at)) * 1000))::int,
+           error_code = $8, error_message = $9, error_stack = $10,
+           lease_expires_at = NULL, updated_at = $4::timestamptz
+         WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($11)
+           AND (NOT $12 OR j.lease_expires_at < $4::timestamptz)
+         RETURNING ${ALL_COLUMNS}
+       ), ${settleParentCte(4)}
+       SELECT * FROM child`,
+      [
+        ref.id,
+        ref.attempt,
+        failure.retryable,
+        now,
+        backoff.baseSeconds,
+        backoff.capSeconds,
+        backoff.factor,
+        failure.code,
+        failure.message,
+        failure.stack ?? null,
+        allowed('fail'),
+        onlyIfLeaseExpired,
+      ],
+    );
+  }
+
+  /** Hands a running job back to `pending` (graceful shutdown; admin recovery without attempt). */
+  async returnToPending(id: string, attempt: number | null, action: 'release' | 'recover', now: Date): Promise<ExtractionJob | null> {
+    return this.job(
+      `UPDATE extraction_jobs j SET status = 'pending', lease_expires_at = NULL, worker_id = NULL,
+         next_retry_at = NULL, progress = 0, updated_at = $3::timestamptz
+       WHERE j.id = $1 AND ($2::int IS NULL OR j.attempt = $2) AND j.status = ANY($4) AND j.kind <> 'bulk'
+       RETURNING ${ALL_COLUMNS}`,
+      [id, attempt, now, allowed(action)],
+    );
+  }
+
+  // ---------------------------------------------------------------- user transitions
+
+  async cancelOne(id: string, now: Date): Promise<ExtractionJob | null> {
+    return this.job(
+      `WITH child AS (
+         UPDATE extraction_jobs j SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
+           next_retry_at = NULL, updated_at = $2::timestamptz
+         WHERE j.id = $1 AND j.status = ANY($3) AND j.kind <> 'bulk'
+         RETURNING ${ALL_COLUMNS}
+       ), ${settleParentCte(2)}
+       SELECT * FROM child`,
+      [id, now, allowed('cancel')],
+    );
+  }
+
+  /** Cancels a bulk parent and its active children; the counters take the cancelled children. */
+  async cancelBulk(id: string, now: Date): Promise<{ parent: ExtractionJob | null; cancelled: string[] }> {
+    const rows = await this.run(
+      `WITH kids AS (
+         UPDATE extraction_jobs c SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
+           next_retry_at = NULL, updated_at = $2::timestamptz
+         WHERE c.parent_job_id = $1 AND c.status = ANY($3)
+           AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status = ANY($3))
+         RETURNING c.id
+       ), n AS (SELECT count(*)::int AS k FROM kids)
+       UPDATE extraction_jobs j SET status = 'cancelled', completed_at = $2::timestamptz, updated_at = $2::timestamptz,
+         processed_items = j.processed_items + n.k, cancelled_items = j.cancelled_items + n.k,
+         progress = round(100.0 * (j.processed_items + n.k) / GREATEST(j.total_items, 1), 2)
+       FROM n
+       WHERE j.id = $1 AND j.kind = 'bulk' AND j.status = ANY($3)
+       RETURNING ${ALL_COLUMNS}, (SELECT coalesce(array_agg(id), '{}') FROM kids) AS cancelled_ids`,
+      [id, now, allowed('cancel')],
+    );
+    const row = rows[0];
+    return { parent: row ? this.toJob(row) : null, cancelled: row ? (row.cancelled_ids as string[]) : [] };
+  }
+
+  /** failed → pending for one single job (manual retry). */
+  async retrySingle(id: string, force: boolean, now: Date): Promise<ExtractionJob | null> {
+    return this.job(
+      `UPDATE extraction_jobs j SET status = 'pending', retry_count = j.retry_count + 1, last_retry_at = $2::timestamptz,
+         next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
+         result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz
+       WHERE j.id = $1 AND j.kind = 'single' AND j.status = ANY($3) AND ($4 OR j.retry_count < j.max_retries)
+       RETURNING ${ALL_COLUMNS}`,
+      [id, now, allowed('retry'), force],
+    );
+  }
+
+  /**
+   * failed → pending for the failed children of a bulk (all of them, or the listed ones), and the
+   * parent reopened with its counters reduced, in one statement. Returns the children retried.
+   */
+  async retryChildren(parentId: string, childIds: string[] | null, force: boolean, now: Date): Promise<{ parent: ExtractionJob | null; retried: JobRef[] }> {
+    const rows = await this.run(
+      `WITH kids AS (
+         UPDATE extraction_jobs c SET status = 'pending', retry_count = c.retry_count + 1, last_retry_at = $2::timestamptz,
+           next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
+           result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz
+         WHERE c.parent_job_id = $1 AND c.status = ANY($3) AND ($4::uuid[] IS NULL OR c.id = ANY($4))
+           AND ($5 OR c.retry_count < c.max_retries)
+           AND c.file_url IS NOT NULL
+           AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status <> 'cancelled')
+         RETURNING c.id, c.attempt
+       ), n AS (SELECT count(*)::int AS k FROM kids)
+       UPDATE extraction_jobs j SET
+         processed_items = j.processed_items - n.k, failed_items = j.failed_items - n.k,
+         progress = round(100.0 * (j.processed_items - n.k) / GREATEST(j.total_items, 1), 2),
+         status = CASE WHEN n.k > 0 THEN 'processing' ELSE j.status END::extraction_job_status,
+         completed_at = CASE WHEN n.k > 0 THEN NULL ELSE j.completed_at END,
+         duration_ms = CASE WHEN n.k > 0 THEN NULL ELSE j.duration_ms END,
+         updated_at = $2::timestamptz
+       FROM n
+       WHERE j.id = $1 AND j.kind = 'bulk'
+       RETURNING ${ALL_COLUMNS},
+         (SELECT coalesce(json_agg(json_build_object('id', id, 'attempt', attempt)), '[]') FROM kids) AS retried`,
+      [parentId, now, allowed('retry'), childIds, force],
+    );
+    const row = rows[0];
+    return { parent: row ? this.toJob(row) : null, retried: row ? (row.retried as JobRef[]) : [] };
+  }
+
+  /** Deletes a settled single job or bulk (children by cascade); returns the stored files to remove. */
+  async deleteSettled(id: string): Promise<{ deleted: boolean; files: string[] }> {
+    const rows = await this.run(
+      `WITH target AS (
+         SELECT j.id FROM extraction_jobs j WHERE j.id = $1 AND j.kind <> 'file' AND j.status = ANY($2)
+         FOR UPDATE
+       ), files AS (
+         SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM target) OR f.parent_job_id IN (SELECT id FROM target)) AND f.file_url IS NOT NULL
+         UNION ALL
+         SELECT f.result_path FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM target) OR f.parent_job_id IN (SELECT id FROM target)) AND f.result_path IS NOT NULL
+       ), del AS (DELETE FROM extraction_jobs j USING target t WHERE j.id = t.id RETURNING j.id)
+       SELECT (SELECT count(*)::int FROM del) AS deleted, (SELECT coalesce(array_agg(key), '{}') FROM files) AS files`,
+      [id, allowed('delete')],
+    );
+    return { deleted: Number(rows[0].deleted) === 1, files: rows[0].files as string[] };
+  }
+
+  // ---------------------------------------------------------------- sweep primitives
+
+  /** Due `retrying` jobs → `pending`, claimed by this instance only (SKIP LOCKED). */
+  async requeueDueRetries(now: Date, limit: number): Promise<JobRef[]> {
+    const rows = await this.run(
+      `UPDATE extraction_jobs j SET status = 'pending', next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
+       FROM (SELECT d.id FROM extraction_jobs d WHERE d.status = 'retrying' AND d.next_retry_at <= $1::timestamptz
+             ORDER BY d.next_retry_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+       WHERE j.id = due.id AND j.status = ANY($3)
+       RETURNING j.id, j.attempt`,
+      [now, limit, allowed('requeue')],
+    );
+    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+  }
+
+  /** Running jobs whose lease ran out (their worker is gone), oldest first. */
+  async findExpiredLeases(now: Date, limit: number): Promise<JobRef[]> {
+    const rows = await this.run(
+      `SELECT j.id, j.attempt FROM extraction_jobs j
+       WHERE j.status = 'processing' AND j.lease_expires_at < $1::timestamptz
+       ORDER BY j.lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+  }
+
+  /**
+   * Pending jobs untouched for `olderThanSeconds`; touching them hands each to one sweeping
+   * instance (SKIP LOCKED) and keeps the next sweep from checking them again at once.
+   */
+  async takeStalePending(now: Date, olderThanSeconds: number, limit: number): Promise<JobRef[]> {
+    const rows = await this.run(
+      `UPDATE extraction_jobs j SET updated_at = $1::timestamptz
+       FROM (SELECT s.id FROM extraction_jobs s
+             WHERE s.status = 'pending' AND s.kind <> 'bulk' AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
+             ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) stale
+       WHERE j.id = stale.id AND j.status = 'pending'
+       RETURNING j.id, j.attempt`,
+      [now, olderThanSeconds, limit],
+    );
+    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+  }
+
+  /** Completed and cancelled top-level jobs settled strictly before the cutoff. */
+  async countCleanable(cutoff: Date): Promise<number> {
+    const rows = await this.run(
+      `SELECT count(*)::int AS n FROM extraction_jobs j
+       WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1`,
+      [cutoff],
+    );
+    return Number(rows[0].n);
+  }
+
+  async deleteCleanable(cutoff: Date, limit: number): Promise<{ deleted: number; files: string[] }> {
+    const rows = await this.run(
+      `WITH doomed AS (
+         SELECT j.id FROM extraction_jobs j
+         WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1
+         ORDER BY j.completed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), files AS (
+         SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.file_url IS NOT NULL
+         UNION ALL
+         SELECT f.result_path FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.result_path IS NOT NULL
+       ), del AS (DELETE FROM extraction_jobs j USING doomed d WHERE j.id = d.id RETURNING j.id)
+       SELECT (SELECT count(*)::int FROM del) AS deleted, (SELECT coalesce(array_agg(key), '{}') FROM files) AS files`,
+      [cutoff, limit],
+    );
+    return { deleted: Number(rows[0].deleted), files: rows[0].files as string[] };
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * The job lifecycle, for controllers, the processor, the scheduler and other modules (exported).
+ * Every state change is one conditional statement in ExtractionJobRepository; when it does not
+ * apply, the job is read once to explain why with a domain error. Enqueueing happens only after
+ * the statement that made a job pending has committed.
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { jitterFactor } from './domain/backoff';
+import {
+  InvalidJobInputError,
+  InvalidTransitionError,
+  JobNotFailedError,
+  JobNotFoundError,
+  NoFailedJobsError,
+  RetriesExhaustedError,
+} from './domain/job-errors';
+import { JobAction } from './domain/job-state-machine';
+import { ExtractionJob } from './entities/extraction-job.entity';
+import { ExtractionFormat, JobKind, JobStatus, JOB_STATUSES } from './entities/job-enums';
+import { ExtractionJobRepository, FailureInput, JobRef, NewJob } from './extraction-job.repository';
+import { JobDispatcher } from './job-dispatcher';
+
+export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & { maxRetries?: number };
+
+export interface CreateBulkInput {
+  id?: string;
+  ownerId: string;
+  format?: ExtractionFormat | null;
+  targetTableId?: string | null;
+  idempotencyKey?: string | null;
+  options?: Record<string, unknown>;
+  maxRetries?: number;
+  files: Array<Omit<NewJob, 'kind' | 'ownerId' | 'maxRetries' | 'targetTableId'>>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ListJobsQuery {
+  ownerId?: string;
+  status?: JobStatus;
+  format?: ExtractionFormat;
+  kinds?: JobKind[];
+  page?: number;
+  pageSize?: number;
+}
+
+export interface JobStats {
+  total: number;
+  byStatus: Record<JobStatus, number>;
+  retryable: number;
+}
+
+const MAX_CREATE_ATTEMPTS = 3;
+
+@Injectable()
+export class ExtractionJobService {
+  private readonly logger = new Logger(ExtractionJobService.name);
+
+  constructor(
+    private readonly jobs: ExtractionJobRepository,
+    private readonly dispatcher: JobDispatcher,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  // ------------------------------------------------------------ creation
+
+  /**
+   * Creates a pending job and enqueues it. Idempotent: the same (owner, idempotency key), or the
+   * same (record, attachment) while a job for it is live, returns that job (`created: false`).
+   * The unique indexes decide, so concurrent calls cannot create two rows.
+   */
+  async create(input: CreateJobInput): Promise<{ job: ExtractionJob; created: boolean }> {
+    const newJob: NewJob = { ...input, kind: 'single', maxRetries: input.maxRetries ?? this.config.retry.maxRetries };
+    for (let i = 0; i < MAX_CREATE_ATTEMPTS; i += 1) {
+      const inserted = await this.jobs.insertIfAbsent(newJob, this.clock.now());
+      if (inserted) {
+        await this.dispatch([inserted]);
+        return { job: inserted, created: true };
+      }
+      const existing = await this.jobs.findConflicting(newJob);
+      if (existing) return { job: existing, created: false };
+      // The conflicting job settled between the two statements: insert again.
+    }
+    throw new InvalidJobInputError('Could not create the job: it kept conflicting with another');
+  }
+
+  /** A bulk parent and one child per file, in one transaction; children enqueued together after. */
+  async createBulk(input: CreateBulkInput): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
+    if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
+    const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
+    const now = this.clock.now();
+    const result = await this.jobs.transaction(async (runner) => {
+      const parent = await this.jobs.insertBulkParent(
+        {
+          id: input.id ?? randomUUID(),
+          ownerId: input.ownerId,
+          format: input.format ?? null,
+          targetTableId: input.targetTableId,
+          idempotencyKey: input.idempotencyKey,
+          options: input.options,
+          maxRetries,
+          total: input.files.length,
+          failedAtCreation: input.files.filter((f) => f.initialError).length,
+        },
+        now,
+        runner,
+      );
+      if (!parent) return null;
+      const children = await this.jobs.insertChildren(
+        parent.id,
+        input.files.map((file) => ({
+          ...file,
+          kind: 'file' as const,
+          ownerId: input.ownerId,
+          targetTableId: input.targetTableId,
+          maxRetries,
+        })),
+        now,
+        runner,
+      );
+      return { parent, children };
+    });
+    if (!result) {
+      const existing = await this.jobs.findConflicting({ ownerId: input.ownerId, idempotencyKey: input.idempotencyKey, format: null, maxRetries });
+      if (!existing) throw new InvalidJobInputError('Could not create the bulk');
+      const children = await this.listChildren(existing.id, { pageSize: 10_000 });
+      return { parent: existing, children: children.items, created: false };
+    }
+    await this.dispatch(result.children.filter((c) => c.status === 'pending'));
+    return { ...result, created: true };
+  }
+
+  // ------------------------------------------------------------ reads
+
+  async get(id: string, ownerId?: string): Promise<ExtractionJob> {
+    const job = await this.jobs.findById(id, ownerId);
+    if (!job) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  async getByFileUrl(fileUrl: string): Promise<ExtractionJob | null> {
+    return this.jobs.findByFileUrl(fileUrl);
+  }
+
+  async getByAttachment(attachmentId: string, recordId?: string): Promise<ExtractionJob | null> {
+    return this.jobs.findByAttachment(attachmentId, recordId);
+  }
+
+  /** Top-level jobs (singles and bulk parents unless `kinds` says otherwise), newest first. */
+  async list(query: ListJobsQuery = {}): Promise<Page<ExtractionJob>> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 20;
+    const { items, total } = await this.jobs.list({ ...query, page, pageSize });
+    return { items, total, page, pageSize };
+  }
+
+  /** Children of a bulk in upload order. */
+  async listChildren(parentId: string, query: { ownerId?: string; status?: JobStatus; page?: number; pageSize?: number } = {}): Promise<Page<ExtractionJob>> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 100;
+    const { items, total } = await this.jobs.list({ ...query, parentJobId: parentId, page, pageSize });
+    return { items, total, page, pageSize };
+  }
+
+  async stats(ownerId?: string): Promise<JobStats> {
+    const { byStatus, retryableDue } = await this.jobs.countByStatus(this.clock.now(), ownerId);
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, byStatus[s] ?? 0])) as Record<JobStatus, number>;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return { total, byStatus: counts, retryable: retryableDue };
+  }
+
+  /** Jobs processing for longer than the timeout (admin view). */
+  async findStuck(timeoutMinutes: number, limit = 100): Promise<ExtractionJob[]> {
+    const cutoff = new Date(this.clock.now().getTime() - timeoutMinutes * 60_000);
+    return this.jobs.findProcessingStartedBefore(cutoff, limit);
+  }
+
+  // ------------------------------------------------------------ worker side
+
+  /** pending → processing for exactly this attempt; null when it no longer applies (skip quietly). */
+  async claim(ref: JobRef, workerId: string): Promise<ExtractionJob | null> {
+    return this.jobs.claim(ref, workerId, this.clock.now(), this.config.worker.leaseSeconds);
+  }
+
+  /** Renews the lease; false means the attempt is no longer ours (cancelled, re-claimed). */
+  async heartbeat(ref: JobRef): Promise<boolean> {
+    return this.jobs.touch(ref, this.clock.now(), this.config.worker.leaseSeconds);
+  }
+
+  async updateProgress(ref: JobRef, progress: number): Promise<boolean> {
+    const clamped = Math.max(0, Math.min(100, Math.round(progress * 100) / 100));
+    return this.jobs.touch(ref, this.clock.now(), this.config.worker.leaseSeconds, clamped);
+  }
+
+  async complete(ref: JobRef, result: Record<string, unknown> | null, resultPath: string | null = null): Promise<ExtractionJob> {
+    const job = await this.jobs.complete(ref, result, resultPath, this.clock.now());
+    if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
+    return job;
+  }
+
+  /** processing → retrying (retryable with retries left, backoff) or failed. */
+  async fail(ref: JobRef, failure: FailureInput, opts: { onlyIfLeaseExpired?: boolean } = {}): Promise<ExtractionJob> {
+    const policy = this.config.retry;
+    const job = await this.jobs.fail(
+      ref,
+      failure,
+      { baseSeconds: policy.baseSeconds, capSeconds: policy.capSeconds, factor: jitterFactor(policy) },
+      this.clock.now(),
+      opts.onlyIfLeaseExpired ?? false,
+    );
+    if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
+    return job;
+  }
+
+  /** Graceful shutdown: give an unfinished attempt back to `pending` and enqueue it at once. */
+  async release(ref: JobRef): Promise<ExtractionJob | null> {
+    const job = await this.jobs.returnToPending(ref.id, ref.attempt, 'release', this.clock.now());
+    if (job) await this.dispatch([job]);
+    return job;
+  }
+
+  // ------------------------------------------------------------ user side
+
+  /** Any active job → cancelled; a bulk takes its active children with it. */
+  async cancel(id: string, ownerId?: string): Promise<ExtractionJob> {
+    const current = await this.get(id, ownerId);
+    const now = this.clock.now();
+    const job = current.kind === 'bulk' ? (await this.jobs.cancelBulk(id, now)).parent : await this.jobs.cancelOne(id, now);
+    if (!job) throw await this.refusal(id, 'cancel');
+    return job;
+  }
+
+  /**
+   * Manual retry of a failed job (single or one bulk file): back to pending. Refused when it is
+   * not failed, or when its retries are spent unless `force`.
+   */
+  async retry(id: string, opts: { ownerId?: string; force?: boolean } = {}): Promise<ExtractionJob> {
+    const current = await this.get(id, opts.ownerId);
+    if (current.kind === 'bulk') throw new InvalidTransitionError(id, 'retry', current.status, 'Use bulk retry for a bulk job');
+    if (current.status !== 'failed') throw new JobNotFailedError(id, current.status);
+    const force = opts.force ?? false;
+    if (!force && current.retryCount >= current.maxRetries) {
+      throw new RetriesExhaustedError(id, current.retryCount, current.maxRetries);
+    }
+    const now = this.clock.now();
+    if (current.kind === 'file' && current.parentJobId) {
+      const { retried } = await this.jobs.retryChildren(current.parentJobId, [id], force, now);
+      if (retried.length === 0) throw await this.refusal(id, 'retry');
+      await this.dispatchRefs(retried);
+      return this.get(id);
+    }
+    const job = await this.jobs.retrySingle(id, force, now);
+    if (!job) throw await this.refusal(id, 'retry');
+    await this.dispatch([job]);
+    return job;
+  }
+
+  /** Retries every failed file of a bulk (same job ids, completed files untouched). */
+  async retryBulk(id: string, opts: { ownerId?: string } = {}): Promise<{ parent: ExtractionJob; retried: JobRef[] }> {
+    const current = await this.get(id, opts.ownerId);
+    if (current.kind !== 'bulk') throw new InvalidTransitionError(id, 'retry', current.status, `Job ${id} is not a bulk job`);
+    if (current.status === 'cancelled') throw new InvalidTransitionError(id, 'retry', current.status);
+    const { parent, retried } = await this.jobs.retryChildren(id, null, true, this.clock.now());
+    if (!parent) throw new JobNotFoundError(id);
+    if (retried.length === 0) throw new NoFailedJobsError(id);
+    await this.dispatchRefs(retried);
+    return { parent, retried };
+  }
+
+  /** Admin: a stuck job goes back to pending now, under a new attempt; a zombie cannot finish it. */
+  async recover(id: string): Promise<ExtractionJob> {
+    const job = await this.jobs.returnToPending(id, null, 'recover', this.clock.now());
+    if (!job) throw await this.refusal(id, 'recover');
+    await this.dispatch([job]);
+    return job;
+  }
+
+  /** Deletes a settled job (a bulk with its files); returns the storage keys to remove. */
+  async delete(id: string, ownerId?: string): Promise<{ files: string[] }> {
+    const current = await this.get(id, ownerId);
+    if (current.kind === 'file') {
+      throw new InvalidTransitionError(id, 'delete', current.status, 'A file of a bulk is deleted with its bulk');
+    }
+    const { deleted, files } = await this.jobs.deleteSettled(id);
+    if (!deleted) throw await this.refusal(id, 'delete');
+    return { files };
+  }
+
+  // ------------------------------------------------------------ sweep primitives
+
+  /** Due retries → pending → enqueued. Safe on several instances (SKIP LOCKED). */
+  async requeueDueRetries(limit: number): Promise<JobRef[]> {
+    const refs = await this.jobs.requeueDueRetries(this.clock.now(), limit);
+    await this.dispatchRefs(refs);
+    return refs;
+  }
+
+  /** Expired leases → retryable failure WORKER_LOST (guarded by attempt and lease). */
+  async recoverExpiredLeases(limit: number): Promise<ExtractionJob[]> {
+    const refs = await this.jobs.findExpiredLeases(this.clock.now(), limit);
+    const recovered: ExtractionJob[] = [];
+    for (const ref of refs) {
+      const job = await this.jobs
+        .fail(
+          ref,
+          { code: 'WORKER_LOST', message: 'The worker processing this job stopped answering (lease expired)', retryable: true },
+          { ...this.backoffNow() },
+          this.clock.now(),
+          true,
+        );
+      if (job) recovered.push(job);
+    }
+    return recovered;
+  }
+
+  /**
+   * Pending jobs untouched for a while. `isQueued` tells whether the queue still holds their
+   * message; those without one are enqueued again.
+   */
+  async reconcileStalePending(olderThanSeconds: number, limit: number, isQueued: (ref: JobRef) => Promise<boolean>): Promise<JobRef[]> {
+    const stale = await this.jobs.takeStalePending(this.clock.now(), olderThanSeconds, limit);
+    const lost: JobRef[] = [];
+    for (const ref of stale) if (!(await isQueued(ref))) lost.push(ref);
+    await this.dispatchRefs(lost);
+    return lost;
+  }
+
+  /**
+   * Completed and cancelled jobs settled strictly before now − retention. Dry run only counts.
+   * Returns the storage keys of what was deleted, for the caller to remove.
+   */
+  async cleanup(opts: { olderThanDays: number; dryRun?: boolean; limit?: number }): Promise<{ count: number; files: string[] }> {
+    const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
+    if (opts.dryRun) return { count: await this.jobs.countCleanable(cutoff), files: [] };
+    const { deleted, files } = await this.jobs.deleteCleanable(cutoff, opts.limit ?? 1000);
+    return { count: deleted, files };
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private backoffNow() {
+    const policy = this.config.retry;
+    return { baseSeconds: policy.baseSeconds, capSeconds: policy.capSeconds, factor: jitterFactor(policy) };
+  }
+
+  private async dispatch(jobs: ExtractionJob[]): Promise<void> {
+    await this.dispatchRefs(jobs.map((j) => ({ id: j.id, attempt: j.attempt })));
+  }
+
+  private async dispatchRefs(refs: JobRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    try {
+      await this.dispatcher.dispatch(refs);
+    } catch (error) {
+      // Never lose a created job to a queue outage: it stays pending for the reconciler.
+      this.logger.warn(`Enqueue of ${refs.length} job(s) failed; the reconciler will retry: ${String(error)}`);
+    }
+  }
+
+  /** Explains why a conditional transition did not apply. */
+  private async refusal(id: string, action: JobAction, attempt?: number): Promise<Error> {
+    const job = await this.jobs.findById(id);
+    if (!job) return new JobNotFoundError(id);
+    if (attempt !== undefined && job.attempt !== attempt) {
+      return new InvalidTransitionError(id, action, job.status, `Attempt ${attempt} of job ${id} is stale (current attempt ${job.attempt})`);
+    }
+    if (action === 'retry' && job.status === 'failed') return new RetriesExhaustedError(id, job.retryCount, job.maxRetries);
+    return new InvalidTransitionError(id, action, job.status);
+  }
+}

@@ -1,0 +1,77 @@
+/** Options of the PDF extractor (SEED-NOTES §1 names), validated before any work starts. */
+import { ExtractionError } from '../extraction-error';
+import { ExtractorOptions, boolOption } from '../extractor';
+
+/** 'auto': OCR only pages without a text layer; true: also sparse/image pages; false: never. */
+export type OcrMode = 'auto' | 'force' | 'off';
+
+export interface PdfOptions {
+  extractTables: boolean;
+  extractText: boolean;
+  extractDimensions: boolean;
+  ocr: OcrMode;
+  ocrLanguage: string;
+  /** 1-based page numbers in document order, or null for all pages. */
+  pages: number[] | null;
+}
+
+function parsePages(value: unknown): number[] | null {
+  if (value === undefined || value === null || value === '') return null;
+  const parts: unknown[] = Array.isArray(value)
+    ? value
+    : typeof value === 'number'
+      ? [value]
+      : typeof value === 'string'
+        ? value.split(',').map((s) => s.trim()).filter(Boolean)
+        : [value];
+  const pages: number[] = [];
+  for (const part of parts) {
+    const range = typeof part === 'string' ? /^(\d+)\s*-\s*(\d+)$/.exec(part) : null;
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (a > b) throw new ExtractionError('INVALID_OPTIONS', `Option "pages": bad range "${part}"`);
+      for (let p = a; p <= b; p++) pages.push(p);
+      continue;
+    }
+    const n = typeof part === 'string' && /^\d+$/.test(part) ? Number(part) : part;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new ExtractionError('INVALID_OPTIONS', `Option "pages" must list page numbers from 1 (got ${JSON.stringify(part)})`);
+    }
+    pages.push(n);
+  }
+  if (pages.length === 0) return null;
+  return [...new Set(pages)].sort((a, b) => a - b);
+}
+
+function parseOcr(options: ExtractorOptions): OcrMode {
+  if (options.use_ocr === undefined || options.use_ocr === null || options.use_ocr === 'auto') return 'auto';
+  return boolOption(options, 'use_ocr', false) ? 'force' : 'off';
+}
+
+export function parsePdfOptions(options: ExtractorOptions): PdfOptions {
+  const language = options.ocr_language ?? 'eng';
+  if (typeof language !== 'string' || !/^[a-z_]{3,10}(?:\+[a-z_]{3,10})*$/i.test(language)) {
+    throw new ExtractionError('INVALID_OPTIONS', 'Option "ocr_language" must be a language code such as "eng"');
+  }
+  return {
+    extractTables: boolOption(options, 'extract_tables', true),
+    extractText: boolOption(options, 'extract_text', true),
+    extractDimensions: boolOption(options, 'extract_dimensions', true),
+    ocr: parseOcr(options),
+    ocrLanguage: language,
+    pages: parsePages(options.pages),
+  };
+}
+
+/** Checks the selection against the document; out-of-range pages are an option error. */
+export function selectPages(pages: number[] | null, numPages: number): number[] {
+  if (!pages) return Array.from({ length: numPages }, (_, k) => k + 1);
+  const bad = pages.filter((p) => p > numPages);
+  if (bad.length > 0) {
+    throw new ExtractionError(
+      'INVALID_OPTIONS',
+      `Option "pages" lists ${bad.join(', ')} but the document has ${numPages} page${numPages === 1 ? '' : 's'}`,
+    );
+  }
+  return pages;
+}

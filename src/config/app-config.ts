@@ -28,6 +28,7 @@ export class AppConfig {
     progressIntervalMs: number;
     leaseSeconds: number;
     shutdownGraceMs: number;
+    extractorOverrides?: string;
   };
   readonly retry: RetryPolicy;
   readonly sweep: {
@@ -68,6 +69,7 @@ export class AppConfig {
       progressIntervalMs: env.PROGRESS_INTERVAL_MS,
       leaseSeconds: env.LEASE_SECONDS,
       shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+      extractorOverrides: env.EXTRACTOR_OVERRIDES,
     };
     this.retry = {
       maxRetries: env.MAX_RETRIES,

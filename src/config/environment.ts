@@ -62,6 +62,10 @@ export class EnvironmentVariables {
   @Transform(toNumber) @IsInt() @Min(64)
   EXTRACTOR_MEMORY_MB = 1536;
 
+  /** Test hook: module whose extractors replace the real ones in the threads. */
+  @IsOptional() @IsString()
+  EXTRACTOR_OVERRIDES?: string;
+
   @Transform(toNumber) @IsInt() @Min(0)
   PROGRESS_INTERVAL_MS = 1000;
 

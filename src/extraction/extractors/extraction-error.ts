@@ -21,8 +21,10 @@ export const EXTRACTION_ERROR_CODES = {
   ABORTED: false,
   /** Per-file timeout reached. */
   TIMEOUT: false,
-  /** The thread died (uncaught error, out of memory). */
+  /** The thread died of an uncaught error. */
   EXTRACTOR_CRASHED: false,
+  /** The thread hit its memory limit: the same file would again. */
+  EXTRACTOR_OUT_OF_MEMORY: true,
   /** A remote provider answered with a transient error. */
   PROVIDER_UNAVAILABLE: false,
   /** Anything unexpected inside an extractor. */

@@ -1,0 +1,58 @@
+/**
+ * Extractors for tests of the processing pipeline, loaded by extractor threads through
+ * EXTRACTOR_OVERRIDES. The file's own text says what to do:
+ *   "ok[:<label>]"        succeed at once
+ *   "sleep:<ms>"          work for <ms> (reporting progress), then succeed
+ *   "fail:permanent"      CORRUPT_FILE (permanent)
+ *   "fail:retryable"      PROVIDER_UNAVAILABLE (retryable)
+ *   "hang"                spin forever on the thread (only the timeout stops it)
+ *   "crash"               throw an uncaught exception on the thread
+ *   "oom"                 allocate until the thread's heap limit
+ * Plain CommonJS so the compiled worker can require it without a TypeScript step.
+ */
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { ExtractionError } = require(join(__dirname, '..', '..', 'dist', 'src', 'extraction', 'extractors', 'extraction-error.js'));
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const testExtractor = (format) => ({
+  format,
+  async extract({ filePath, filename, onProgress }) {
+    const command = readFileSync(filePath, 'utf8').trim();
+    const [verb, arg] = command.split(':');
+    switch (verb) {
+      case 'sleep': {
+        const total = Number(arg);
+        const steps = 10;
+        for (let i = 1; i <= steps; i += 1) {
+          await sleep(total / steps);
+          onProgress({ progress: (100 * i) / steps, message: `step ${i}` });
+        }
+        break;
+      }
+      case 'fail':
+        if (arg === 'permanent') throw new ExtractionError('CORRUPT_FILE', `test file ${filename} is corrupt`);
+        throw new ExtractionError('PROVIDER_UNAVAILABLE', `test provider unavailable for ${filename}`);
+      case 'hang':
+        for (;;) {
+          // busy: the event loop of this thread never comes back
+        }
+      case 'crash':
+        setTimeout(() => {
+          throw new Error('test extractor crashed');
+        }, 0);
+        await sleep(10_000);
+        break;
+      case 'oom': {
+        const hog = [];
+        for (;;) hog.push(new Array(1_000_000).fill(hog.length));
+      }
+      default:
+        break;
+    }
+    return { source_file: filename, source_type: format, success: true, metadata: { command, pid: process.pid }, errors: [], warnings: [] };
+  },
+});
+
+module.exports = Object.fromEntries(['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'].map((f) => [f, testExtractor(f)]));

@@ -1,4 +1,9 @@
-/** Renders a pdf.js page to PNG with @napi-rs/canvas, for OCR. */
+/**
+ * Renders a pdf.js page to PNG with @napi-rs/canvas, for OCR. The canvas module is the copy
+ * pdf.js itself loads (resolved from pdfjs-dist's folder; pdfjs-dist may ship its own version):
+ * pdf.js fills in Path2D/DOMMatrix from that copy, and a canvas from another copy refuses them.
+ */
+import { createRequire } from 'node:module';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 /** 300 DPI is tesseract's sweet spot for body text; scaled down for very large sheets. */
@@ -12,8 +17,19 @@ export interface RasterPage {
   scale: number;
 }
 
+type CanvasModule = typeof import('@napi-rs/canvas');
+let canvasLib: CanvasModule | null = null;
+
+function canvasModule(): CanvasModule {
+  if (!canvasLib) {
+    const fromPdfJs = createRequire(require.resolve('pdfjs-dist/package.json'));
+    canvasLib = fromPdfJs('@napi-rs/canvas') as CanvasModule;
+  }
+  return canvasLib;
+}
+
 export async function renderPageToPng(page: PDFPageProxy): Promise<RasterPage> {
-  const { createCanvas } = require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+  const { createCanvas } = canvasModule();
   const base = page.getViewport({ scale: 1 });
   let scale = OCR_DPI / 72;
   scale = Math.min(scale, MAX_SIDE_PX / Math.max(base.width, base.height));

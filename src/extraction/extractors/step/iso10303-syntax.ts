@@ -59,12 +59,12 @@ export function sniffIso10303(bytes: Uint8Array, what: string): SniffResult {
     if (hasBinaryBytes(head)) {
       throw new ExtractionError(
         'CORRUPT_FILE',
-        `The file is not a ${what} file: it holds binary data instead of the ISO-10303-21 text header`,
+        `The file is not a valid ${what} file: it holds binary data instead of the ISO-10303-21 text header`,
       );
     }
     throw new ExtractionError(
       'CORRUPT_FILE',
-      `The file is not a ${what} file: it does not start with "${ISO_MAGIC}"`,
+      `The file is not a valid ${what} file: it does not start with "${ISO_MAGIC}"`,
     );
   }
   const headerMatch = /HEADER\s*;([\s\S]*?)ENDSEC\s*;/.exec(start);

@@ -108,7 +108,7 @@ export function toExtractionError(
   if (timeout.aborted) {
     return new ExtractionError(
       'PROVIDER_UNAVAILABLE',
-      `Werk24 did not answer within ${Math.round(timeoutMs / 1000)} s`,
+      `Werk24 did not answer within ${timeoutMs / 1000} s`,
     );
   }
   if (error instanceof Werk24TransportError) {

@@ -142,7 +142,7 @@ export function buildEntity(
       break;
     case 'HATCH':
       e.pattern = tagStr(t, 2);
-      e.solid = tagNum(t, 70) === 1;
+      e.solid = tagNum(t, 70) === 1 || tagStr(t, 2) === 'SOLID';
       e.boundary_paths = tagNum(t, 91);
       break;
     case 'LEADER':

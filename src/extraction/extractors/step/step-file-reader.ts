@@ -289,19 +289,42 @@ function emptyToNull(value: string | null): string | null {
 export function* splitStatements(text: string, start: number): Generator<string> {
   let begin = start;
   let quoted = false;
+  let hadComment = false;
+  const piece = (end: number): string => {
+    const raw = text.slice(begin, end);
+    // comments are rare: only then pay for removing them (string contents are kept intact)
+    return hadComment ? stripComments(raw) : raw;
+  };
   for (let i = start; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c === 39)
       quoted = !quoted; // '
     else if (!quoted && c === 47 && text.charCodeAt(i + 1) === 42) {
-      // a /* comment */ : skip it
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 1;
+      hadComment = true;
     } else if (!quoted && c === 59) {
-      // ;
-      yield text.slice(begin, i);
+      yield piece(i);
       begin = i + 1;
+      hadComment = false;
     }
   }
-  if (text.slice(begin).trim() !== '') yield text.slice(begin);
+  const rest = piece(text.length);
+  if (rest.trim() !== '') yield rest;
+}
+
+function stripComments(statement: string): string {
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < statement.length; i += 1) {
+    const ch = statement[i];
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && ch === '/' && statement[i + 1] === '*') {
+      const end = statement.indexOf('*/', i + 2);
+      i = end < 0 ? statement.length : end + 1;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
 }

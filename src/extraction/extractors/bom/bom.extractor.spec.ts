@@ -295,6 +295,42 @@ describe('bomExtractor', () => {
     await expectCode(run(file, 'title-rows.xlsx', { flatten: 'yes' }), 'INVALID_OPTIONS');
   });
 
+  it('reads formula cells without a stored result as empty, with a warning', async () => {
+    const file = await fixtures.xlsx('formula.xlsx', [
+      {
+        name: 'BOM',
+        rows: [
+          ['Part No', 'Qty'],
+          ['F-1', { formula: '1+1' }],
+          ['F-2', 3],
+        ],
+      },
+    ]);
+    const result = await run(file, 'formula.xlsx');
+    expect(pick(result, 'part_number', 'quantity')).toEqual([
+      ['F-1', 1],
+      ['F-2', 3],
+    ]);
+    expect(result.warnings).toEqual([
+      'Formula cells without a cached result were read as empty (open and save the file in Excel to store results)',
+      'Row 2: empty quantity, 1 assumed',
+    ]);
+  });
+
+  it('treats level 0 as the top of the tree', async () => {
+    const file = await fixtures.text(
+      'zero.csv',
+      'Lvl,Part No,Qty\n0,TOP,1\n1,MID,2\n2,LOW,3\n1,MID2,1\n',
+    );
+    const result = await run(file, 'zero.csv', { flatten: true, include_path: false });
+    expect(pick(result, 'part_number', 'level', 'parent_id', 'inducted')).toEqual([
+      ['TOP', 1, null, 1],
+      ['MID', 2, '1', 2],
+      ['LOW', 3, '2', 6],
+      ['MID2', 2, '1', 1],
+    ]);
+  });
+
   it('reads only filled cells of a sheet whose declared range is huge', async () => {
     const result = await run(await fixtures.hugeDeclaredXlsx(), 'huge.xlsx');
     expect(pick(result, 'part_number', 'quantity')).toEqual([

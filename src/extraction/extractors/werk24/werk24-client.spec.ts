@@ -156,6 +156,13 @@ describe('Werk24 client over the Techread protocol', () => {
     expect(error.permanent).toBe(false);
   });
 
+  it('retries an upload refused with 403 (expired presigned POST), unlike a refused key', async () => {
+    configure('upload-403');
+    const error = await expectCode(run(), 'PROVIDER_UNAVAILABLE');
+    expect(error.message).toBe('Werk24 refused the upload (HTTP 403; presigned POST expired?)');
+    expect(error.permanent).toBe(false);
+  });
+
   it('maps a refused connection to a retryable PROVIDER_UNAVAILABLE', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -63,7 +63,14 @@ export function werk24ConfigFromEnv(env: NodeJS.ProcessEnv): Werk24Config {
   };
 }
 
-function fromHttpStatus(status: number, message: string): ExtractionError {
+function fromHttpStatus(status: number, message: string, phase?: 'upload'): ExtractionError {
+  if (phase === 'upload' && (status === 401 || status === 403)) {
+    // The presigned POST carries its own short-lived signature: a refusal there is worth a retry.
+    return new ExtractionError(
+      'PROVIDER_UNAVAILABLE',
+      `Werk24 refused the upload (HTTP ${status}; presigned POST expired?)`,
+    );
+  }
   if (status === 401 || status === 403) {
     return new ExtractionError(
       'NOT_CONFIGURED',
@@ -114,7 +121,7 @@ export function toExtractionError(
   if (error instanceof Werk24TransportError) {
     switch (error.kind) {
       case 'http':
-        return fromHttpStatus(error.status ?? 0, error.message);
+        return fromHttpStatus(error.status ?? 0, error.message, error.phase);
       case 'unauthorized':
         return new ExtractionError('NOT_CONFIGURED', `${error.message}: check WERK24_API_KEY`);
       case 'network':

@@ -12,6 +12,8 @@ export class Werk24TransportError extends Error {
     readonly kind: Werk24FailureKind,
     message: string,
     readonly status?: number,
+    /** Set for failures of the presigned upload, whose 403 means an expired policy, not a bad key. */
+    readonly phase?: 'upload',
   ) {
     super(message);
     this.name = 'Werk24TransportError';

@@ -162,6 +162,7 @@ export class TechreadWebSocketTransport implements Werk24Transport {
         'http',
         `Werk24 upload answered HTTP ${response.status}`,
         response.status,
+        'upload',
       );
     }
   }

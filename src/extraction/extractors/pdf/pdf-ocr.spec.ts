@@ -1,0 +1,45 @@
+import { PdfFixtures, SCANNED_LINES, generatePdfFixtures } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
+import { runPdf } from '../../../../test/fixtures/pdf/run-pdf';
+import { assertOcrLanguage, installedOcrLanguages } from './ocr-engine';
+
+let fx: PdfFixtures;
+
+beforeAll(async () => {
+  fx = await generatePdfFixtures();
+});
+
+describe('PDF OCR', () => {
+  it('lists the installed tesseract languages from node_modules', () => {
+    expect(installedOcrLanguages()).toEqual(['eng']);
+    expect(() => assertOcrLanguage('eng')).not.toThrow();
+    expect(() => assertOcrLanguage('eng+fra')).toThrow('OCR language "fra" is not installed; installed: eng');
+  });
+
+  it('reads a scanned page automatically when it has no text layer', async () => {
+    const { result } = await runPdf(fx.scanned);
+    expect(result.metadata.ocr_pages).toEqual([1]);
+    expect(result.warnings).toEqual([]);
+    expect(result.text_blocks.map((b) => b.text)).toEqual(SCANNED_LINES);
+    for (const block of result.text_blocks) {
+      expect(block.source).toBe('ocr');
+      expect(block.confidence).toBeGreaterThan(0.8);
+      expect(block.confidence).toBeLessThanOrEqual(1);
+    }
+    // 72 px type in a 150 DPI image is 34.6 pt; OCR boxes give the size within a few points.
+    expect(Math.abs(result.text_blocks[0].font_size - 34.6)).toBeLessThan(4);
+    // The first line starts 120 px from the left of a 1240 px wide image on a 595 pt page.
+    expect(Math.abs(result.text_blocks[0].bbox[0] - 57.6)).toBeLessThan(4);
+  }, 120_000);
+
+  it('leaves a scanned page unread with a warning when use_ocr is false', async () => {
+    const { result } = await runPdf(fx.scanned, { use_ocr: false });
+    expect(result.text_blocks).toEqual([]);
+    expect(result.metadata.ocr_pages).toEqual([]);
+    expect(result.warnings).toEqual(['page 1 has no text layer; OCR is disabled (use_ocr=false)']);
+  });
+
+  it('never OCRs pages that have a text layer unless use_ocr forces sparse pages', async () => {
+    const { result } = await runPdf(fx.drawing, { use_ocr: true, pages: [1] });
+    expect(result.metadata.ocr_pages).toEqual([]);
+  });
+});

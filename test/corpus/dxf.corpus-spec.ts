@@ -23,7 +23,8 @@ function rawEntityCounts(file: string): Record<string, number> {
     const v = lines[i + 1].trim();
     if (v === 'SECTION') inEntities = lines[i + 3]?.trim() === 'ENTITIES';
     else if (v === 'ENDSEC') inEntities = false;
-    else if (inEntities && !['VERTEX', 'SEQEND', 'ATTRIB'].includes(v)) counts[v] = (counts[v] ?? 0) + 1;
+    else if (inEntities && !['VERTEX', 'SEQEND', 'ATTRIB'].includes(v))
+      counts[v] = (counts[v] ?? 0) + 1;
   }
   return counts;
 }
@@ -40,14 +41,23 @@ const DIMENSIONS: Record<string, string[]> = {
   dxf_r2018_version: ['diameter 16'],
   linear_dimensions_only: ['linear 20', 'linear 20', 'linear 10', 'linear 10'],
   mechanical_part_detailed: [
-    'diameter 4', 'diameter 4', 'diameter 4', 'diameter 4', 'linear 60', 'linear 20',
+    'diameter 4',
+    'diameter 4',
+    'diameter 4',
+    'diameter 4',
+    'linear 60',
+    'linear 20',
   ],
   multi_layer_complex: ['linear 40'],
   radial_dimensions_only: ['radius 3', 'diameter 10', 'radius 2.5', 'diameter 8'],
 };
 
 d('DXF corpus (shared/fixtures/dxf)', () => {
-  const files = present ? readdirSync(dir).filter((f) => f.endsWith('.dxf')).sort() : [];
+  const files = present
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.dxf'))
+        .sort()
+    : [];
   const results = new Map<string, CadExtractionResult>();
 
   beforeAll(async () => {
@@ -69,7 +79,11 @@ d('DXF corpus (shared/fixtures/dxf)', () => {
     for (const [name, r] of results) {
       expect([name, r.success, r.errors]).toEqual([name, true, []]);
       const version =
-        name === 'dxf_r2013_version' ? 'AC1027' : name === 'dxf_r2018_version' ? 'AC1032' : 'AC1024';
+        name === 'dxf_r2013_version'
+          ? 'AC1027'
+          : name === 'dxf_r2018_version'
+            ? 'AC1032'
+            : 'AC1024';
       expect([name, r.metadata.dxf_version]).toEqual([name, version]);
     }
     expect(get('dxf_r2013_version').metadata.release).toBe('R2013');
@@ -89,11 +103,18 @@ d('DXF corpus (shared/fixtures/dxf)', () => {
       expect([name, got]).toEqual([name, DIMENSIONS[name] ?? []]);
     }
     // ezdxf writes $INSUNITS 6: every linear dimension is in metres.
-    expect(get('radial_dimensions_only').dimensions.map((x) => x.unit)).toEqual(['m', 'm', 'm', 'm']);
+    expect(get('radial_dimensions_only').dimensions.map((x) => x.unit)).toEqual([
+      'm',
+      'm',
+      'm',
+      'm',
+    ]);
   });
 
   it('reads block attributes and insert counts of blocks_with_attributes', () => {
-    const part = (get('blocks_with_attributes').blocks as DxfBlock[]).find((b) => b.name === 'PART');
+    const part = (get('blocks_with_attributes').blocks as DxfBlock[]).find(
+      (b) => b.name === 'PART',
+    );
     expect(part?.insert_count).toBe(3);
     expect(part?.attributes).toEqual([
       { tag: 'PART_NUMBER', value: 'P-101' },
@@ -143,8 +164,16 @@ d('DXF corpus (shared/fixtures/dxf)', () => {
   it('counts hatches, leaders, polylines and 3D faces where the README lists them', () => {
     expect(get('hatching_patterns').geometry_summary.hatches).toBe(2);
     const leaders = (n: string) => (get(n).metadata.entity_counts as Record<string, number>).LEADER;
-    expect([leaders('assembly_drawing'), leaders('leader_annotations'), leaders('threaded_hole_callout')]).toEqual([2, 2, 3]);
-    expect(get('3d_entities').geometry_summary).toMatchObject({ polylines: 1, meshes: 1, lines: 1 });
+    expect([
+      leaders('assembly_drawing'),
+      leaders('leader_annotations'),
+      leaders('threaded_hole_callout'),
+    ]).toEqual([2, 2, 3]);
+    expect(get('3d_entities').geometry_summary).toMatchObject({
+      polylines: 1,
+      meshes: 1,
+      lines: 1,
+    });
     expect(get('polyline_variations').geometry_summary.polylines).toBe(4);
     expect(get('empty_drawing').geometry_summary.total_entities).toBe(0);
   });

@@ -7,7 +7,13 @@ import { dxfExtractor } from './dxf.extractor';
 
 function run(content: string | Buffer, signal = new AbortController().signal) {
   const filePath = writeTemp('bad.dxf', content);
-  return dxfExtractor.extract({ filePath, filename: 'bad.dxf', options: {}, onProgress: () => {}, signal });
+  return dxfExtractor.extract({
+    filePath,
+    filename: 'bad.dxf',
+    options: {},
+    onProgress: () => {},
+    signal,
+  });
 }
 
 describe('dxfExtractor on bad input', () => {
@@ -42,7 +48,9 @@ describe('dxfExtractor on bad input', () => {
   });
 
   it('names the format of a renamed PDF', async () => {
-    await expect(run('%PDF-1.4\n')).rejects.toThrow('This file is a PDF document, not a DXF drawing');
+    await expect(run('%PDF-1.4\n')).rejects.toThrow(
+      'This file is a PDF document, not a DXF drawing',
+    );
   });
 
   it('keeps the partial content of a truncated file', async () => {

@@ -56,7 +56,10 @@ export function analyseBlocks(blocks: BlockDef[], warnings: Set<string>): Map<st
       }
       stack.pop();
       onStack.delete(top.name);
-      result.set(top.name, combine(byName.get(top.name) as BlockDef, byName, result, onStack, recursive));
+      result.set(
+        top.name,
+        combine(byName.get(top.name) as BlockDef, byName, result, onStack, recursive),
+      );
     }
   }
   for (const name of recursive) {
@@ -89,7 +92,8 @@ function combine(
       depth = null;
       continue;
     }
-    if (expanded !== null) expanded = Math.min(expanded + count * a.expanded, Number.MAX_SAFE_INTEGER);
+    if (expanded !== null)
+      expanded = Math.min(expanded + count * a.expanded, Number.MAX_SAFE_INTEGER);
     if (depth !== null) depth = Math.max(depth, a.depth + 1);
   }
   if (expanded !== null) expanded += block.entityCount - insertCount;

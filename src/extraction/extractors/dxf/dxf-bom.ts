@@ -10,8 +10,29 @@ type Column = 'item_id' | 'part_number' | 'description' | 'quantity' | 'material
 
 const COLUMNS: Record<string, Column> = {};
 const add = (col: Column, names: string[]) => names.forEach((n) => (COLUMNS[n] = col));
-add('part_number', ['PARTNUMBER', 'PARTNO', 'PARTNUM', 'PN', 'PNO', 'ARTICLE', 'ARTICLENO', 'CODE', 'SKU', 'ORDERNO']);
-add('item_id', ['ITEM', 'ITEMNO', 'ITEMNUMBER', 'POS', 'POSITION', 'POSNO', 'BALLOON', 'FIND', 'FINDNO']);
+add('part_number', [
+  'PARTNUMBER',
+  'PARTNO',
+  'PARTNUM',
+  'PN',
+  'PNO',
+  'ARTICLE',
+  'ARTICLENO',
+  'CODE',
+  'SKU',
+  'ORDERNO',
+]);
+add('item_id', [
+  'ITEM',
+  'ITEMNO',
+  'ITEMNUMBER',
+  'POS',
+  'POSITION',
+  'POSNO',
+  'BALLOON',
+  'FIND',
+  'FINDNO',
+]);
 add('description', ['DESCRIPTION', 'DESC', 'NAME', 'TITLE', 'DESIGNATION', 'PARTNAME']);
 add('quantity', ['QTY', 'QUANTITY', 'QTE', 'COUNT', 'AMOUNT', 'NUM', 'MENGE']);
 add('material', ['MATERIAL', 'MAT', 'MATL']);

@@ -85,7 +85,8 @@ export interface DxfUnits {
 }
 
 export function unitsFromInsunits(code: number | null): DxfUnits {
-  if (code === null || !Number.isFinite(code)) return { code: null, unit: null, name: 'unspecified' };
+  if (code === null || !Number.isFinite(code))
+    return { code: null, unit: null, name: 'unspecified' };
   const entry = INSUNITS[code];
   if (!entry) return { code, unit: null, name: code === 0 ? 'unitless' : 'unknown' };
   return { code, unit: entry[0], name: entry[1] };

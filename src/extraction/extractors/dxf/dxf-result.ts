@@ -55,8 +55,22 @@ function layerList(scan: DxfScanner): DxfLayer[] {
   const out = [...scan.layers.values()].map((l) => toLayer(l, scan.layerCounts.get(l.name) ?? 0));
   for (const [name, count] of scan.layerCounts) {
     if (scan.layers.has(name)) continue;
-    const def = { name, flags: 0, color: 7, trueColor: null, linetype: 'Continuous', lineweight: -3, plot: null };
-    out.push({ ...toLayer(def, count), color: null, color_number: null, linetype: null, defined: false });
+    const def = {
+      name,
+      flags: 0,
+      color: 7,
+      trueColor: null,
+      linetype: 'Continuous',
+      lineweight: -3,
+      plot: null,
+    };
+    out.push({
+      ...toLayer(def, count),
+      color: null,
+      color_number: null,
+      linetype: null,
+      defined: false,
+    });
   }
   return out;
 }
@@ -64,15 +78,20 @@ function layerList(scan: DxfScanner): DxfLayer[] {
 function capWarnings(scan: DxfScanner, limits: DxfLimits, maxEntities: number): void {
   const d = scan.dropped;
   const w = scan.warnings;
-  if (d.texts) w.add(`Only the first ${limits.maxTexts} texts are listed (${d.texts} more not listed)`);
+  if (d.texts)
+    w.add(`Only the first ${limits.maxTexts} texts are listed (${d.texts} more not listed)`);
   if (d.dimensions) {
-    w.add(`Only the first ${limits.maxDimensions} dimensions are listed (${d.dimensions} more not listed)`);
+    w.add(
+      `Only the first ${limits.maxDimensions} dimensions are listed (${d.dimensions} more not listed)`,
+    );
   }
   if (d.inserts) {
     w.add(`Attributes of only the first ${limits.maxInserts} inserts are kept (${d.inserts} more)`);
   }
   if (d.entities) {
-    w.add(`Only the first ${maxEntities} entities are returned (${d.entities} more): raise max_entities`);
+    w.add(
+      `Only the first ${maxEntities} entities are returned (${d.entities} more): raise max_entities`,
+    );
   }
   if (d.layers) w.add(`More than ${limits.maxLayers} layers: the rest are not listed`);
 }
@@ -80,7 +99,13 @@ function capWarnings(scan: DxfScanner, limits: DxfLimits, maxEntities: number): 
 export function buildResult(
   scan: DxfScanner,
   sections: DxfSections,
-  ctx: { filename: string; fileSize: number; limits: DxfLimits; maxEntities: number; elapsedMs: number },
+  ctx: {
+    filename: string;
+    fileSize: number;
+    limits: DxfLimits;
+    maxEntities: number;
+    elapsedMs: number;
+  },
 ): CadExtractionResult {
   const meta = headerMetadata(scan.header);
   const unit = (meta.units as string | null) ?? null;

@@ -218,7 +218,8 @@ export class DxfScanner {
       }
     }
     // Light path: the few groups every entity needs.
-    if (code === 8) this.layer = this.collecting ? this.tags.vals[this.tags.n - 1] : this.readLayer();
+    if (code === 8)
+      this.layer = this.collecting ? this.tags.vals[this.tags.n - 1] : this.readLayer();
     else if (code === 67) this.paper = r.int() === 1;
     else if (code === 70 && this.type === 'POLYLINE') this.polyFlags = r.int() || 0;
     else if (code === 66 && this.type === 'INSERT') this.hasAttribs = r.int() === 1;
@@ -324,7 +325,10 @@ export class DxfScanner {
     };
     this.block = block;
     if (this.blocks.length < this.limits.maxBlocks) this.blocks.push(block);
-    else this.warnings.add(`More than ${this.limits.maxBlocks} block definitions: the rest are not listed`);
+    else
+      this.warnings.add(
+        `More than ${this.limits.maxBlocks} block definitions: the rest are not listed`,
+      );
   }
 
   private finishBlockEntity(type: string): void {

@@ -70,7 +70,10 @@ export function sniffDxf(filePath: string, fileSize: number): SniffResult {
   }
   const startOffset = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   if (head.subarray(startOffset).includes(0)) {
-    throw new ExtractionError('CORRUPT_FILE', 'The file holds binary data: it is not a DXF text file');
+    throw new ExtractionError(
+      'CORRUPT_FILE',
+      'The file holds binary data: it is not a DXF text file',
+    );
   }
   if (!/^\s*-?\d{1,6}\s*\r?\n/.test(latin.slice(startOffset))) {
     throw new ExtractionError(

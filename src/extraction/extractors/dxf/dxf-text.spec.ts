@@ -4,7 +4,10 @@ import { parseTolerance, plainMText, plainText } from './dxf-text';
 
 describe('plainMText', () => {
   it.each([
-    ['Multi-line text\\Pwith paragraph\\Pand formatting', 'Multi-line text\nwith paragraph\nand formatting'],
+    [
+      'Multi-line text\\Pwith paragraph\\Pand formatting',
+      'Multi-line text\nwith paragraph\nand formatting',
+    ],
     ['{\\fArial|b1|i1;BOLD}\\P{\\C1;Red}', 'BOLD\nRed'],
     ['\\H2.5x;Big\\~gap', 'Big gap'],
     ['\\A1;\\pxqc;centred \\Lunder\\l \\Oover\\o \\Kstrike\\k', 'centred under over strike'],
@@ -46,11 +49,24 @@ describe('header helpers', () => {
   });
 
   it('names releases, units and colours', () => {
-    expect([releaseName('AC1024'), releaseName('AC1009'), releaseName('AC9999')]).toEqual(['R2010', 'R12', null]);
+    expect([releaseName('AC1024'), releaseName('AC1009'), releaseName('AC9999')]).toEqual([
+      'R2010',
+      'R12',
+      null,
+    ]);
     expect(unitsFromInsunits(4)).toEqual({ code: 4, unit: 'mm', name: 'millimeters' });
     expect(unitsFromInsunits(0)).toEqual({ code: 0, unit: null, name: 'unitless' });
     expect([1, 2, 3, 4, 5, 6, 7, -1, 256, 10].map(aciColorName)).toEqual([
-      'red', 'yellow', 'green', 'cyan', 'blue', 'magenta', 'white', 'red', 'ByLayer', '#ff0000',
+      'red',
+      'yellow',
+      'green',
+      'cyan',
+      'blue',
+      'magenta',
+      'white',
+      'red',
+      'ByLayer',
+      '#ff0000',
     ]);
   });
 });

@@ -14,7 +14,9 @@ describe('dxfExtractor on a drawing written by @tarikjabiri/dxf', () => {
     });
     expect(r.success).toBe(true);
     expect(r.metadata).toMatchObject({ dxf_version: 'AC1021', release: 'R2007', units: 'mm' });
-    expect(r.layers.map((l) => [l.name, l.color, l.is_frozen, l.is_locked, l.entity_count])).toEqual([
+    expect(
+      r.layers.map((l) => [l.name, l.color, l.is_frozen, l.is_locked, l.entity_count]),
+    ).toEqual([
       ['0', 'white', false, false, 8],
       ['WALLS', 'red', false, false, 3],
       ['NOTES', 'green', true, true, 2],
@@ -31,7 +33,12 @@ describe('dxfExtractor on a drawing written by @tarikjabiri/dxf', () => {
       ['Housing Ø20', 3.5, 'NOTES'],
       ['First\nSecond', 2.5, 'NOTES'],
     ]);
-    expect(r.geometry_summary).toMatchObject({ lines: 2, circles: 1, hatches: 1, total_entities: 13 });
+    expect(r.geometry_summary).toMatchObject({
+      lines: 2,
+      circles: 1,
+      hatches: 1,
+      total_entities: 13,
+    });
     expect((r.metadata.entity_counts as Record<string, number>).LEADER).toBe(1);
   });
 });

@@ -12,13 +12,33 @@ type Field = Exclude<keyof CadTitleBlock, 'custom_fields' | 'confidence'>;
 const TAGS: Record<string, Field> = {};
 const add = (field: Field, names: string[]) => names.forEach((n) => (TAGS[n] = field));
 add('drawing_number', [
-  'DRAWINGNUMBER', 'DRAWINGNO', 'DWGNO', 'DWGNUMBER', 'DWGNR', 'DRGNO', 'DRAWINGNR', 'DOCNO',
-  'DOCUMENTNUMBER', 'DOCUMENTNO', 'ZEICHNUNGSNUMMER', 'NUMBER', 'DWG',
+  'DRAWINGNUMBER',
+  'DRAWINGNO',
+  'DWGNO',
+  'DWGNUMBER',
+  'DWGNR',
+  'DRGNO',
+  'DRAWINGNR',
+  'DOCNO',
+  'DOCUMENTNUMBER',
+  'DOCUMENTNO',
+  'ZEICHNUNGSNUMMER',
+  'NUMBER',
+  'DWG',
 ]);
 add('title', ['TITLE', 'DRAWINGTITLE', 'DWGTITLE', 'NAME', 'DESIGNATION', 'BENENNUNG', 'TITEL']);
 add('revision', ['REV', 'REVISION', 'REVNO', 'INDEX', 'VERSION']);
 add('date', ['DATE', 'DRAWNDATE', 'DATUM', 'CREATED']);
-add('author', ['DRAWNBY', 'DRAWN', 'AUTHOR', 'DESIGNER', 'DESIGNEDBY', 'CREATEDBY', 'DRAFTER', 'ENGINEER']);
+add('author', [
+  'DRAWNBY',
+  'DRAWN',
+  'AUTHOR',
+  'DESIGNER',
+  'DESIGNEDBY',
+  'CREATEDBY',
+  'DRAFTER',
+  'ENGINEER',
+]);
 add('company', ['COMPANY', 'CLIENT', 'ORGANIZATION', 'ORGANISATION', 'FIRM', 'CUSTOMER']);
 add('scale', ['SCALE', 'MASSSTAB']);
 add('sheet', ['SHEET', 'SHEETNO', 'SHEETNUMBER', 'BLATT']);
@@ -26,7 +46,14 @@ add('material', ['MATERIAL', 'MAT', 'WERKSTOFF']);
 add('finish', ['FINISH', 'SURFACEFINISH', 'SURFACE', 'TREATMENT', 'COATING']);
 
 /** Tags that only a title block carries (PART_NUMBER / MATERIAL alone also fit a BOM balloon). */
-const STRONG_FIELDS = new Set<Field>(['drawing_number', 'revision', 'scale', 'sheet', 'author', 'date']);
+const STRONG_FIELDS = new Set<Field>([
+  'drawing_number',
+  'revision',
+  'scale',
+  'sheet',
+  'author',
+  'date',
+]);
 const TITLE_BLOCK_NAME = /^(TITLE|TB[_\-\s]?|TBLOCK|CARTOUCHE|SCHRIFTFELD)|TITLE.?BLOCK|TITLEBLK/i;
 
 const norm = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -81,7 +108,10 @@ const DRAWING_NUMBER_LIKE = /^[A-Z]{1,6}[-_ ]?\d[\w.\/-]*$|^\d{3,}[-_.\/]\d[\w.\
 function regionOf(border: Box): Box {
   const w = border.max[0] - border.min[0];
   const h = border.max[1] - border.min[1];
-  return { min: [border.min[0] + 0.45 * w, border.min[1]], max: [border.max[0], border.min[1] + 0.35 * h] };
+  return {
+    min: [border.min[0] + 0.45 * w, border.min[1]],
+    max: [border.max[0], border.min[1] + 0.35 * h],
+  };
 }
 
 function inside(p: [number, number, number] | null, b: Box): boolean {
@@ -101,7 +131,10 @@ function borderOf(rects: Box[], texts: CadTextBlock[]): Box | null {
 }
 
 function fromTexts(texts: CadTextBlock[], rects: Box[]): CadTitleBlock | null {
-  const border = borderOf(rects, texts.filter((t) => t.kind !== 'ATTRIB'));
+  const border = borderOf(
+    rects,
+    texts.filter((t) => t.kind !== 'ATTRIB'),
+  );
   if (!border) return null;
   const region = regionOf(border);
   const candidates = texts.filter((t) => t.kind !== 'ATTRIB' && inside(t.position, region));

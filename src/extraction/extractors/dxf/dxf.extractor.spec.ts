@@ -113,16 +113,31 @@ describe('dxfExtractor', () => {
         is_locked: false,
         entity_count: 2,
       });
-      expect(pick('FROZEN')).toMatchObject({ color: 'green', is_on: true, is_frozen: true, entity_count: 1 });
+      expect(pick('FROZEN')).toMatchObject({
+        color: 'green',
+        is_on: true,
+        is_frozen: true,
+        entity_count: 1,
+      });
       expect(pick('LOCKED')).toMatchObject({ color: 'blue', is_locked: true, entity_count: 1 });
-      expect(pick('TRUECOLOR')).toMatchObject({ color: '#123456', color_number: 30, entity_count: 0 });
+      expect(pick('TRUECOLOR')).toMatchObject({
+        color: '#123456',
+        color_number: 30,
+        entity_count: 0,
+      });
       expect(pick('0')).toMatchObject({ color: 'white', entity_count: 21 });
     });
 
     it('lists blocks with insert counts, base points, first-insert attributes and entity counts', () => {
       const blocks = r.blocks as DxfBlock[];
       expect(blocks.map((b) => b.name)).toEqual([
-        'TITLEBLOCK_A3', 'BALLOON', 'SELF', 'LOOP_A', 'LOOP_B', 'LEAF', 'TWO_LEAVES',
+        'TITLEBLOCK_A3',
+        'BALLOON',
+        'SELF',
+        'LOOP_A',
+        'LOOP_B',
+        'LEAF',
+        'TWO_LEAVES',
       ]);
       const balloon = blocks[1];
       expect(balloon).toMatchObject({ insert_count: 2, base_point: [1, 2, 0], entity_count: 2 });
@@ -133,7 +148,11 @@ describe('dxfExtractor', () => {
         { tag: 'QTY', value: '4' },
       ]);
       const leaf = blocks.find((b) => b.name === 'LEAF');
-      expect(leaf).toMatchObject({ insert_count: 0, nested_insert_count: 2, expanded_entity_count: 2 });
+      expect(leaf).toMatchObject({
+        insert_count: 0,
+        nested_insert_count: 2,
+        expanded_entity_count: 2,
+      });
       const two = blocks.find((b) => b.name === 'TWO_LEAVES');
       expect(two).toMatchObject({ insert_count: 2, expanded_entity_count: 5, nesting_depth: 1 });
     });
@@ -219,9 +238,18 @@ describe('dxfExtractor', () => {
     it('returns entities on request, POLYLINE with its vertices', () => {
       expect(r.entities).toHaveLength(27);
       const poly = r.entities.find((e) => e.type === 'POLYLINE');
-      expect(poly).toMatchObject({ vertices: [[0, 0, 0], [1, 1, 1]], space: 'model' });
+      expect(poly).toMatchObject({
+        vertices: [
+          [0, 0, 0],
+          [1, 1, 1],
+        ],
+        space: 'model',
+      });
       expect(r.entities.find((e) => e.type === 'LEADER')).toMatchObject({
-        vertices: [[0, 0, 0], [5, 5, 0]],
+        vertices: [
+          [0, 0, 0],
+          [5, 5, 0],
+        ],
       });
     });
   });

@@ -61,7 +61,10 @@ async function extractDxf(input: ExtractorInput): Promise<CadExtractionResult> {
   try {
     fileSize = statSync(input.filePath).size;
   } catch (err) {
-    throw new ExtractionError('CORRUPT_FILE', `The DXF file cannot be read: ${(err as Error).message}`);
+    throw new ExtractionError(
+      'CORRUPT_FILE',
+      `The DXF file cannot be read: ${(err as Error).message}`,
+    );
   }
   if (fileSize > limits.maxFileBytes) {
     throw new ExtractionError(
@@ -103,7 +106,10 @@ async function extractDxf(input: ExtractorInput): Promise<CadExtractionResult> {
   }
   if (reader.groups === 0) throw new ExtractionError('CORRUPT_FILE', 'The DXF file holds no data');
   if (scanner.sections.length === 0) {
-    throw new ExtractionError('CORRUPT_FILE', 'No DXF SECTION found: the file is not a DXF drawing');
+    throw new ExtractionError(
+      'CORRUPT_FILE',
+      'No DXF SECTION found: the file is not a DXF drawing',
+    );
   }
   const result = buildResult(scanner, sections, {
     filename: input.filename,

@@ -207,9 +207,7 @@ function parseCode(b: Buffer, s: number, e: number, groups: number): number {
 }
 
 function badCode(b: Buffer, s: number, e: number, groups: number): ExtractionError {
-  const shown = b
-    .toString('latin1', s, Math.min(e, s + 20))
-    .replace(/[^\x20-\x7e]/g, '?');
+  const shown = b.toString('latin1', s, Math.min(e, s + 20)).replace(/[^\x20-\x7e]/g, '?');
   return new ExtractionError(
     'CORRUPT_FILE',
     `Invalid DXF group code "${shown}" at line ${groups * 2 + 1}: the file is damaged or not a DXF text file`,

@@ -8,8 +8,7 @@
 import { TextDecoder } from 'node:util';
 
 export type TextDecoding =
-  | { kind: 'utf8' }
-  | { kind: 'codepage'; label: string; decoder: TextDecoder; sawUtf8: boolean };
+  { kind: 'utf8' } | { kind: 'codepage'; label: string; decoder: TextDecoder; sawUtf8: boolean };
 
 /** $DWGCODEPAGE names → WHATWG encoding labels understood by TextDecoder. */
 const CODE_PAGES: Record<string, string> = {

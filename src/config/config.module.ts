@@ -1,16 +1,21 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config';
-import { validateEnvironment } from './environment';
 
 /**
- * Loads `.env` (if any) into the environment, validates it at start-up (@nestjs/config fails the
- * boot with the list of problems) and provides the typed AppConfig everywhere.
+ * Provides the typed AppConfig everywhere. main.ts validates the environment once (after
+ * @nestjs/config has loaded `.env`), composes the modules for the role, and passes the same
+ * config here; tests pass their own.
  */
 @Global()
-@Module({
-  imports: [ConfigModule.forRoot({ validate: validateEnvironment, cache: true })],
-  providers: [{ provide: AppConfig, useFactory: () => AppConfig.fromEnvironment(process.env) }],
-  exports: [AppConfig],
-})
-export class AppConfigModule {}
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true })],
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -4,10 +4,11 @@
  * apply, the job is read once to explain why with a domain error. Enqueueing happens only after
  * the statement that made a job pending has committed.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { jitterFactor } from './domain/backoff';
 import {
   InvalidJobInputError,
@@ -69,6 +70,7 @@ export class ExtractionJobService {
     private readonly dispatcher: JobDispatcher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   // ------------------------------------------------------------ creation
@@ -83,6 +85,7 @@ export class ExtractionJobService {
     for (let i = 0; i < MAX_CREATE_ATTEMPTS; i += 1) {
       const inserted = await this.jobs.insertIfAbsent(newJob, this.clock.now());
       if (inserted) {
+        this.metrics?.jobsCreated.inc({ format: inserted.format ?? 'none', kind: 'single' });
         await this.dispatch([inserted]);
         return { job: inserted, created: true };
       }
@@ -135,6 +138,7 @@ export class ExtractionJobService {
       const children = await this.listChildren(existing.id, { pageSize: 10_000 });
       return { parent: existing, children: children.items, created: false };
     }
+    for (const child of result.children) this.metrics?.jobsCreated.inc({ format: child.format ?? 'none', kind: 'file' });
     await this.dispatch(result.children.filter((c) => c.status === 'pending'));
     return { ...result, created: true };
   }
@@ -255,11 +259,13 @@ export class ExtractionJobService {
     if (current.kind === 'file' && current.parentJobId) {
       const { retried } = await this.jobs.retryChildren(current.parentJobId, [id], force, now);
       if (retried.length === 0) throw await this.refusal(id, 'retry');
+      this.metrics?.retries.inc({ trigger: 'manual' });
       await this.dispatchRefs(retried);
       return this.get(id);
     }
     const job = await this.jobs.retrySingle(id, force, now);
     if (!job) throw await this.refusal(id, 'retry');
+    this.metrics?.retries.inc({ trigger: 'manual' });
     await this.dispatch([job]);
     return job;
   }
@@ -272,6 +278,7 @@ export class ExtractionJobService {
     const { parent, retried } = await this.jobs.retryChildren(id, null, true, this.clock.now());
     if (!parent) throw new JobNotFoundError(id);
     if (retried.length === 0) throw new NoFailedJobsError(id);
+    this.metrics?.retries.inc({ trigger: 'bulk' }, retried.length);
     await this.dispatchRefs(retried);
     return { parent, retried };
   }
@@ -300,6 +307,7 @@ export class ExtractionJobService {
   /** Due retries → pending → enqueued. Safe on several instances (SKIP LOCKED). */
   async requeueDueRetries(limit: number): Promise<JobRef[]> {
     const refs = await this.jobs.requeueDueRetries(this.clock.now(), limit);
+    if (refs.length > 0) this.metrics?.retries.inc({ trigger: 'sweep' }, refs.length);
     await this.dispatchRefs(refs);
     return refs;
   }
@@ -319,6 +327,7 @@ export class ExtractionJobService {
         );
       if (job) recovered.push(job);
     }
+    if (recovered.length > 0) this.metrics?.stuckRecovered.inc(recovered.length);
     return recovered;
   }
 

@@ -97,6 +97,11 @@ export class ExtractorPool {
   async destroy(): Promise<void> {
     await this.piscina.destroy();
   }
+
+  /** Nest calls this on shutdown, after running files were finished or handed back. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.destroy();
+  }
 }
 
 function abortError(callerSignal: AbortSignal | undefined, timeoutMs: number): ExtractionError {

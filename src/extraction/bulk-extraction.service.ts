@@ -1,0 +1,206 @@
+/**
+ * The Bull processor: one message = one file (a single job or one child of a bulk). It claims the
+ * row for the message's attempt, loads the file from storage, runs the extractor in the thread
+ * pool with heartbeats and throttled progress, then completes or fails the attempt. Everything a
+ * message does is fenced by its attempt, so a duplicate or stale message changes nothing.
+ * Registered only in worker processes (role `worker` or `all`), with concurrency from config.
+ */
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { EXTRACT_FILE_JOB, EXTRACTION_QUEUE, ExtractFilePayload } from '../queue/extraction-queue.constants';
+import { STORAGE_DRIVER, StorageDriver } from '../storage';
+import { InvalidTransitionError } from './domain/job-errors';
+import { ExtractionJob } from './entities/extraction-job.entity';
+import { ExtractionJobService } from './extraction-job.service';
+import { JobRef } from './extraction-job.repository';
+import { ExtractorPool } from './extractor-pool/extractor-pool';
+import { ExtractionError } from './extractors/extraction-error';
+import { classifyFailure } from './failure-classifier';
+
+type StopReason = 'lost' | 'shutdown';
+
+interface RunningFile {
+  ref: JobRef;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+@Injectable()
+export class BulkExtractionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(BulkExtractionService.name);
+  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Map<string, RunningFile>();
+  private stopping = false;
+
+  constructor(
+    @InjectQueue(EXTRACTION_QUEUE) private readonly queue: Queue<ExtractFilePayload>,
+    private readonly jobs: ExtractionJobService,
+    private readonly pool: ExtractorPool,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const concurrency = this.config.worker.concurrency;
+    // Registered here rather than with @Process so the concurrency comes from the validated config.
+    void this.queue.process(EXTRACT_FILE_JOB, concurrency, (message: Job<ExtractFilePayload>) =>
+      this.handle(message.data),
+    );
+    this.logger.log(`Worker ${this.workerId} processing ${EXTRACTION_QUEUE} with concurrency ${concurrency}`);
+  }
+
+  /** Stop taking messages, let running files finish within the grace period, hand back the rest. */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.stopping = true;
+    this.logger.log(`Shutting down (${signal ?? 'no signal'}): ${this.running.size} file(s) running`);
+    await this.queue.pause(true, true).catch((error) => this.logger.warn(`Pausing the queue failed: ${String(error)}`));
+    const graceOver = sleep(this.config.worker.shutdownGraceMs);
+    await Promise.race([this.allDone(), graceOver]);
+    for (const file of this.running.values()) file.controller.abort('shutdown' satisfies StopReason);
+    await Promise.race([this.allDone(), sleep(5000)]);
+  }
+
+  private async allDone(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((f) => f.done));
+  }
+
+  /** Never throws: Bull only carries the message; outcomes live in the database. */
+  async handle(payload: ExtractFilePayload): Promise<void> {
+    const ref: JobRef = { id: payload.jobId, attempt: payload.attempt };
+    if (this.stopping) return; // left pending; the reconciler or another worker takes it
+    let job: ExtractionJob | null;
+    try {
+      job = await this.jobs.claim(ref, this.workerId);
+    } catch (error) {
+      this.logger.error(`Claim of job ${ref.id} attempt ${ref.attempt} failed: ${String(error)}`);
+      return;
+    }
+    if (!job) {
+      this.logger.debug?.(`Skipping job ${ref.id} attempt ${ref.attempt}: no longer claimable`);
+      return;
+    }
+    const claimed: JobRef = { id: job.id, attempt: job.attempt };
+    const controller = new AbortController();
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.running.set(job.id, { ref: claimed, controller, done });
+    try {
+      await this.process(job, claimed, controller);
+    } finally {
+      this.running.delete(job.id);
+      finish();
+    }
+  }
+
+  private async process(job: ExtractionJob, ref: JobRef, controller: AbortController): Promise<void> {
+    const started = Date.now();
+    const context = () => `job ${ref.id} attempt ${ref.attempt} (${job.format}, ${Date.now() - started} ms)`;
+    const heartbeat = setInterval(() => {
+      this.jobs
+        .heartbeat(ref)
+        .then((alive) => {
+          if (!alive) controller.abort('lost' satisfies StopReason);
+        })
+        .catch((error) => this.logger.warn(`Heartbeat of ${context()} failed: ${String(error)}`));
+    }, Math.max(250, (this.config.worker.leaseSeconds * 1000) / 3));
+    try {
+      const result = await this.extract(job, ref, controller);
+      clearInterval(heartbeat);
+      const { inline, resultPath } = await this.storeResult(job, result);
+      await this.jobs.complete(ref, inline, resultPath);
+      this.observe(job, 'completed', started);
+      this.logger.log(`Completed ${context()}`);
+    } catch (error) {
+      clearInterval(heartbeat);
+      await this.handleFailure(job, ref, controller, error, started, context);
+    }
+  }
+
+  private async extract(job: ExtractionJob, ref: JobRef, controller: AbortController): Promise<Record<string, unknown>> {
+    if (!job.format) throw new ExtractionError('UNSUPPORTED_FORMAT', 'The job has no format');
+    if (!job.fileUrl) throw new ExtractionError('CORRUPT_FILE', 'The job has no stored file');
+    const key = this.storage.keyFromUrl(job.fileUrl);
+    const format = job.format;
+    const onProgress = this.progressWriter(ref, controller);
+    return this.storage.withLocalFile(key, (filePath) =>
+      this.pool.run({
+        format,
+        filePath,
+        filename: job.filename ?? key,
+        options: job.options,
+        signal: controller.signal,
+        onProgress: ({ progress }) => onProgress(progress),
+      }) as unknown as Promise<Record<string, unknown>>,
+    );
+  }
+
+  /** Writes progress at most once per interval; a refused write means the attempt is gone. */
+  private progressWriter(ref: JobRef, controller: AbortController): (progress: number) => void {
+    let last = 0;
+    let writing = false;
+    return (progress) => {
+      const now = Date.now();
+      if (writing || now - last < this.config.worker.progressIntervalMs || progress >= 100) return;
+      last = now;
+      writing = true;
+      this.jobs
+        .updateProgress(ref, progress)
+        .then((alive) => {
+          if (!alive) controller.abort('lost' satisfies StopReason);
+        })
+        .catch((error) => this.logger.warn(`Progress write for job ${ref.id} failed: ${String(error)}`))
+        .finally(() => (writing = false));
+    };
+  }
+
+  /** Small results stay inline; large ones go to storage and the row points at them. */
+  private async storeResult(job: ExtractionJob, result: Record<string, unknown>): Promise<{ inline: Record<string, unknown> | null; resultPath: string | null }> {
+    const json = JSON.stringify(result);
+    if (Buffer.byteLength(json) <= this.config.http.inlineResultMaxBytes) return { inline: result, resultPath: null };
+    const key = `results/${job.ownerId.replace(/[^\w-]/g, '_')}/${job.id}/result-${job.attempt}.json`;
+    await this.storage.putBuffer(key, json, { contentType: 'application/json' });
+    return { inline: null, resultPath: this.storage.urlFor(key) };
+  }
+
+  private async handleFailure(job: ExtractionJob, ref: JobRef, controller: AbortController, error: unknown, started: number, context: () => string): Promise<void> {
+    const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : null;
+    if (reason === 'shutdown') {
+      await this.jobs.release(ref).catch((e) => this.logger.error(`Hand-back of ${context()} failed: ${String(e)}`));
+      this.logger.log(`Handed back ${context()} for another worker`);
+      return;
+    }
+    if (reason === 'lost') {
+      this.logger.log(`Stopped ${context()}: cancelled or taken over`);
+      return;
+    }
+    const failure = classifyFailure(error);
+    try {
+      const failed = await this.jobs.fail(ref, failure);
+      this.observe(job, failed.status, started);
+      this.logger.warn(`${failed.status === 'retrying' ? 'Will retry' : 'Failed'} ${context()}: ${failure.code} ${failure.message}`);
+    } catch (failError) {
+      if (failError instanceof InvalidTransitionError) {
+        this.logger.log(`Not recording failure of ${context()}: ${failError.message}`);
+      } else {
+        // The database is unreachable: the lease will expire and stuck recovery retries the file.
+        this.logger.error(`Could not record failure of ${context()}: ${String(failError)}`);
+      }
+    }
+  }
+
+  private observe(job: ExtractionJob, status: string, started: number): void {
+    const labels = { format: job.format ?? 'none', status };
+    this.metrics.jobsFinished.inc(labels);
+    this.metrics.processingDuration.observe(labels, (Date.now() - started) / 1000);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

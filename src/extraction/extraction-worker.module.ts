@@ -1,0 +1,14 @@
+/** What only worker processes run: the Bull processor and the sweeps. */
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { QueueModule } from '../queue/queue.module';
+import { BulkExtractionService } from './bulk-extraction.service';
+import { ExtractionModule } from './extraction.module';
+import { ExtractionScheduler } from './extraction.scheduler';
+
+@Module({
+  imports: [ScheduleModule.forRoot(), QueueModule, ExtractionModule],
+  providers: [BulkExtractionService, ExtractionScheduler],
+  exports: [BulkExtractionService, ExtractionScheduler],
+})
+export class ExtractionWorkerModule {}

@@ -1,0 +1,26 @@
+/**
+ * Bull on the configured Redis. Retries are decided by the database, so Bull's own `attempts`
+ * stays 1; finished messages are removed so Redis memory stays flat.
+ */
+import { BullModule } from '@nestjs/bull';
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { BullJobDispatcher } from './bull-job.dispatcher';
+import { EXTRACTION_QUEUE } from './extraction-queue.constants';
+
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        redis: config.redis.url,
+        prefix: config.redis.prefix,
+        defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+      }),
+    }),
+    BullModule.registerQueue({ name: EXTRACTION_QUEUE }),
+  ],
+  providers: [BullJobDispatcher],
+  exports: [BullModule, BullJobDispatcher],
+})
+export class QueueModule {}

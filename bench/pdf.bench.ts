@@ -40,12 +40,19 @@ async function ours(file: string, options: Record<string, unknown>, runs = RUNS)
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    await pdfExtractor.extract({ filePath: file, filename: 'bench.pdf', options, onProgress: () => undefined, signal: new AbortController().signal });
+    await pdfExtractor.extract({
+      filePath: file,
+      filename: 'bench.pdf',
+      options,
+      onProgress: () => undefined,
+      signal: new AbortController().signal,
+    });
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const cpu = process.cpuUsage(c0);
     clearInterval(timer);
     peak = Math.max(peak, process.memoryUsage().rss);
-    if (k > 0 || runs === 0) samples.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peak / 2 ** 20 });
+    if (k > 0 || runs === 0)
+      samples.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peak / 2 ** 20 });
   }
   return best(samples);
 }
@@ -64,7 +71,10 @@ t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True, stdout=subproc
 wall = (time.perf_counter() - t) * 1000
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(wall, (r.ru_utime + r.ru_stime) * 1000, r.ru_maxrss / 1024)`;
-    const out = execFileSync(PYTHON, ['-c', probe, ...cmd], { encoding: 'utf8' }).trim().split(' ').map(Number);
+    const out = execFileSync(PYTHON, ['-c', probe, ...cmd], { encoding: 'utf8' })
+      .trim()
+      .split(' ')
+      .map(Number);
     samples.push({ wallMs: out[0], cpuMs: out[1], peakRssMb: out[2] });
   }
   return best(samples);
@@ -81,7 +91,13 @@ for _ in range(int(sys.argv[2])):
     extract_text(sys.argv[1])
     walls.append((time.perf_counter() - t) * 1000); cpus.append((time.process_time() - c) * 1000)
 print(min(walls), min(cpus), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)`;
-  const out = execFileSync(PYTHON, ['-c', script, file, String(runs)], { encoding: 'utf8', timeout: 900_000 }).trim().split(' ').map(Number);
+  const out = execFileSync(PYTHON, ['-c', script, file, String(runs)], {
+    encoding: 'utf8',
+    timeout: 900_000,
+  })
+    .trim()
+    .split(' ')
+    .map(Number);
   return { wallMs: out[0], cpuMs: out[1], peakRssMb: out[2] };
 }
 
@@ -93,8 +109,10 @@ async function main(): Promise<void> {
   const fx = await generatePdfFixtures();
   const havePdftotext = hasTool('pdftotext', ['-v']);
   const havePdfminer = existsSync(PYTHON) && hasTool(PYTHON, ['-c', 'import pdfminer.high_level']);
-  if (!havePdftotext) console.log('pdftotext absent (apt-get install poppler-utils): baseline skipped');
-  if (!havePdfminer) console.log('pdfminer absent (apt-get install python3-pdfminer): baseline skipped');
+  if (!havePdftotext)
+    console.log('pdftotext absent (apt-get install poppler-utils): baseline skipped');
+  if (!havePdfminer)
+    console.log('pdfminer absent (apt-get install python3-pdfminer): baseline skipped');
   const textOnly = { extract_tables: false, extract_dimensions: false, use_ocr: false };
 
   console.log(`PDF benchmark, best of ${RUNS} runs (ours after one warm-up run)\n`);
@@ -110,12 +128,16 @@ async function main(): Promise<void> {
     if (havePdftotext) {
       const p = external(['pdftotext', file, '-']);
       console.log(fmt('pdftotext', pages, p));
-      console.log(`  ratio ours(text)/pdftotext: ${(text.cpuMs / p.cpuMs).toFixed(2)}x cpu, ${(text.wallMs / p.wallMs).toFixed(2)}x wall (target <= 3x)`);
+      console.log(
+        `  ratio ours(text)/pdftotext: ${(text.cpuMs / p.cpuMs).toFixed(2)}x cpu, ${(text.wallMs / p.wallMs).toFixed(2)}x wall (target <= 3x)`,
+      );
     }
     if (havePdfminer) {
       const m = pdfminer(file, pages > 10 ? 1 : RUNS);
       console.log(fmt('pdfminer.six', pages, m));
-      console.log(`  speed-up ours(text) vs pdfminer: ${(m.cpuMs / text.cpuMs).toFixed(2)}x cpu, ${(m.wallMs / text.wallMs).toFixed(2)}x wall (target >= 2x)`);
+      console.log(
+        `  speed-up ours(text) vs pdfminer: ${(m.cpuMs / text.cpuMs).toFixed(2)}x cpu, ${(m.wallMs / text.wallMs).toFixed(2)}x wall (target >= 2x)`,
+      );
     }
     console.log('');
   }
@@ -125,7 +147,9 @@ async function main(): Promise<void> {
   console.log(fmt('ours: OCR incl. worker start', 1, cold));
   const warm = await ours(fx.scanned, {}, Math.min(RUNS, 2));
   console.log(fmt('ours: OCR (best run)', 1, warm));
-  console.log(`  OCR throughput: ${(60_000 / warm.wallMs).toFixed(1)} pages/min wall, ${(warm.wallMs / 1000).toFixed(2)} s/page`);
+  console.log(
+    `  OCR throughput: ${(60_000 / warm.wallMs).toFixed(1)} pages/min wall, ${(warm.wallMs / 1000).toFixed(2)} s/page`,
+  );
 }
 
 main().catch((err) => {

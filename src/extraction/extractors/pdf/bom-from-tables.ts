@@ -32,7 +32,11 @@ export function isBomTable(table: PdfTable): boolean {
   return map.has('quantity') && (map.has('part_number') || map.has('description'));
 }
 
-const snake = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const snake = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 export function bomFromTables(tables: PdfTable[]): Bom | null {
   const boms = tables.filter(isBomTable);
@@ -70,5 +74,11 @@ export function bomFromTables(tables: PdfTable[]): Bom | null {
     }
   }
   const depth = Math.max(0, ...items.map((i) => i.level));
-  return { items, headers, total_items: items.length, hierarchy_level: depth, is_flat: depth === 0 };
+  return {
+    items,
+    headers,
+    total_items: items.length,
+    hierarchy_level: depth,
+    is_flat: depth === 0,
+  };
 }

@@ -29,12 +29,18 @@ const UNIT_AFTER = String.raw`(?:\s*(?<unit>${UNIT})(?![A-Za-z]))`;
 const PATTERNS: { type: PdfDimension['dimension_type']; re: RegExp; confidence: number }[] = [
   {
     type: 'thread',
-    re: new RegExp(String.raw`\bM(?<value>\d+(?:[.,]\d+)?)(?:\s*[x×X]\s*(?<pitch>${NUM}))?(?:\s*-\s*\d[gGhH](?:\d[gGhH])?)?(?![\w.])`, 'g'),
+    re: new RegExp(
+      String.raw`\bM(?<value>\d+(?:[.,]\d+)?)(?:\s*[x×X]\s*(?<pitch>${NUM}))?(?:\s*-\s*\d[gGhH](?:\d[gGhH])?)?(?![\w.])`,
+      'g',
+    ),
     confidence: 0.9,
   },
   {
     type: 'diameter',
-    re: new RegExp(String.raw`(?:[Ø⌀ø∅]\s*|\bDIA\.?\s*)(?<value>${NUM})${FIT}?${TOL}?${UNIT_AFTER}?|(?<value2>${NUM})\s*(?:${UNIT})?\s*DIA\b\.?`, 'g'),
+    re: new RegExp(
+      String.raw`(?:[Ø⌀ø∅]\s*|\bDIA\.?\s*)(?<value>${NUM})${FIT}?${TOL}?${UNIT_AFTER}?|(?<value2>${NUM})\s*(?:${UNIT})?\s*DIA\b\.?`,
+      'g',
+    ),
     confidence: 0.9,
   },
   {
@@ -44,12 +50,18 @@ const PATTERNS: { type: PdfDimension['dimension_type']; re: RegExp; confidence: 
   },
   {
     type: 'angular',
-    re: new RegExp(String.raw`(?<value>${NUM})\s*°(?![CF]\b)(?:\s*(?:±)\s*(?<sym>${NUM})\s*°?)?`, 'g'),
+    re: new RegExp(
+      String.raw`(?<value>${NUM})\s*°(?![CF]\b)(?:\s*(?:±)\s*(?<sym>${NUM})\s*°?)?`,
+      'g',
+    ),
     confidence: 0.9,
   },
   {
     type: 'linear',
-    re: new RegExp(String.raw`(?<![\w.,/+\-±])(?<value>${NUM})(?=${TOL_PLAIN}|\s*(?:${UNIT})(?![A-Za-z]))${TOL}?${UNIT_AFTER}?`, 'g'),
+    re: new RegExp(
+      String.raw`(?<![\w.,/+\-±])(?<value>${NUM})(?=${TOL_PLAIN}|\s*(?:${UNIT})(?![A-Za-z]))${TOL}?${UNIT_AFTER}?`,
+      'g',
+    ),
     confidence: 0.8,
   },
 ];
@@ -110,13 +122,21 @@ export function parseDimensions(text: string, defaultUnit: string | null = null)
 /** The unit a drawing declares for undimensioned values ("DIMENSIONS IN MM", "UNITS: INCH"). */
 export function declaredUnit(texts: string[]): string | null {
   for (const t of texts) {
-    const m = /\b(?:DIMENSIONS?|UNITS?)(?:\s+(?:ARE|IN))*\s*:?\s*(MM|MILLIMET(?:ER|RE)S?|INCH(?:ES)?|IN)\b/i.exec(t);
+    const m =
+      /\b(?:DIMENSIONS?|UNITS?)(?:\s+(?:ARE|IN))*\s*:?\s*(MM|MILLIMET(?:ER|RE)S?|INCH(?:ES)?|IN)\b/i.exec(
+        t,
+      );
     if (m) return /^m/i.test(m[1]) ? 'mm' : 'in';
   }
   return null;
 }
 
-export function toPdfDimension(match: DimensionMatch, page: number, bbox: BBox, ocrConfidence = 1): PdfDimension {
+export function toPdfDimension(
+  match: DimensionMatch,
+  page: number,
+  bbox: BBox,
+  ocrConfidence = 1,
+): PdfDimension {
   return {
     ...match,
     page,

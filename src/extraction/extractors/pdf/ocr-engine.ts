@@ -73,7 +73,10 @@ export class OcrEngine {
         langPath = fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-ocr-lang-'));
         this.tmpDirs.push(langPath);
         for (const l of languages) {
-          fs.symlinkSync(path.join(root, l, MODEL_FOLDER, `${l}.traineddata.gz`), path.join(langPath, `${l}.traineddata.gz`));
+          fs.symlinkSync(
+            path.join(root, l, MODEL_FOLDER, `${l}.traineddata.gz`),
+            path.join(langPath, `${l}.traineddata.gz`),
+          );
         }
       }
       const cachePath = fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-ocr-cache-'));
@@ -102,19 +105,30 @@ export class OcrEngine {
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ExtractionError('TIMEOUT', `OCR took longer than ${OCR_TIMEOUT_MS} ms`)), OCR_TIMEOUT_MS);
-      onAbort = () => reject(new ExtractionError('ABORTED', 'Extraction was aborted', { permanent: false }));
+      timer = setTimeout(
+        () => reject(new ExtractionError('TIMEOUT', `OCR took longer than ${OCR_TIMEOUT_MS} ms`)),
+        OCR_TIMEOUT_MS,
+      );
+      onAbort = () =>
+        reject(new ExtractionError('ABORTED', 'Extraction was aborted', { permanent: false }));
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const result = await Promise.race([worker.recognize(png, {}, { blocks: true, text: false }), stop]);
+      const result = await Promise.race([
+        worker.recognize(png, {}, { blocks: true, text: false }),
+        stop,
+      ]);
       const words: OcrWord[] = [];
       for (const block of result.data.blocks ?? []) {
         for (const para of block.paragraphs) {
           for (const line of para.lines) {
             for (const w of line.words) {
               if (!w.text.trim()) continue;
-              words.push({ text: w.text, ...w.bbox, confidence: Math.max(0, Math.min(1, w.confidence / 100)) });
+              words.push({
+                text: w.text,
+                ...w.bbox,
+                confidence: Math.max(0, Math.min(1, w.confidence / 100)),
+              });
             }
           }
         }

@@ -31,8 +31,10 @@ export interface AnalysisOptions {
   text: boolean;
 }
 
-const claimedBy = (items: Set<TextItem>) => (seg: TextSegment): boolean =>
-  seg.items.some((i) => items.has(i));
+const claimedBy =
+  (items: Set<TextItem>) =>
+  (seg: TextSegment): boolean =>
+    seg.items.some((i) => items.has(i));
 
 export function analysePage(content: PageContent, opts: AnalysisOptions): PageAnalysis {
   const { page, width, height, items, segments } = content.text;

@@ -52,10 +52,12 @@ export function applyMatrix(m: readonly number[], x: number, y: number): [number
 type Point = [number, number];
 
 /** Splits constructPath data into subpaths of points; curves make the subpath non-rectilinear. */
-function subpaths(data: ArrayLike<number>): { points: Point[]; closed: boolean; curved: boolean }[] {
+function subpaths(
+  data: ArrayLike<number>,
+): { points: Point[]; closed: boolean; curved: boolean }[] {
   const result: { points: Point[]; closed: boolean; curved: boolean }[] = [];
   let current: { points: Point[]; closed: boolean; curved: boolean } | null = null;
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const op = data[i++];
     if (op === MOVE) {
       current = { points: [[data[i], data[i + 1]]], closed: false, curved: false };
@@ -96,10 +98,20 @@ function pathData(args: unknown[]): ArrayLike<number> | null {
 
 function toRule(a: Point, b: Point): Rule | null {
   if (Math.abs(a[1] - b[1]) <= AXIS_TOLERANCE && Math.abs(a[0] - b[0]) >= MIN_RULE_LENGTH) {
-    return { orientation: 'h', at: (a[1] + b[1]) / 2, from: Math.min(a[0], b[0]), to: Math.max(a[0], b[0]) };
+    return {
+      orientation: 'h',
+      at: (a[1] + b[1]) / 2,
+      from: Math.min(a[0], b[0]),
+      to: Math.max(a[0], b[0]),
+    };
   }
   if (Math.abs(a[0] - b[0]) <= AXIS_TOLERANCE && Math.abs(a[1] - b[1]) >= MIN_RULE_LENGTH) {
-    return { orientation: 'v', at: (a[0] + b[0]) / 2, from: Math.min(a[1], b[1]), to: Math.max(a[1], b[1]) };
+    return {
+      orientation: 'v',
+      at: (a[0] + b[0]) / 2,
+      from: Math.min(a[1], b[1]),
+      to: Math.max(a[1], b[1]),
+    };
   }
   return null;
 }
@@ -111,14 +123,21 @@ function asRectangle(points: Point[]): [number, number, number, number] | null {
   for (let k = 0; k < 4; k++) {
     const a = pts[k];
     const b = pts[(k + 1) % 4];
-    if (Math.abs(a[0] - b[0]) > AXIS_TOLERANCE && Math.abs(a[1] - b[1]) > AXIS_TOLERANCE) return null;
+    if (Math.abs(a[0] - b[0]) > AXIS_TOLERANCE && Math.abs(a[1] - b[1]) > AXIS_TOLERANCE)
+      return null;
   }
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-function collectRules(points: Point[], closed: boolean, filled: boolean, stroked: boolean, out: Rule[]): void {
+function collectRules(
+  points: Point[],
+  closed: boolean,
+  filled: boolean,
+  stroked: boolean,
+  out: Rule[],
+): void {
   const rect = asRectangle(points);
   if (filled && rect) {
     const [x0, y0, x1, y1] = rect;
@@ -150,8 +169,18 @@ export function readPageGraphics(
   const OPS = pdfjs.OPS;
   const strokeOps = new Set<number>([OPS.stroke, OPS.closeStroke]);
   const fillOps = new Set<number>([OPS.fill, OPS.eoFill]);
-  const bothOps = new Set<number>([OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-  const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat]);
+  const bothOps = new Set<number>([
+    OPS.fillStroke,
+    OPS.eoFillStroke,
+    OPS.closeFillStroke,
+    OPS.closeEOFillStroke,
+  ]);
+  const imageOps = new Set<number>([
+    OPS.paintImageXObject,
+    OPS.paintInlineImageXObject,
+    OPS.paintImageMaskXObject,
+    OPS.paintImageXObjectRepeat,
+  ]);
   const stack: Matrix[] = [];
   let ctm: Matrix = [...IDENTITY];
   const rules: Rule[] = [];

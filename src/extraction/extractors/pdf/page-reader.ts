@@ -71,7 +71,11 @@ function overlapsAny(item: TextItem, others: TextItem[]): boolean {
   return others.some((o) => cx >= o.x0 && cx <= o.x1 && cy >= o.y0 && cy <= o.y1);
 }
 
-async function ocrItems(page: PDFPageProxy, engine: OcrEngine, signal: AbortSignal): Promise<TextItem[]> {
+async function ocrItems(
+  page: PDFPageProxy,
+  engine: OcrEngine,
+  signal: AbortSignal,
+): Promise<TextItem[]> {
   const { png, scale } = await renderPageToPng(page);
   const words = await engine.recognize(png, signal);
   return words.map((w) => ({

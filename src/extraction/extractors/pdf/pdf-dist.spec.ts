@@ -6,11 +6,18 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PdfFixtures, generatePdfFixtures } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
+import {
+  PdfFixtures,
+  generatePdfFixtures,
+} from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
 
-const compiled = path.resolve(__dirname, '../../../../dist/src/extraction/extractors/pdf/pdf.extractor.js');
+const compiled = path.resolve(
+  __dirname,
+  '../../../../dist/src/extraction/extractors/pdf/pdf.extractor.js',
+);
 const d = existsSync(compiled) ? describe : describe.skip;
-if (!existsSync(compiled)) console.warn(`skipping compiled PDF extractor check: ${compiled} is absent (run nest build)`);
+if (!existsSync(compiled))
+  console.warn(`skipping compiled PDF extractor check: ${compiled} is absent (run nest build)`);
 
 const script = `
 const { pdfExtractor } = require(process.argv[1]);
@@ -27,7 +34,14 @@ d('compiled PDF extractor (dist/)', () => {
   });
 
   it('loads pdf.js from plain Node and extracts the drawing', () => {
-    const out = execFileSync(process.execPath, ['-e', script, compiled, fx.drawing], { encoding: 'utf8', timeout: 60_000 });
-    expect(JSON.parse(out)).toEqual({ n: 3, dn: 'GB-1001', t: ['ITEM', 'PART NO', 'DESCRIPTION', 'QTY', 'MATERIAL'] });
+    const out = execFileSync(process.execPath, ['-e', script, compiled, fx.drawing], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(JSON.parse(out)).toEqual({
+      n: 3,
+      dn: 'GB-1001',
+      t: ['ITEM', 'PART NO', 'DESCRIPTION', 'QTY', 'MATERIAL'],
+    });
   });
 });

@@ -52,7 +52,10 @@ export async function openPdf(pdfjs: PdfJs, data: Uint8Array): Promise<PDFDocume
           : 'The PDF is password-protected; remove the password and upload it again',
       );
     }
-    throw new ExtractionError('CORRUPT_FILE', `The PDF cannot be read: ${e.message ?? String(err)}`);
+    throw new ExtractionError(
+      'CORRUPT_FILE',
+      `The PDF cannot be read: ${e.message ?? String(err)}`,
+    );
   }
 }
 
@@ -64,8 +67,13 @@ function isoDate(pdfjs: PdfJs, value: unknown): string | null {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
-export async function readMetadata(pdfjs: PdfJs, doc: PDFDocumentProxy): Promise<Record<string, unknown>> {
-  const { info } = (await doc.getMetadata().catch(() => ({ info: {} }))) as { info: Record<string, unknown> };
+export async function readMetadata(
+  pdfjs: PdfJs,
+  doc: PDFDocumentProxy,
+): Promise<Record<string, unknown>> {
+  const { info } = (await doc.getMetadata().catch(() => ({ info: {} }))) as {
+    info: Record<string, unknown>;
+  };
   const first = await doc.getPage(1);
   const viewport = first.getViewport({ scale: 1 });
   return {
@@ -81,7 +89,11 @@ export async function readMetadata(pdfjs: PdfJs, doc: PDFDocumentProxy): Promise
     pdf_version: str(info.PDFFormatVersion),
     encrypted: Boolean(info.EncryptFilterName),
     // Page 1 as displayed (its /Rotate applied), in points.
-    page_size: { width: round(viewport.width), height: round(viewport.height), rotation: first.rotate },
+    page_size: {
+      width: round(viewport.width),
+      height: round(viewport.height),
+      rotation: first.rotate,
+    },
   };
 }
 

@@ -22,20 +22,27 @@ function parsePages(value: unknown): number[] | null {
     : typeof value === 'number'
       ? [value]
       : typeof value === 'string'
-        ? value.split(',').map((s) => s.trim()).filter(Boolean)
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
         : [value];
   const pages: number[] = [];
   for (const part of parts) {
     const range = typeof part === 'string' ? /^(\d+)\s*-\s*(\d+)$/.exec(part) : null;
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])];
-      if (a > b) throw new ExtractionError('INVALID_OPTIONS', `Option "pages": bad range "${part}"`);
+      if (a > b)
+        throw new ExtractionError('INVALID_OPTIONS', `Option "pages": bad range "${part}"`);
       for (let p = a; p <= b; p++) pages.push(p);
       continue;
     }
     const n = typeof part === 'string' && /^\d+$/.test(part) ? Number(part) : part;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-      throw new ExtractionError('INVALID_OPTIONS', `Option "pages" must list page numbers from 1 (got ${JSON.stringify(part)})`);
+      throw new ExtractionError(
+        'INVALID_OPTIONS',
+        `Option "pages" must list page numbers from 1 (got ${JSON.stringify(part)})`,
+      );
     }
     pages.push(n);
   }
@@ -44,14 +51,18 @@ function parsePages(value: unknown): number[] | null {
 }
 
 function parseOcr(options: ExtractorOptions): OcrMode {
-  if (options.use_ocr === undefined || options.use_ocr === null || options.use_ocr === 'auto') return 'auto';
+  if (options.use_ocr === undefined || options.use_ocr === null || options.use_ocr === 'auto')
+    return 'auto';
   return boolOption(options, 'use_ocr', false) ? 'force' : 'off';
 }
 
 export function parsePdfOptions(options: ExtractorOptions): PdfOptions {
   const language = options.ocr_language ?? 'eng';
   if (typeof language !== 'string' || !/^[a-z_]{3,10}(?:\+[a-z_]{3,10})*$/i.test(language)) {
-    throw new ExtractionError('INVALID_OPTIONS', 'Option "ocr_language" must be a language code such as "eng"');
+    throw new ExtractionError(
+      'INVALID_OPTIONS',
+      'Option "ocr_language" must be a language code such as "eng"',
+    );
   }
   return {
     extractTables: boolOption(options, 'extract_tables', true),

@@ -6,13 +6,7 @@ import { Bom, CadTitleBlock } from '../cad-result';
 export type BBox = [number, number, number, number];
 
 export type ColumnType =
-  | 'integer'
-  | 'decimal'
-  | 'percentage'
-  | 'currency'
-  | 'date'
-  | 'boolean'
-  | 'text';
+  'integer' | 'decimal' | 'percentage' | 'currency' | 'date' | 'boolean' | 'text';
 
 export interface PdfTable {
   headers: string[];

@@ -16,7 +16,11 @@ beforeAll(async () => {
   drawing = (await runPdf(fx.drawing)).result;
 });
 
-const rejectCode = async (promise: Promise<unknown>, code: string, message: RegExp): Promise<void> => {
+const rejectCode = async (
+  promise: Promise<unknown>,
+  code: string,
+  message: RegExp,
+): Promise<void> => {
   const err = await promise.then(
     () => null,
     (e: unknown) => e,
@@ -96,7 +100,14 @@ describe('pdfExtractor on a generated drawing', () => {
       ['B', '30%', '$80.00', '2024-03-05', 'no', '0.30'],
       ['C', '25%', '$45.25', '2024-03-09', 'yes', '0.5'],
     ]);
-    expect(table.column_types).toEqual(['text', 'percentage', 'currency', 'date', 'boolean', 'decimal']);
+    expect(table.column_types).toEqual([
+      'text',
+      'percentage',
+      'currency',
+      'date',
+      'boolean',
+      'decimal',
+    ]);
   });
 
   it('extracts each dimension once, with values, tolerances, types and units', () => {
@@ -110,19 +121,61 @@ describe('pdfExtractor on a generated drawing', () => {
       minus: d.tolerance_minus,
     }));
     expect(dims).toEqual([
-      { page: 1, label: '120 +0.2/-0.1', type: 'linear', value: 120, unit: 'mm', plus: 0.2, minus: -0.1 },
-      { page: 1, label: 'Ø12.5 ±0.1', type: 'diameter', value: 12.5, unit: 'mm', plus: 0.1, minus: -0.1 },
-      { page: 1, label: 'Ø20 H7', type: 'diameter', value: 20, unit: 'mm', plus: null, minus: null },
+      {
+        page: 1,
+        label: '120 +0.2/-0.1',
+        type: 'linear',
+        value: 120,
+        unit: 'mm',
+        plus: 0.2,
+        minus: -0.1,
+      },
+      {
+        page: 1,
+        label: 'Ø12.5 ±0.1',
+        type: 'diameter',
+        value: 12.5,
+        unit: 'mm',
+        plus: 0.1,
+        minus: -0.1,
+      },
+      {
+        page: 1,
+        label: 'Ø20 H7',
+        type: 'diameter',
+        value: 20,
+        unit: 'mm',
+        plus: null,
+        minus: null,
+      },
       { page: 1, label: 'R5', type: 'radius', value: 5, unit: 'mm', plus: null, minus: null },
       { page: 1, label: 'M10x1.5', type: 'thread', value: 10, unit: 'mm', plus: null, minus: null },
       { page: 1, label: '45°', type: 'angular', value: 45, unit: 'deg', plus: null, minus: null },
-      { page: 1, label: '30° ±0.5°', type: 'angular', value: 30, unit: 'deg', plus: 0.5, minus: -0.5 },
+      {
+        page: 1,
+        label: '30° ±0.5°',
+        type: 'angular',
+        value: 30,
+        unit: 'deg',
+        plus: 0.5,
+        minus: -0.5,
+      },
       // Sheet 3 has no unit note: it takes sheet 1's "ALL DIMENSIONS IN MM".
-      { page: 3, label: 'Ø8 ±0.05', type: 'diameter', value: 8, unit: 'mm', plus: 0.05, minus: -0.05 },
+      {
+        page: 3,
+        label: 'Ø8 ±0.05',
+        type: 'diameter',
+        value: 8,
+        unit: 'mm',
+        plus: 0.05,
+        minus: -0.05,
+      },
     ]);
     expect(drawing.dimensions.find((d) => d.label === 'M10x1.5')?.pitch).toBe(1.5);
     expect(drawing.dimensions.find((d) => d.label === 'Ø20 H7')?.fit).toBe('H7');
-    expect(drawing.dimensions.find((d) => d.label === 'Ø20 H7')?.bbox).toEqual([310, 364, 344.46, 374]);
+    expect(drawing.dimensions.find((d) => d.label === 'Ø20 H7')?.bbox).toEqual([
+      310, 364, 344.46, 374,
+    ]);
   });
 
   it('reads the title block at the bottom right of the first sheet', () => {
@@ -149,16 +202,54 @@ describe('pdfExtractor on a generated drawing', () => {
       hierarchy_level: 0,
       is_flat: true,
       items: [
-        { item_id: '1', part_number: 'HX-100', description: 'Housing', quantity: 1, material: 'EN-GJL-250', revision: null, parent_id: null, level: 0 },
-        { item_id: '2', part_number: 'SH-200', description: 'Shaft Ø20', quantity: 1, material: '42CrMo4', revision: null, parent_id: null, level: 0 },
-        { item_id: '3', part_number: 'BR-6204', description: 'Bearing 6204', quantity: 2, material: 'Steel', revision: null, parent_id: null, level: 0 },
-        { item_id: '4', part_number: 'SC-M10', description: 'Screw M10x1.5', quantity: 8, material: '8.8', revision: null, parent_id: null, level: 0 },
+        {
+          item_id: '1',
+          part_number: 'HX-100',
+          description: 'Housing',
+          quantity: 1,
+          material: 'EN-GJL-250',
+          revision: null,
+          parent_id: null,
+          level: 0,
+        },
+        {
+          item_id: '2',
+          part_number: 'SH-200',
+          description: 'Shaft Ø20',
+          quantity: 1,
+          material: '42CrMo4',
+          revision: null,
+          parent_id: null,
+          level: 0,
+        },
+        {
+          item_id: '3',
+          part_number: 'BR-6204',
+          description: 'Bearing 6204',
+          quantity: 2,
+          material: 'Steel',
+          revision: null,
+          parent_id: null,
+          level: 0,
+        },
+        {
+          item_id: '4',
+          part_number: 'SC-M10',
+          description: 'Screw M10x1.5',
+          quantity: 8,
+          material: '8.8',
+          revision: null,
+          parent_id: null,
+          level: 0,
+        },
       ],
     });
   });
 
   it('groups text into blocks with font size and title flags, table cells left out', () => {
-    const titles = drawing.text_blocks.filter((b) => b.is_title).map((b) => [b.page, b.text, b.font_size]);
+    const titles = drawing.text_blocks
+      .filter((b) => b.is_title)
+      .map((b) => [b.page, b.text, b.font_size]);
     expect(titles).toEqual([
       [1, 'GEARBOX HOUSING', 24],
       [2, 'INSPECTION SCHEDULE', 18],
@@ -188,7 +279,12 @@ describe('pdfExtractor options', () => {
     const { result, progress } = await runPdf(fx.drawing, { pages: [2] });
     expect(result.metadata.pages_processed).toEqual([2]);
     expect(result.tables.map((t) => t.page)).toEqual([2, 2]);
-    expect(result.title_block).toMatchObject({ drawing_number: 'GB-1001-2', sheet: '2 OF 3', revision: 'A', title: null });
+    expect(result.title_block).toMatchObject({
+      drawing_number: 'GB-1001-2',
+      sheet: '2 OF 3',
+      revision: 'A',
+      title: null,
+    });
     expect(progress[progress.length - 1]).toEqual({ progress: 100, message: 'page 2 of 3' });
   });
 
@@ -198,7 +294,11 @@ describe('pdfExtractor options', () => {
   });
 
   it('honours extract_tables, extract_text and extract_dimensions set to false', async () => {
-    const { result } = await runPdf(fx.drawing, { extract_tables: false, extract_text: 'false', extract_dimensions: false });
+    const { result } = await runPdf(fx.drawing, {
+      extract_tables: false,
+      extract_text: 'false',
+      extract_dimensions: false,
+    });
     expect(result.tables).toEqual([]);
     expect(result.bom).toBeNull();
     expect(result.text_blocks).toEqual([]);
@@ -207,10 +307,22 @@ describe('pdfExtractor options', () => {
   });
 
   it('refuses out-of-range pages, bad page values and uninstalled OCR languages', async () => {
-    await rejectCode(runPdf(fx.drawing, { pages: [4] }), 'INVALID_OPTIONS', /lists 4 but the document has 3 pages/);
+    await rejectCode(
+      runPdf(fx.drawing, { pages: [4] }),
+      'INVALID_OPTIONS',
+      /lists 4 but the document has 3 pages/,
+    );
     await rejectCode(runPdf(fx.drawing, { pages: [0] }), 'INVALID_OPTIONS', /page numbers from 1/);
-    await rejectCode(runPdf(fx.drawing, { ocr_language: 'deu' }), 'INVALID_OPTIONS', /"deu" is not installed; installed: eng/);
-    await rejectCode(runPdf(fx.drawing, { extract_tables: 'maybe' }), 'INVALID_OPTIONS', /extract_tables/);
+    await rejectCode(
+      runPdf(fx.drawing, { ocr_language: 'deu' }),
+      'INVALID_OPTIONS',
+      /"deu" is not installed; installed: eng/,
+    );
+    await rejectCode(
+      runPdf(fx.drawing, { extract_tables: 'maybe' }),
+      'INVALID_OPTIONS',
+      /extract_tables/,
+    );
   });
 
   it('stops with ABORTED when the signal fires', async () => {

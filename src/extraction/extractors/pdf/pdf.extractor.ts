@@ -23,9 +23,12 @@ const TITLE_MAX_CHARS = 120;
 
 /** First sheet preferred: the first page whose title block fills 3+ fields, else the fullest. */
 function chooseTitleBlock(pages: PageAnalysis[]): CadTitleBlock | null {
-  const scored = pages.map((p) => ({ p, score: mappedCount(p.titlePairs) })).filter((s) => s.score >= 2);
+  const scored = pages
+    .map((p) => ({ p, score: mappedCount(p.titlePairs) }))
+    .filter((s) => s.score >= 2);
   if (scored.length === 0) return null;
-  const chosen = scored.find((s) => s.score >= 3) ?? scored.reduce((a, b) => (b.score > a.score ? b : a));
+  const chosen =
+    scored.find((s) => s.score >= 3) ?? scored.reduce((a, b) => (b.score > a.score ? b : a));
   return buildTitleBlock(chosen.p.titlePairs, chosen.p.titleConfidence || 1);
 }
 
@@ -38,8 +41,11 @@ function textBlocks(pages: PageAnalysis[]): PdfTextBlock[] {
       confidence: round(b.confidence),
       bbox: roundBox(b.bbox),
       font_size: round(b.fontSize, 1),
-      is_title: body > 0 && b.fontSize >= TITLE_FONT_RATIO * body && b.text.length <= TITLE_MAX_CHARS,
-      source: b.segments.some((s) => s.items.some((i) => i.confidence < 1)) ? ('ocr' as const) : ('text' as const),
+      is_title:
+        body > 0 && b.fontSize >= TITLE_FONT_RATIO * body && b.text.length <= TITLE_MAX_CHARS,
+      source: b.segments.some((s) => s.items.some((i) => i.confidence < 1))
+        ? ('ocr' as const)
+        : ('text' as const),
     })),
   );
 }
@@ -57,7 +63,8 @@ function applyDocumentUnit(pages: PageAnalysis[]): void {
 
 async function extractPdf(input: ExtractorInput): Promise<PdfExtractionResult> {
   const options = parsePdfOptions(input.options);
-  if (options.ocr !== 'off' || input.options.ocr_language !== undefined) assertOcrLanguage(options.ocrLanguage);
+  if (options.ocr !== 'off' || input.options.ocr_language !== undefined)
+    assertOcrLanguage(options.ocrLanguage);
   throwIfAborted(input.signal);
   input.onProgress({ progress: 0, message: 'opening PDF' });
 

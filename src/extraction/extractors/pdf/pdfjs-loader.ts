@@ -24,8 +24,11 @@ const functionImport = new Function('specifier', 'return import(specifier)') as 
 function vmImport(specifier: string): Promise<unknown> {
   const constants = vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol };
   const loader = constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (!loader) return Promise.reject(new Error('This Node.js cannot import ES modules from a vm sandbox'));
-  const script = new vm.Script('(specifier) => import(specifier)', { importModuleDynamically: loader as never });
+  if (!loader)
+    return Promise.reject(new Error('This Node.js cannot import ES modules from a vm sandbox'));
+  const script = new vm.Script('(specifier) => import(specifier)', {
+    importModuleDynamically: loader as never,
+  });
   return (script.runInThisContext() as DynamicImport)(specifier);
 }
 
@@ -34,7 +37,12 @@ async function dynamicImport(specifier: string): Promise<unknown> {
     return await functionImport(specifier);
   } catch (err) {
     const message = String((err as Error)?.message ?? err);
-    if (!/experimental-vm-modules|DYNAMIC_IMPORT_CALLBACK_MISSING|dynamic import callback/i.test(message)) throw err;
+    if (
+      !/experimental-vm-modules|DYNAMIC_IMPORT_CALLBACK_MISSING|dynamic import callback/i.test(
+        message,
+      )
+    )
+      throw err;
     return vmImport(specifier);
   }
 }
@@ -57,7 +65,9 @@ export function loadPdfJs(): Promise<PdfJs> {
     const buildDir = path.join(PDFJS_ROOT, 'legacy', 'build');
     loading = dynamicImport(pathToFileURL(path.join(buildDir, 'pdf.mjs')).href).then((mod) => {
       const pdfjs = mod as PdfJs;
-      pdfjs.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(buildDir, 'pdf.worker.mjs')).href;
+      pdfjs.GlobalWorkerOptions.workerSrc = pathToFileURL(
+        path.join(buildDir, 'pdf.worker.mjs'),
+      ).href;
       return pdfjs;
     });
     loading.catch(() => {

@@ -95,7 +95,12 @@ export function findRuledGrids(
     const rowEdges = clusterEdges(component.filter((r) => r.orientation === 'h').map((r) => r.at));
     const colEdges = clusterEdges(component.filter((r) => r.orientation === 'v').map((r) => r.at));
     if (rowEdges.length < 3 || colEdges.length < 3) continue;
-    const bbox: BBox = [colEdges[0], rowEdges[0], colEdges[colEdges.length - 1], rowEdges[rowEdges.length - 1]];
+    const bbox: BBox = [
+      colEdges[0],
+      rowEdges[0],
+      colEdges[colEdges.length - 1],
+      rowEdges[rowEdges.length - 1],
+    ];
     const cellItems: TextItem[][][] = rowEdges.slice(1).map(() => colEdges.slice(1).map(() => []));
     const placed = new Set<TextItem>();
     for (const item of items) {

@@ -1,6 +1,10 @@
 import { buildTable, classifyCell, columnType, detectHeaderRows } from './table-analysis';
 
-const grid = (cells: string[][]) => ({ bbox: [0, 0, 100, 100] as [number, number, number, number], cells, items: new Set<never>() });
+const grid = (cells: string[][]) => ({
+  bbox: [0, 0, 100, 100] as [number, number, number, number],
+  cells,
+  items: new Set<never>(),
+});
 
 describe('table analysis', () => {
   it.each([
@@ -28,21 +32,67 @@ describe('table analysis', () => {
   });
 
   it('finds one header row, two for a grouped header, none for data-only grids', () => {
-    expect(detectHeaderRows([['QTY', 'NAME'], ['1', 'Bolt'], ['2', 'Nut']])).toBe(1);
-    expect(detectHeaderRows([['POS', 'LIMITS', ''], ['', 'MIN', 'MAX'], ['1', '1.0', '2.0']])).toBe(2);
-    expect(detectHeaderRows([['1', '2'], ['3', '4']])).toBe(0);
+    expect(
+      detectHeaderRows([
+        ['QTY', 'NAME'],
+        ['1', 'Bolt'],
+        ['2', 'Nut'],
+      ]),
+    ).toBe(1);
+    expect(
+      detectHeaderRows([
+        ['POS', 'LIMITS', ''],
+        ['', 'MIN', 'MAX'],
+        ['1', '1.0', '2.0'],
+      ]),
+    ).toBe(2);
+    expect(
+      detectHeaderRows([
+        ['1', '2'],
+        ['3', '4'],
+      ]),
+    ).toBe(0);
   });
 
   it('rejects grids with text in only a few cells (drawing geometry)', () => {
-    expect(buildTable(grid([['Ø20', ''], ['', '']]), 1, 'ruled')).toBeNull();
-    expect(buildTable(grid([['A', ''], ['', 'B'], ['', '']]), 1, 'ruled')).toBeNull();
+    expect(
+      buildTable(
+        grid([
+          ['Ø20', ''],
+          ['', ''],
+        ]),
+        1,
+        'ruled',
+      ),
+    ).toBeNull();
+    expect(
+      buildTable(
+        grid([
+          ['A', ''],
+          ['', 'B'],
+          ['', ''],
+        ]),
+        1,
+        'ruled',
+      ),
+    ).toBeNull();
   });
 
   it('names columns when no header row exists', () => {
-    const table = buildTable(grid([['1', '2.5'], ['3', '4.5']]), 2, 'borderless');
+    const table = buildTable(
+      grid([
+        ['1', '2.5'],
+        ['3', '4.5'],
+      ]),
+      2,
+      'borderless',
+    );
     expect(table).toMatchObject({
       headers: ['Column 1', 'Column 2'],
-      rows: [['1', '2.5'], ['3', '4.5']],
+      rows: [
+        ['1', '2.5'],
+        ['3', '4.5'],
+      ],
       header_rows: 0,
       column_types: ['integer', 'decimal'],
       num_rows: 2,

@@ -65,9 +65,13 @@ export function detectHeaderRows(cells: string[][]): number {
   if (typedBelow(1)) return 1;
   // All-text tables: accept row 0 when it is upper case or shorter than the body cells.
   const upper = cells[0].every((c) => c === c.toUpperCase());
-  const rest = body(1).flat().filter((c) => c);
+  const rest = body(1)
+    .flat()
+    .filter((c) => c);
   const avgBody = rest.reduce((n, c) => n + c.length, 0) / Math.max(1, rest.length);
-  const avgHead = cells[0].filter((c) => c).reduce((n, c) => n + c.length, 0) / Math.max(1, cells[0].filter((c) => c).length);
+  const avgHead =
+    cells[0].filter((c) => c).reduce((n, c) => n + c.length, 0) /
+    Math.max(1, cells[0].filter((c) => c).length);
   return upper && rest.some((c) => c !== c.toUpperCase()) ? 1 : avgHead < avgBody * 0.6 ? 1 : 0;
 }
 
@@ -78,12 +82,14 @@ function mergeHeaders(headerRows: string[][], width: number): string[] {
     let last = '';
     return row.map((c) => (c.trim() ? (last = c) : last));
   });
-  return Array.from({ length: width }, (_, c) =>
-    carried
-      .map((row) => row[c] ?? '')
-      .filter((v, k, all) => v && all.indexOf(v) === k)
-      .join(' ')
-      .trim() || `Column ${c + 1}`,
+  return Array.from(
+    { length: width },
+    (_, c) =>
+      carried
+        .map((row) => row[c] ?? '')
+        .filter((v, k, all) => v && all.indexOf(v) === k)
+        .join(' ')
+        .trim() || `Column ${c + 1}`,
   );
 }
 
@@ -115,7 +121,8 @@ export function buildTable(
     headers,
     rows,
     page,
-    confidence: Math.round((detection === 'ruled' ? 0.6 + 0.4 * fill : 0.4 + 0.4 * fill) * 100) / 100,
+    confidence:
+      Math.round((detection === 'ruled' ? 0.6 + 0.4 * fill : 0.4 + 0.4 * fill) * 100) / 100,
     bbox,
     num_rows: rows.length,
     num_columns: width,

@@ -114,8 +114,11 @@ export function buildBlocks(segments: TextSegment[]): LayoutBlock[] {
       const last = b.segments[b.segments.length - 1];
       const gap = seg.bbox[1] - last.bbox[3];
       const xOverlap = Math.min(b.bbox[2], seg.bbox[2]) - Math.max(b.bbox[0], seg.bbox[0]);
-      const sizeRatio = Math.max(seg.fontSize, b.fontSize) / Math.max(1, Math.min(seg.fontSize, b.fontSize));
-      return gap > -0.3 * seg.fontSize && gap < 0.9 * seg.fontSize && xOverlap > 0 && sizeRatio < 1.25;
+      const sizeRatio =
+        Math.max(seg.fontSize, b.fontSize) / Math.max(1, Math.min(seg.fontSize, b.fontSize));
+      return (
+        gap > -0.3 * seg.fontSize && gap < 0.9 * seg.fontSize && xOverlap > 0 && sizeRatio < 1.25
+      );
     });
     if (target) {
       target.segments.push(seg);
@@ -147,7 +150,10 @@ function readingOrder<T extends { bbox: BBox; segments: TextSegment[] }>(blocks:
   for (const block of sorted) {
     const [, y0, , y1] = firstLine(block);
     const band = bands[bands.length - 1];
-    if (band && Math.min(band.y1, y1) - Math.max(band.y0, y0) > 0.5 * Math.min(band.y1 - band.y0, y1 - y0)) {
+    if (
+      band &&
+      Math.min(band.y1, y1) - Math.max(band.y0, y0) > 0.5 * Math.min(band.y1 - band.y0, y1 - y0)
+    ) {
       band.members.push(block);
       band.y1 = Math.max(band.y1, y1);
     } else {

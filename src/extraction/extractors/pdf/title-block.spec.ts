@@ -3,7 +3,13 @@ import { buildTitleBlock, findTitlePairs, looksLikeTitleBlock } from './title-bl
 
 /** A segment at (x, y) display coordinates, 10 pt type, ~5 pt per character. */
 function seg(text: string, x: number, y: number, size = 10): TextSegment {
-  return { text, bbox: [x, y, x + text.length * size * 0.5, y + size], fontSize: size, items: [], confidence: 1 };
+  return {
+    text,
+    bbox: [x, y, x + text.length * size * 0.5, y + size],
+    fontSize: size,
+    items: [],
+    confidence: 1,
+  };
 }
 
 describe('title block', () => {
@@ -18,8 +24,12 @@ describe('title block', () => {
 
   it('does not read under a header row (ITEM | PART NO | MATERIAL) as label/value pairs', () => {
     const segments = [
-      seg('ITEM', 400, 600), seg('PART NO', 440, 600), seg('MATERIAL', 520, 600),
-      seg('1', 400, 614), seg('HX-100', 440, 614), seg('Steel', 520, 614),
+      seg('ITEM', 400, 600),
+      seg('PART NO', 440, 600),
+      seg('MATERIAL', 520, 600),
+      seg('1', 400, 614),
+      seg('HX-100', 440, 614),
+      seg('Steel', 520, 614),
     ];
     expect(findTitlePairs(segments)).toEqual([]);
   });
@@ -28,9 +38,12 @@ describe('title block', () => {
     const segments = [
       seg('DRAWING NO: GB-7', 400, 700),
       seg('SCALE 1:5', 400, 720),
-      seg('REV', 400, 740, 7), seg('B', 480, 739),
-      seg('DRAWN BY', 400, 760, 7), seg('K. LEE', 400, 768),
-      seg('APPROVED:', 500, 760), seg('M. ROSS', 560, 760),
+      seg('REV', 400, 740, 7),
+      seg('B', 480, 739),
+      seg('DRAWN BY', 400, 760, 7),
+      seg('K. LEE', 400, 768),
+      seg('APPROVED:', 500, 760),
+      seg('M. ROSS', 560, 760),
     ];
     const block = buildTitleBlock(findTitlePairs(segments));
     expect(block).toEqual({
@@ -50,7 +63,18 @@ describe('title block', () => {
   });
 
   it('recognises a title-block grid by labels on several rows, but not a revision table', () => {
-    expect(looksLikeTitleBlock([['DWG NO', 'A-1'], ['SCALE', '1:1'], ['DATE', '2024-01-01']])).toBe(true);
-    expect(looksLikeTitleBlock([['REV', 'DATE', 'DRAWN BY'], ['A', '2024-01-01', 'JS']])).toBe(false);
+    expect(
+      looksLikeTitleBlock([
+        ['DWG NO', 'A-1'],
+        ['SCALE', '1:1'],
+        ['DATE', '2024-01-01'],
+      ]),
+    ).toBe(true);
+    expect(
+      looksLikeTitleBlock([
+        ['REV', 'DATE', 'DRAWN BY'],
+        ['A', '2024-01-01', 'JS'],
+      ]),
+    ).toBe(false);
   });
 });

@@ -10,7 +10,22 @@ import { TextSegment } from './pdf-types';
 type Field = Exclude<keyof CadTitleBlock, 'custom_fields' | 'confidence'>;
 
 const FIELD_LABELS: [Field, string[]][] = [
-  ['drawing_number', ['DRAWING NUMBER', 'DRAWING NO', 'DRAWING #', 'DWG NUMBER', 'DWG NO', 'DWG #', 'DRG NO', 'DOCUMENT NUMBER', 'DOCUMENT NO', 'DOC NO', 'PART NUMBER OF DRAWING']],
+  [
+    'drawing_number',
+    [
+      'DRAWING NUMBER',
+      'DRAWING NO',
+      'DRAWING #',
+      'DWG NUMBER',
+      'DWG NO',
+      'DWG #',
+      'DRG NO',
+      'DOCUMENT NUMBER',
+      'DOCUMENT NO',
+      'DOC NO',
+      'PART NUMBER OF DRAWING',
+    ],
+  ],
   ['title', ['DRAWING TITLE', 'TITLE', 'DESIGNATION']],
   ['revision', ['REVISION', 'REV']],
   ['date', ['DATE', 'DRAWN DATE', 'ISSUE DATE']],
@@ -23,11 +38,25 @@ const FIELD_LABELS: [Field, string[]][] = [
 ];
 
 /** Words that head table columns; a value equal to one of them is a header, not a value. */
-const TABLE_HEADER_WORDS = new Set(
-  ['ITEM', 'ITEM NO', 'POS', 'PART NO', 'PART NUMBER', 'P/N', 'DESCRIPTION', 'QTY', 'QUANTITY', 'MATERIAL', 'NO', 'REMARKS', 'UNIT', 'WEIGHT'],
-);
+const TABLE_HEADER_WORDS = new Set([
+  'ITEM',
+  'ITEM NO',
+  'POS',
+  'PART NO',
+  'PART NUMBER',
+  'P/N',
+  'DESCRIPTION',
+  'QTY',
+  'QUANTITY',
+  'MATERIAL',
+  'NO',
+  'REMARKS',
+  'UNIT',
+  'WEIGHT',
+]);
 
-const norm = (s: string): string => s.toUpperCase().replace(/[.:]/g, '').replace(/\s+/g, ' ').trim();
+const norm = (s: string): string =>
+  s.toUpperCase().replace(/[.:]/g, '').replace(/\s+/g, ' ').trim();
 
 const LABEL_INDEX: { label: string; field: Field }[] = FIELD_LABELS.flatMap(([field, labels]) =>
   labels.map((label) => ({ label, field })),
@@ -53,11 +82,20 @@ export interface TitlePair {
 /** "DWG NO: A-1" or "DWG NO A-1" (known label at the start) inside one segment. */
 function inlinePair(seg: TextSegment): TitlePair | null {
   const colon = /^([A-Za-z][A-Za-z .#/]{0,30}?)\s*:\s*(.+)$/.exec(seg.text);
-  if (colon) return { label: colon[1].trim(), value: colon[2].trim(), field: fieldOf(colon[1]), segments: [seg] };
+  if (colon)
+    return {
+      label: colon[1].trim(),
+      value: colon[2].trim(),
+      field: fieldOf(colon[1]),
+      segments: [seg],
+    };
   const upper = seg.text.toUpperCase();
   for (const { label, field } of LABEL_INDEX) {
     if (upper.startsWith(label + ' ') && seg.text.length > label.length + 1) {
-      const value = seg.text.slice(label.length).replace(/^[\s.:]+/, '').trim();
+      const value = seg.text
+        .slice(label.length)
+        .replace(/^[\s.:]+/, '')
+        .trim();
       if (value) return { label: seg.text.slice(0, label.length), value, field, segments: [seg] };
     }
   }
@@ -65,7 +103,8 @@ function inlinePair(seg: TextSegment): TitlePair | null {
 }
 
 const sameLine = (a: TextSegment, b: TextSegment): boolean =>
-  Math.abs((a.bbox[1] + a.bbox[3]) / 2 - (b.bbox[1] + b.bbox[3]) / 2) < 0.6 * (a.bbox[3] - a.bbox[1]);
+  Math.abs((a.bbox[1] + a.bbox[3]) / 2 - (b.bbox[1] + b.bbox[3]) / 2) <
+  0.6 * (a.bbox[3] - a.bbox[1]);
 
 /** A label standing in a row of table header words (ITEM | PART NO | QTY ...) is a header. */
 function inHeaderRow(label: TextSegment, pool: TextSegment[]): boolean {
@@ -89,15 +128,26 @@ function neighbourValue(label: TextSegment, pool: TextSegment[]): TextSegment | 
     return right;
   }
   const below = pool
-    .filter((s) => s !== label && s.bbox[1] >= y1 - 1 && s.bbox[1] - y1 < 1.5 * h + 4 && s.bbox[0] < x1 && s.bbox[2] > x0 - 2)
-    .sort((a, b) => a.bbox[1] - b.bbox[1] || Math.abs(a.bbox[0] - x0) - Math.abs(b.bbox[0] - x0))[0];
+    .filter(
+      (s) =>
+        s !== label &&
+        s.bbox[1] >= y1 - 1 &&
+        s.bbox[1] - y1 < 1.5 * h + 4 &&
+        s.bbox[0] < x1 &&
+        s.bbox[2] > x0 - 2,
+    )
+    .sort(
+      (a, b) => a.bbox[1] - b.bbox[1] || Math.abs(a.bbox[0] - x0) - Math.abs(b.bbox[0] - x0),
+    )[0];
   return below ?? null;
 }
 
 /** Values made of several table header words ("ITEM PART NO DESCRIPTION QTY") are headers. */
 function looksLikeHeaderText(text: string): boolean {
   const n = norm(text);
-  const hits = [...TABLE_HEADER_WORDS].filter((w) => new RegExp(`(?:^| )${w.replace('/', '\\/')}(?: |$)`).test(n));
+  const hits = [...TABLE_HEADER_WORDS].filter((w) =>
+    new RegExp(`(?:^| )${w.replace('/', '\\/')}(?: |$)`).test(n),
+  );
   return hits.length >= 2;
 }
 
@@ -119,9 +169,23 @@ export function findTitlePairs(segments: TextSegment[]): TitlePair[] {
     const colonLabel = /^([A-Za-z][A-Za-z .#/]{0,30}):$/.exec(seg.text);
     if (field === null && !colonLabel) continue;
     if (inHeaderRow(seg, segments)) continue;
-    const value = neighbourValue(seg, segments.filter((s) => !used.has(s)));
-    if (!value || isLabelLike(value.text) || looksLikeHeaderText(value.text) || /:$/.test(value.text)) continue;
-    pairs.push({ label: seg.text.replace(/:$/, '').trim(), value: value.text, field, segments: [seg, value] });
+    const value = neighbourValue(
+      seg,
+      segments.filter((s) => !used.has(s)),
+    );
+    if (
+      !value ||
+      isLabelLike(value.text) ||
+      looksLikeHeaderText(value.text) ||
+      /:$/.test(value.text)
+    )
+      continue;
+    pairs.push({
+      label: seg.text.replace(/:$/, '').trim(),
+      value: value.text,
+      field,
+      segments: [seg, value],
+    });
     used.add(seg);
     used.add(value);
   }
@@ -129,14 +193,28 @@ export function findTitlePairs(segments: TextSegment[]): TitlePair[] {
 }
 
 /** Segments in the bottom-right region of a page, where title blocks sit. */
-export function titleBlockRegion(segments: TextSegment[], width: number, height: number): TextSegment[] {
+export function titleBlockRegion(
+  segments: TextSegment[],
+  width: number,
+  height: number,
+): TextSegment[] {
   return segments.filter((s) => s.bbox[2] > width * 0.45 && s.bbox[1] > height * 0.55);
 }
 
 export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTitleBlock | null {
   const block: CadTitleBlock = {
-    drawing_number: null, title: null, revision: null, date: null, author: null, company: null,
-    scale: null, sheet: null, material: null, finish: null, custom_fields: {}, confidence: 0,
+    drawing_number: null,
+    title: null,
+    revision: null,
+    date: null,
+    author: null,
+    company: null,
+    scale: null,
+    sheet: null,
+    material: null,
+    finish: null,
+    custom_fields: {},
+    confidence: 0,
   };
   let mapped = 0;
   for (const pair of pairs) {
@@ -144,7 +222,10 @@ export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTi
       block[pair.field] = pair.value;
       mapped++;
     } else if (!pair.field) {
-      const key = pair.label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+      const key = pair.label
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '');
       if (key && !(key in block.custom_fields)) block.custom_fields[key] = pair.value;
     }
   }
@@ -154,7 +235,8 @@ export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTi
 }
 
 /** How many known fields a set of pairs fills: pages with a real title block score highest. */
-export const mappedCount = (pairs: TitlePair[]): number => new Set(pairs.map((p) => p.field).filter(Boolean)).size;
+export const mappedCount = (pairs: TitlePair[]): number =>
+  new Set(pairs.map((p) => p.field).filter(Boolean)).size;
 
 /**
  * True when a grid's cells read like a title block rather than a data table: at least three

@@ -57,9 +57,9 @@ function points(t: Tags, xCode: number, limit = MAX_VERTICES_PER_ENTITY): number
   const out: number[][] = [];
   for (let i = 0; i < t.n && out.length < limit; i++) {
     if (t.codes[i] !== xCode) continue;
-    const x = parseFloat(t.vals[i]);
-    const y = t.codes[i + 1] === xCode + 10 ? parseFloat(t.vals[i + 1]) : NaN;
-    const z = t.codes[i + 2] === xCode + 20 ? parseFloat(t.vals[i + 2]) : 0;
+    const x = t.nums[i];
+    const y = t.codes[i + 1] === xCode + 10 ? t.nums[i + 1] : NaN;
+    const z = t.codes[i + 2] === xCode + 20 ? t.nums[i + 2] : 0;
     out.push(t.codes[i + 2] === xCode + 20 ? [x, y, z] : [x, y]);
   }
   return out;
@@ -68,9 +68,9 @@ function points(t: Tags, xCode: number, limit = MAX_VERTICES_PER_ENTITY): number
 function lwVertices(t: Tags): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < t.n && out.length < MAX_VERTICES_PER_ENTITY; i++) {
-    if (t.codes[i] === 10) out.push([parseFloat(t.vals[i]), NaN, 0]);
-    else if (t.codes[i] === 20 && out.length) out[out.length - 1][1] = parseFloat(t.vals[i]);
-    else if (t.codes[i] === 42 && out.length) out[out.length - 1][2] = parseFloat(t.vals[i]);
+    if (t.codes[i] === 10) out.push([t.nums[i], NaN, 0]);
+    else if (t.codes[i] === 20 && out.length) out[out.length - 1][1] = t.nums[i];
+    else if (t.codes[i] === 42 && out.length) out[out.length - 1][2] = t.nums[i];
   }
   return out;
 }

@@ -5,12 +5,31 @@ import { Tolerance, plainMText, plainText } from './dxf-text';
 
 export type Vec3 = [number, number, number];
 
-/** The groups of one entity, as collected while streaming. */
+/**
+ * The groups of one entity, as collected while streaming: numeric group codes keep their value in
+ * `nums`, string codes in `vals` (arrays are reused; `n` pairs are valid).
+ */
 export interface Tags {
   codes: number[];
   vals: string[];
-  /** Number of pairs collected (arrays are reused and may be longer). */
+  nums: number[];
   n: number;
+}
+
+/** Group codes whose values are numbers (DXF reference, group code value types). */
+export function isNumericCode(c: number): boolean {
+  return (
+    (c >= 10 && c <= 99) ||
+    (c >= 110 && c <= 149) ||
+    (c >= 160 && c <= 179) ||
+    (c >= 210 && c <= 239) ||
+    (c >= 270 && c <= 289) ||
+    (c >= 370 && c <= 389) ||
+    (c >= 400 && c <= 409) ||
+    (c >= 420 && c <= 429) ||
+    (c >= 440 && c <= 469) ||
+    (c >= 1010 && c <= 1071)
+  );
 }
 
 export function tagStr(t: Tags, code: number): string | null {
@@ -19,10 +38,12 @@ export function tagStr(t: Tags, code: number): string | null {
 }
 
 export function tagNum(t: Tags, code: number): number | null {
-  const s = tagStr(t, code);
-  if (s === null) return null;
-  const v = parseFloat(s);
-  return Number.isFinite(v) ? v : null;
+  for (let i = 0; i < t.n; i++) {
+    if (t.codes[i] !== code) continue;
+    const v = isNumericCode(code) ? t.nums[i] : parseFloat(t.vals[i]);
+    return Number.isFinite(v) ? v : null;
+  }
+  return null;
 }
 
 /** Point from codes (x, x+10, x+20); z defaults to 0; null when x or y is missing. */
@@ -49,12 +70,12 @@ export function textRecord(type: string, t: Tags, layer: string): CadTextBlock |
   const valignCode = type === 'ATTRIB' || type === 'ATTDEF' ? 74 : 73;
   for (let i = 0; i < end; i++) {
     const c = t.codes[i];
-    const v = t.vals[i];
-    if (c === 1) raw += v;
-    else if (c === 40) height = parseFloat(v);
-    else if (c === 50) rotation = parseFloat(v);
-    else if (c === 72) halign = parseInt(v, 10) || 0;
-    else if (c === valignCode) valign = parseInt(v, 10) || 0;
+    const v = t.nums[i];
+    if (c === 1) raw += t.vals[i];
+    else if (c === 40) height = v;
+    else if (c === 50) rotation = v;
+    else if (c === 72) halign = v || 0;
+    else if (c === valignCode) valign = v || 0;
   }
   if (type === 'MTEXT') {
     // Chunks (code 3) come before the final part (code 1) in file order: rebuild in that order.
@@ -118,7 +139,7 @@ function styleOverrideTolerance(t: Tags): Tolerance | null {
   for (i++; i + 1 < t.n; i++) {
     if (t.codes[i] === 1002 && t.vals[i] === '}') break;
     if (t.codes[i] === 1070) {
-      vars.set(parseInt(t.vals[i], 10), parseFloat(t.vals[i + 1]));
+      vars.set(t.nums[i], t.codes[i + 1] === 1000 ? parseFloat(t.vals[i + 1]) : t.nums[i + 1]);
       i++;
     }
   }
@@ -154,8 +175,8 @@ export function rectangleOf(t: Tags): { min: [number, number]; max: [number, num
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < t.n; i++) {
-    if (t.codes[i] === 10) xs.push(parseFloat(t.vals[i]));
-    else if (t.codes[i] === 20) ys.push(parseFloat(t.vals[i]));
+    if (t.codes[i] === 10) xs.push(t.nums[i]);
+    else if (t.codes[i] === 20) ys.push(t.nums[i]);
   }
   if (xs.length !== ys.length || xs.length < 4 || xs.length > 5) return null;
   const closed = ((tagNum(t, 70) ?? 0) & 1) === 1;

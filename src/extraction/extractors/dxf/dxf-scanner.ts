@@ -14,6 +14,7 @@ import {
   attdefRecord,
   attribRecord,
   dimensionRecord,
+  isNumericCode,
   rectangleOf,
   tagNum,
   tagStr,
@@ -65,8 +66,30 @@ export interface ScanWants {
 }
 
 type Section = 'NONE' | 'EXPECT_NAME' | 'HEADER' | 'TABLES' | 'BLOCKS' | 'ENTITIES' | 'OTHER';
-const COLLECT_ALWAYS = new Set(['DIMENSION', 'TEXT', 'MTEXT', 'ATTRIB', 'ATTDEF', 'INSERT']);
 const MAX_TAGS = 200_000;
+
+/** Group codes each record type needs when entities are not extracted (all others are skipped). */
+function codeSet(codes: number[]): Uint8Array {
+  const set = new Uint8Array(1072);
+  for (const c of codes) set[c] = 1;
+  return set;
+}
+const TEXT_CODES = codeSet([1, 2, 3, 10, 20, 30, 11, 21, 31, 40, 50, 70, 72, 73, 74, 101]);
+const WANTED_CODES: Record<string, Uint8Array> = {
+  TEXT: TEXT_CODES,
+  MTEXT: TEXT_CODES,
+  ATTRIB: TEXT_CODES,
+  ATTDEF: TEXT_CODES,
+  DIMENSION: codeSet([
+    1, 3, 10, 20, 30, 13, 23, 33, 14, 24, 34, 15, 25, 35, 16, 26, 36, 42, 50, 70, 101, 1000, 1001,
+    1002, 1040, 1070,
+  ]),
+  INSERT: codeSet([2, 10, 20, 30, 41, 42, 43, 50]),
+  LWPOLYLINE: codeSet([10, 20, 70, 90]),
+  VERTEX: codeSet([10, 20, 30, 70]),
+  LAYER: codeSet([2, 6, 62, 70, 290, 370, 420]),
+  BLOCK: codeSet([1, 2, 3, 4, 10, 20, 30, 70]),
+};
 
 export class DxfScanner {
   readonly header = new Map<string, HeaderVariable>();
@@ -95,7 +118,9 @@ export class DxfScanner {
   // Current record (entity, table entry or block header).
   private type: string | null = null;
   private collecting = false;
-  private tags: Tags = { codes: [], vals: [], n: 0 };
+  /** Codes to keep for the current record; null = all (entity extraction). */
+  private wanted: Uint8Array | null = null;
+  private tags: Tags = { codes: [], vals: [], nums: [], n: 0 };
   private layer = '0';
   private paper = false;
   private polyFlags = 0;
@@ -154,7 +179,7 @@ export class DxfScanner {
       this.sawEof = true;
       return;
     }
-    const type = r.str();
+    const type = r.internStr();
     switch (this.section) {
       case 'TABLES':
         if (type === 'TABLE') this.expectTableName = true;
@@ -211,23 +236,24 @@ export class DxfScanner {
     if (this.type === null) return;
     if (this.collecting) {
       const t = this.tags;
-      if (t.n < MAX_TAGS) {
+      const w = this.wanted;
+      if (t.n < MAX_TAGS && (w === null || (code < 1072 && w[code] === 1))) {
         t.codes[t.n] = code;
-        t.vals[t.n] = r.str();
+        if (isNumericCode(code)) {
+          t.nums[t.n] = r.num();
+          t.vals[t.n] = '';
+        } else {
+          t.vals[t.n] = r.str();
+          t.nums[t.n] = NaN;
+        }
         t.n++;
       }
     }
     // Light path: the few groups every entity needs.
-    if (code === 8)
-      this.layer = this.collecting ? this.tags.vals[this.tags.n - 1] : this.readLayer();
+    if (code === 8) this.layer = r.internStr();
     else if (code === 67) this.paper = r.int() === 1;
     else if (code === 70 && this.type === 'POLYLINE') this.polyFlags = r.int() || 0;
     else if (code === 66 && this.type === 'INSERT') this.hasAttribs = r.int() === 1;
-  }
-
-  private readLayer(): string {
-    const last = this.layer;
-    return this.r.valueIs(last) ? last : this.r.str();
   }
 
   private onHeaderGroup(code: number): void {
@@ -260,9 +286,10 @@ export class DxfScanner {
     this.r.decoding = codePageDecoding(label);
   }
 
-  private startRecord(type: string, collect: boolean): void {
+  private startRecord(type: string, collect: boolean, all = false): void {
     this.type = type;
     this.collecting = collect;
+    this.wanted = all ? null : (WANTED_CODES[type] ?? null);
     this.tags.n = 0;
     this.layer = '0';
     this.paper = false;
@@ -272,12 +299,18 @@ export class DxfScanner {
 
   private startEntity(type: string): void {
     const w = this.wants;
+    const all = w.entities && this.entities.length < w.maxEntities;
     const collect =
-      COLLECT_ALWAYS.has(type) ||
-      (w.entities && this.entities.length < w.maxEntities) ||
+      all ||
+      type === 'DIMENSION' ||
+      type === 'TEXT' ||
+      type === 'MTEXT' ||
+      type === 'ATTRIB' ||
+      type === 'ATTDEF' ||
+      type === 'INSERT' ||
       (type === 'VERTEX' && this.lastPolyline !== null) ||
       (type === 'LWPOLYLINE' && w.rectangles && this.section === 'ENTITIES');
-    this.startRecord(type, collect);
+    this.startRecord(type, collect, all);
   }
 
   private finishRecord(): void {

@@ -14,6 +14,8 @@ const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
 
 export interface GroupReaderOptions {
   chunkBytes?: number;
@@ -41,6 +43,7 @@ export class AsciiGroupReader {
   private eof = false;
   private fd: number | null;
   private readonly maxLine: number;
+  private readonly cache: (string | undefined)[] = new Array<string | undefined>(1024);
 
   constructor(
     filePath: string,
@@ -84,13 +87,86 @@ export class AsciiGroupReader {
     return decodeBytes(b, s, e, this.decoding);
   }
 
-  /** The value as a number (NaN when it is not one). */
+  /**
+   * The value as a number (NaN when it is not one). Plain decimals of up to 15 digits are parsed
+   * from the bytes as one exact integer divided by a power of ten (one correctly rounded operation,
+   * so the result equals parseFloat's); anything else goes through parseFloat.
+   */
   num(): number {
-    return parseFloat(this.buf.toString('latin1', this.vs, this.ve));
+    const b = this.buf;
+    let s = this.vs;
+    let e = this.ve;
+    while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+    while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB || b[e - 1] === CR)) e--;
+    let i = s;
+    let neg = false;
+    if (b[i] === MINUS) {
+      neg = true;
+      i++;
+    } else if (b[i] === PLUS) i++;
+    let mant = 0;
+    let digits = 0;
+    let scale = 1;
+    while (i < e) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      mant = mant * 10 + d;
+      digits++;
+      i++;
+    }
+    if (i < e && b[i] === DOT) {
+      i++;
+      while (i < e) {
+        const d = b[i] - 48;
+        if (d < 0 || d > 9) break;
+        mant = mant * 10 + d;
+        scale *= 10;
+        digits++;
+        i++;
+      }
+    }
+    if (i !== e || digits === 0 || digits > 15) return parseFloat(b.toString('latin1', s, e));
+    const v = scale === 1 ? mant : mant / scale;
+    return neg ? -v : v;
   }
 
   int(): number {
-    return parseInt(this.buf.toString('latin1', this.vs, this.ve), 10);
+    return Math.trunc(this.num());
+  }
+
+  /**
+   * The value as a string through a small cache: entity types, layer and block names repeat
+   * millions of times in a large file, and an equal cached string is returned without allocating.
+   */
+  internStr(): string {
+    const b = this.buf;
+    let s = this.vs;
+    let e = this.ve;
+    while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+    while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB || b[e - 1] === CR)) e--;
+    const n = e - s;
+    if (n > 48) return decodeBytes(b, s, e, this.decoding);
+    let h = n;
+    for (let i = s; i < e; i++) {
+      const c = b[i];
+      if (c >= 0x80) return decodeBytes(b, s, e, this.decoding);
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    const slot = h & 1023;
+    const cached = this.cache[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached.charCodeAt(i) !== b[s + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const fresh = b.toString('latin1', s, e);
+    this.cache[slot] = fresh;
+    return fresh;
   }
 
   /** Compares the trimmed value with an ASCII literal without allocating. */

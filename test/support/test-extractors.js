@@ -10,9 +10,14 @@
  *   "oom"                 allocate until the thread's heap limit
  * Plain CommonJS so the compiled worker can require it without a TypeScript step.
  */
-const { readFileSync } = require('node:fs');
+const { appendFileSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { ExtractionError } = require(join(__dirname, '..', '..', 'dist', 'src', 'extraction', 'extractors', 'extraction-error.js'));
+
+/** With TEST_EXTRACTOR_LOG set, every run leaves "start|end <file> <pid> <epoch ms>" lines there. */
+const trace = (event, filename) => {
+  if (process.env.TEST_EXTRACTOR_LOG) appendFileSync(process.env.TEST_EXTRACTOR_LOG, `${event} ${filename} ${process.pid} ${Date.now()}\n`);
+};
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,6 +25,7 @@ const testExtractor = (format) => ({
   format,
   async extract({ filePath, filename, onProgress }) {
     const command = readFileSync(filePath, 'utf8').trim();
+    trace('start', filename);
     const [verb, arg] = command.split(':');
     switch (verb) {
       case 'sleep': {
@@ -51,6 +57,7 @@ const testExtractor = (format) => ({
       default:
         break;
     }
+    trace('end', filename);
     return { source_file: filename, source_type: format, success: true, metadata: { command, pid: process.pid }, errors: [], warnings: [] };
   },
 });

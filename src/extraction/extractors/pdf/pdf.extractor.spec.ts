@@ -7,6 +7,7 @@ import {
 } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
 import { runPdf } from '../../../../test/fixtures/pdf/run-pdf';
 import { PdfExtractionResult } from './pdf-types';
+import { loadPdfJs } from './pdfjs-loader';
 
 let fx: PdfFixtures;
 let drawing: PdfExtractionResult;
@@ -337,6 +338,26 @@ describe('pdfExtractor options', () => {
 describe('pdfExtractor on bad input', () => {
   it('reports a password-protected file as PASSWORD_PROTECTED', async () => {
     await rejectCode(runPdf(fx.encrypted), 'PASSWORD_PROTECTED', /password-protected/);
+    // The hand-made fixture is genuinely encrypted: the right password opens it.
+    const pdfjs = await loadPdfJs();
+    const doc = await pdfjs.getDocument({
+      data: new Uint8Array(fs.readFileSync(fx.encrypted)),
+      password: 'secret',
+      verbosity: 0,
+    }).promise;
+    expect(doc.numPages).toBe(1);
+    await doc.destroy();
+  });
+
+  it('opens a file encrypted with an owner password only and flags it as encrypted', async () => {
+    const { result } = await runPdf(fx.ownerOnly);
+    expect(result.success).toBe(true);
+    expect(result.metadata).toMatchObject({
+      num_pages: 1,
+      encrypted: true,
+      page_size: { width: 595, height: 842, rotation: 0 },
+    });
+    expect(result.text_blocks).toEqual([]);
   });
 
   it('reports truncated and non-PDF files as CORRUPT_FILE', async () => {

@@ -50,7 +50,9 @@ export class AsciiGroupReader {
     readonly fileSize: number,
     opts: GroupReaderOptions = {},
   ) {
-    this.buf = Buffer.allocUnsafe(opts.chunkBytes ?? 1 << 20);
+    // Small files get a buffer of their own size: no 1 MB allocation per tiny drawing.
+    const chunk = opts.chunkBytes ?? 1 << 20;
+    this.buf = Buffer.allocUnsafe(Math.max(4096, Math.min(chunk, fileSize + 16)));
     this.maxLine = opts.maxLineBytes ?? 16 << 20;
     this.fileOffset = opts.startOffset ?? 0;
     this.fd = openSync(filePath, 'r');

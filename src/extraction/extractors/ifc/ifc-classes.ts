@@ -83,34 +83,7 @@ export function parseElementTypes(raw: unknown): string[] | null {
   return [...new Set(names.map((n) => n.toUpperCase()))];
 }
 
-/**
- * The concrete type codes to read for one schema: the requested classes and their subclasses,
- * or by default every IfcElement subclass except feature elements (openings, projections), which
- * are holes and bumps rather than building parts.
- */
-export function elementCodesFor(schema: number, requested: string[] | null): Set<number> {
-  if (requested) {
-    const codes = new Set<number>();
-    for (const name of requested) {
-      const code = CODE_BY_UPPER_NAME.get(name) as number;
-      codes.add(code);
-      for (const d of descendants(schema, code)) codes.add(d);
-    }
-    return codes;
-  }
-  const features = new Set([
-    WebIFC.IFCFEATUREELEMENT,
-    ...descendants(schema, WebIFC.IFCFEATUREELEMENT),
-  ]);
-  return new Set(descendants(schema, WebIFC.IFCELEMENT).filter((c) => !features.has(c)));
-}
-
-/** Codes of IfcTypeObject and all its subclasses for one schema. */
-export function typeObjectCodes(schema: number): Set<number> {
-  return new Set([WebIFC.IFCTYPEOBJECT, ...descendants(schema, WebIFC.IFCTYPEOBJECT)]);
-}
-
-/** Codes of a class and its subclasses for one schema. */
-export function classAndDescendants(schema: number, code: number): Set<number> {
-  return new Set([code, ...descendants(schema, code)]);
+/** Type codes of validated `element_types` names (upper case, from parseElementTypes). */
+export function codesOfNames(names: string[]): number[] {
+  return names.map((name) => CODE_BY_UPPER_NAME.get(name) as number);
 }

@@ -2,7 +2,8 @@
  * One element record per building element: identity, storey, property sets and quantities (the
  * type object's first, the occurrence's own overriding), materials (occurrence, else type).
  */
-import { IfcModelReader, refsOf, textOf } from './ifc-model-reader';
+import * as WebIFC from 'web-ifc';
+import { IfcLine, IfcModelReader, refsOf, textOf } from './ifc-model-reader';
 import { IfcPropertyReader } from './ifc-property-reader';
 import { IfcSpatialIndex } from './ifc-spatial';
 import { IfcElement, IfcTypeObject } from './ifc-types';
@@ -20,6 +21,9 @@ export interface ReadElement {
 }
 
 export class IfcElementReader {
+  /** Type objects are shared by many occurrences: read each once. */
+  private readonly typeLines = new Map<number, IfcLine | null>();
+
   constructor(
     private readonly reader: IfcModelReader,
     private readonly props: IfcPropertyReader,
@@ -32,7 +36,7 @@ export class IfcElementReader {
     if (!line) return null;
     const storey = this.spatial.storeyOf(id);
     const typeId = this.reader.typeOf.get(id);
-    const typeLine = typeId !== undefined ? this.reader.line(typeId) : null;
+    const typeLine = typeId !== undefined ? this.typeLine(typeId) : null;
     const properties: IfcElement['properties'] = {};
     const quantities: IfcElement['quantities'] = {};
     if (this.opts.properties || this.opts.quantities) {
@@ -73,19 +77,20 @@ export class IfcElementReader {
       },
     };
   }
+
+  private typeLine(typeId: number): IfcLine | null {
+    if (!this.typeLines.has(typeId)) this.typeLines.set(typeId, this.reader.line(typeId));
+    return this.typeLines.get(typeId) ?? null;
+  }
 }
 
 /** Every type object of the model, with how many occurrences use it and its set names. */
-export function readTypeObjects(
-  reader: IfcModelReader,
-  props: IfcPropertyReader,
-  typeCodes: Set<number>,
-): IfcTypeObject[] {
+export function readTypeObjects(reader: IfcModelReader, props: IfcPropertyReader): IfcTypeObject[] {
   const instances = new Map<number, number>();
   for (const typeId of reader.typeOf.values())
     instances.set(typeId, (instances.get(typeId) ?? 0) + 1);
   const out: IfcTypeObject[] = [];
-  for (const id of reader.idsOfTypes(typeCodes)) {
+  for (const id of reader.idsOfClass(WebIFC.IFCTYPEOBJECT)) {
     const line = reader.line(id);
     if (!line) continue;
     const setNames = refsOf(line.HasPropertySets)

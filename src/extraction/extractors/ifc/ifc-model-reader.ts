@@ -19,13 +19,11 @@ export class IfcModelReader {
   readonly propertyDefinitions = new Map<number, number[]>();
   readonly typeOf = new Map<number, number>();
   readonly materialOf = new Map<number, number>();
-  private readonly typesInModel: Set<number>;
 
   constructor(
     readonly api: WebIFC.IfcAPI,
     readonly modelID: number,
   ) {
-    this.typesInModel = new Set(api.GetAllTypesOfModel(modelID).map((t) => t.typeID));
     this.indexRelations();
   }
 
@@ -42,18 +40,17 @@ export class IfcModelReader {
     return this.api.GetNameFromTypeCode(line.type);
   }
 
-  hasType(code: number): boolean {
-    return this.typesInModel.has(code);
-  }
-
-  /** Ids of all lines whose type is one of `codes` (exact types; pass descendants explicitly). */
-  idsOfTypes(codes: Iterable<number>): number[] {
-    const out: number[] = [];
-    for (const code of codes) {
-      if (!this.typesInModel.has(code)) continue;
-      const vector = this.api.GetLineIDsWithType(this.modelID, code, false);
-      for (let i = 0; i < vector.size(); i += 1) out.push(vector.get(i));
-    }
+  /**
+   * Ids of all lines of class `code` and its subclasses (web-ifc expands the inheritance for the
+   * model's schema), in file order. One WASM call per class.
+   */
+  idsOfClass(code: number): number[] {
+    const vector = this.api.GetLineIDsWithType(this.modelID, code, true);
+    const size = vector.size();
+    const out: number[] = new Array<number>(size);
+    for (let i = 0; i < size; i += 1) out[i] = vector.get(i);
+    // embind vectors hold WASM memory until deleted
+    (vector as unknown as { delete?: () => void }).delete?.();
     return out.sort((a, b) => a - b);
   }
 
@@ -116,7 +113,7 @@ export class IfcModelReader {
   }
 
   private forEachLine(code: number, visit: (line: IfcLine) => void): void {
-    for (const id of this.idsOfTypes([code])) {
+    for (const id of this.idsOfClass(code)) {
       const line = this.line(id);
       if (line) visit(line);
     }

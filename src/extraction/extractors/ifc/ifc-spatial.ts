@@ -4,7 +4,6 @@
  * (a stair flight in a stair, a space in a storey).
  */
 import * as WebIFC from 'web-ifc';
-import { classAndDescendants } from './ifc-classes';
 import { IfcLine, IfcModelReader, numberOf, textOf } from './ifc-model-reader';
 import { IfcBuilding, IfcSpace, IfcSpatialNode, IfcSpatialStructure, IfcStorey } from './ifc-types';
 
@@ -26,19 +25,16 @@ const MAX_HOPS = 32;
 export class IfcSpatialIndex {
   private readonly entries = new Map<number, SpatialEntry>();
 
-  constructor(
-    private readonly reader: IfcModelReader,
-    schema: number,
-  ) {
-    const kinds: [SpatialKind, Set<number>][] = [
-      ['project', new Set([WebIFC.IFCPROJECT])],
-      ['site', classAndDescendants(schema, WebIFC.IFCSITE)],
-      ['building', classAndDescendants(schema, WebIFC.IFCBUILDING)],
-      ['storey', classAndDescendants(schema, WebIFC.IFCBUILDINGSTOREY)],
-      ['space', classAndDescendants(schema, WebIFC.IFCSPACE)],
+  constructor(private readonly reader: IfcModelReader) {
+    const kinds: [SpatialKind, number][] = [
+      ['project', WebIFC.IFCPROJECT],
+      ['site', WebIFC.IFCSITE],
+      ['building', WebIFC.IFCBUILDING],
+      ['storey', WebIFC.IFCBUILDINGSTOREY],
+      ['space', WebIFC.IFCSPACE],
     ];
-    for (const [kind, codes] of kinds) {
-      for (const id of reader.idsOfTypes(codes)) {
+    for (const [kind, code] of kinds) {
+      for (const id of reader.idsOfClass(code)) {
         const line = reader.line(id);
         if (line) this.entries.set(id, { id, kind, line });
       }

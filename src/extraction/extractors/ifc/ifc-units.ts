@@ -122,11 +122,11 @@ export function readUnits(reader: IfcModelReader): IfcUnits {
 
 /** IfcProject.UnitsInContext, else the first IfcUnitAssignment of the file. */
 function projectUnitAssignment(reader: IfcModelReader): number | null {
-  for (const projectId of reader.idsOfTypes([WebIFC.IFCPROJECT])) {
+  for (const projectId of reader.idsOfClass(WebIFC.IFCPROJECT)) {
     const ref = refOf(reader.line(projectId)?.UnitsInContext);
     if (ref !== null) return ref;
   }
-  return reader.idsOfTypes([WebIFC.IFCUNITASSIGNMENT])[0] ?? null;
+  return reader.idsOfClass(WebIFC.IFCUNITASSIGNMENT)[0] ?? null;
 }
 
 function decodeUnit(line: IfcLine): IfcUnit | null {

@@ -18,13 +18,11 @@ import { sniffIso10303 } from '../step/iso10303-syntax';
 import { parseStepHeader, StepHeader } from '../step/step-file-reader';
 import { buildIfcBom } from './ifc-bom';
 import {
-  classAndDescendants,
-  elementCodesFor,
+  codesOfNames,
   parseElementTypes,
   schemaFamily,
   schemaIndex,
   SUPPORTED_SCHEMAS,
-  typeObjectCodes,
 } from './ifc-classes';
 import { IfcElementReader, readTypeObjects } from './ifc-elements';
 import { IfcModelReader, refsOf, textOf } from './ifc-model-reader';
@@ -117,7 +115,7 @@ function extractModel(
     warnings.push(
       'The file has no IfcUnitAssignment: units are not declared, values are given as written',
     );
-  const spatial = new IfcSpatialIndex(reader, schema.index);
+  const spatial = new IfcSpatialIndex(reader);
   const props = new IfcPropertyReader(reader, units);
   const elementReader = new IfcElementReader(reader, props, spatial, {
     properties: opts.properties,
@@ -125,7 +123,7 @@ function extractModel(
     materials: opts.materials,
   });
 
-  const ids = reader.idsOfTypes(elementCodesFor(schema.index, opts.elementTypes));
+  const ids = selectElementIds(reader, opts.elementTypes);
   const elements: IfcElement[] = [];
   const perStorey = new Map<number, number>();
   for (let i = 0; i < ids.length; i += 1) {
@@ -150,9 +148,7 @@ function extractModel(
     elementCounts[el.ifc_class] = (elementCounts[el.ifc_class] ?? 0) + 1;
     for (const name of Object.keys(el.properties)) psetNames.add(name);
   }
-  const allElements = new Set(
-    reader.idsOfTypes(classAndDescendants(schema.index, WebIFC.IFCELEMENT)),
-  );
+  const allElements = new Set(reader.idsOfClass(WebIFC.IFCELEMENT));
   const bom = buildIfcBom(
     reader,
     (id) => allElements.has(id),
@@ -201,14 +197,27 @@ function extractModel(
       Object.entries(elementCounts).sort((a, b) => a[0].localeCompare(b[0])),
     ),
     property_sets: [...psetNames].sort(),
-    type_objects: readTypeObjects(reader, props, typeObjectCodes(schema.index)),
+    type_objects: readTypeObjects(reader, props),
   };
+}
+
+/**
+ * The elements to read: the requested classes with their subclasses, or by default every
+ * IfcElement except feature elements (openings, projections), which are holes and bumps rather
+ * than building parts.
+ */
+function selectElementIds(reader: IfcModelReader, requested: string[] | null): number[] {
+  if (requested) {
+    const ids = new Set(codesOfNames(requested).flatMap((code) => reader.idsOfClass(code)));
+    return [...ids].sort((a, b) => a - b);
+  }
+  const features = new Set(reader.idsOfClass(WebIFC.IFCFEATUREELEMENT));
+  return reader.idsOfClass(WebIFC.IFCELEMENT).filter((id) => !features.has(id));
 }
 
 /** IfcPresentationLayerAssignment as CAD layers (name and how many items they hold). */
 function presentationLayers(reader: IfcModelReader): CadLayer[] {
-  const codes = [WebIFC.IFCPRESENTATIONLAYERASSIGNMENT, WebIFC.IFCPRESENTATIONLAYERWITHSTYLE];
-  return reader.idsOfTypes(codes).flatMap((id) => {
+  return reader.idsOfClass(WebIFC.IFCPRESENTATIONLAYERASSIGNMENT).flatMap((id) => {
     const line = reader.line(id);
     if (!line) return [];
     const layerOn = line.LayerOn as { value?: unknown } | undefined;

@@ -59,7 +59,10 @@ export class OcrEngine {
   private worker: Promise<TesseractWorker> | null = null;
   private readonly tmpDirs: string[] = [];
 
-  constructor(private readonly language: string) {}
+  constructor(
+    private readonly language: string,
+    private readonly timeoutMs = OCR_TIMEOUT_MS,
+  ) {}
 
   private start(): Promise<TesseractWorker> {
     if (!this.worker) {
@@ -99,21 +102,26 @@ export class OcrEngine {
     return this.worker;
   }
 
-  /** Recognises a PNG image; rejects with TIMEOUT after OCR_TIMEOUT_MS (the worker is replaced). */
+  /**
+   * Recognises a PNG image. The timeout covers worker start-up (loading the model) and
+   * recognition; on timeout or abort the worker is discarded and the next call starts afresh.
+   */
   async recognize(png: Buffer, signal: AbortSignal): Promise<OcrWord[]> {
-    const worker = await this.start();
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stop = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ExtractionError('TIMEOUT', `OCR took longer than ${OCR_TIMEOUT_MS} ms`)),
-        OCR_TIMEOUT_MS,
+        () => reject(new ExtractionError('TIMEOUT', `OCR took longer than ${this.timeoutMs} ms`)),
+        this.timeoutMs,
       );
       onAbort = () =>
         reject(new ExtractionError('ABORTED', 'Extraction was aborted', { permanent: false }));
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
+      if (signal.aborted)
+        throw new ExtractionError('ABORTED', 'Extraction was aborted', { permanent: false });
+      const worker = await Promise.race([this.start(), stop]);
       const result = await Promise.race([
         worker.recognize(png, {}, { blocks: true, text: false }),
         stop,
@@ -146,10 +154,11 @@ export class OcrEngine {
   async terminate(): Promise<void> {
     const pending = this.worker;
     this.worker = null;
-    try {
-      if (pending) await (await pending).terminate();
-    } catch {
-      // Already gone.
+    if (pending) {
+      // A worker still starting cannot be reached yet: kill it whenever it comes up, and wait
+      // only a bounded time for that so terminate() itself never hangs.
+      const killed = pending.then((w) => w.terminate()).catch(() => undefined);
+      await Promise.race([killed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     }
     for (const dir of this.tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   }

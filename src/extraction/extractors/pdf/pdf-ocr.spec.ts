@@ -5,7 +5,8 @@ import {
   generatePdfFixtures,
 } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
 import { runPdf } from '../../../../test/fixtures/pdf/run-pdf';
-import { assertOcrLanguage, installedOcrLanguages } from './ocr-engine';
+import { OcrEngine, assertOcrLanguage, installedOcrLanguages } from './ocr-engine';
+import { ExtractionError } from '../extraction-error';
 import { PdfExtractionResult } from './pdf-types';
 
 let fx: PdfFixtures;
@@ -77,5 +78,26 @@ describe('PDF OCR', () => {
   it('never OCRs pages that have a text layer unless use_ocr forces sparse pages', async () => {
     const { result } = await runPdf(fx.drawing, { use_ocr: true, pages: [1] });
     expect(result.metadata.ocr_pages).toEqual([]);
+  });
+
+  it('gives up with TIMEOUT when OCR exceeds its time limit, and still terminates cleanly', async () => {
+    const engine = new OcrEngine('eng', 1);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=',
+      'base64',
+    );
+    const err = await engine.recognize(png, new AbortController().signal).catch((e: unknown) => e);
+    expect((err as ExtractionError).code).toBe('TIMEOUT');
+    expect((err as ExtractionError).message).toBe('OCR took longer than 1 ms');
+    await expect(engine.terminate()).resolves.toBeUndefined();
+  });
+
+  it('stops OCR with ABORTED when the signal fires', async () => {
+    const engine = new OcrEngine('eng');
+    const controller = new AbortController();
+    controller.abort();
+    const err = await engine.recognize(Buffer.alloc(0), controller.signal).catch((e: unknown) => e);
+    expect((err as ExtractionError).code).toBe('ABORTED');
+    await engine.terminate();
   });
 });

@@ -17,7 +17,8 @@ export interface ServiceProcess {
 }
 
 export async function startServiceProcess(env: Record<string, string>, readyTimeoutMs = 20_000): Promise<ServiceProcess> {
-  const proc = spawn(process.execPath, [MAIN], {
+  const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
+  const proc = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_FORMAT: 'text', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -177,6 +177,8 @@ describe('ifcExtractor options', () => {
   it('filters element_types case-insensitively, including subclasses of abstract names', async () => {
     const doorsAndWalls = await run(ifc4Path, { element_types: ['ifcwall', 'IFCDOOR'] });
     expect(doorsAndWalls.element_counts).toEqual({ IfcDoor: 2, IfcWall: 3 });
+    const fromText = await run(ifc4Path, { element_types: 'IfcMember, IfcStairFlight' });
+    expect(fromText.element_counts).toEqual({ IfcMember: 5, IfcStairFlight: 2 });
     const built = await run(ifc2x3Path, { element_types: 'IfcBuildingElement' });
     expect(built.element_counts).toEqual(IFC2X3_SAMPLE_EXPECTED.element_counts);
   });
@@ -247,6 +249,17 @@ describe('ifcExtractor on IFC2X3', () => {
     expect(result.spatial_structure?.storeys.map((s) => s.elevation)).toEqual([-0.5]);
     expect(byName(result, 'Door A').materials).toEqual(['Steel']);
     expect(byName(result, 'Wall A').properties).toEqual({ Pset_WallCommon: { LoadBearing: true } });
+  });
+});
+
+describe('ifcExtractor on IFC4X3', () => {
+  it('reads an IFC4X3_ADD2 file and reports the IFC4X3 family', async () => {
+    const result = await run(writeIfc4Sample(dir, 'sample-ifc4x3.ifc', 'IFC4X3_ADD2'));
+    expect(result.metadata.schema).toBe('IFC4X3');
+    expect(result.metadata.schema_identifier).toBe('IFC4X3_ADD2');
+    expect(result.element_counts).toEqual(IFC4_SAMPLE_EXPECTED.element_counts);
+    expect(result.spatial_structure?.storeys.map((s) => s.elevation)).toEqual([0, 3000]);
+    expect(byName(result, 'Wall 1').properties.Pset_WallCommon.FireRating).toBe('REI 90');
   });
 });
 

@@ -8,7 +8,17 @@ import { ExtractionJob } from '../extraction/entities/extraction-job.entity';
 
 const projectRoot = join(__dirname, '..', '..');
 
-export function buildDataSourceOptions(url: string, extra: { poolSize?: number } = {}): DataSourceOptions {
+export interface ConnectionTuning {
+  poolSize?: number;
+  /**
+   * Worker processes turn synchronous commit off: every write they make is fenced and repeatable,
+   * so a database crash that loses the last few hundred milliseconds only makes a job run again
+   * (lease expiry or the reconciler), while each commit stops waiting for its WAL flush.
+   */
+  asyncCommit?: boolean;
+}
+
+export function buildDataSourceOptions(url: string, extra: ConnectionTuning = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -19,6 +29,6 @@ export function buildDataSourceOptions(url: string, extra: { poolSize?: number }
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: extra.poolSize ?? 10 },
+    extra: { max: extra.poolSize ?? 10, ...(extra.asyncCommit ? { options: '-c synchronous_commit=off' } : {}) },
   };
 }

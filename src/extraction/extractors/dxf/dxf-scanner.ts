@@ -9,7 +9,6 @@ import { RawDimension } from './dxf-dimensions';
 import { SUB_ENTITIES, buildEntity, countGeometry, vertexPoint } from './dxf-entities';
 import { HeaderVariable, WANTED_HEADER_VARIABLES } from './dxf-header';
 import {
-  AttdefRecord,
   Tags,
   attdefRecord,
   attribRecord,
@@ -23,73 +22,12 @@ import {
 import { AsciiGroupReader } from './group-code-reader';
 import { codePageDecoding, isUtf8Version, resolveCodePage } from './text-decoding';
 import { DxfLimits } from './dxf-limits';
+import { BlockDef, InsertRecord, LayerDef, ScanWants, WANTED_CODES, bump } from './dxf-scan-model';
 
-export interface LayerDef {
-  name: string;
-  flags: number;
-  color: number | null;
-  trueColor: number | null;
-  linetype: string | null;
-  lineweight: number | null;
-  plot: boolean | null;
-}
-
-export interface BlockDef {
-  name: string;
-  flags: number;
-  base: [number, number, number];
-  entityCount: number;
-  /** Blocks this definition inserts, with counts (for nesting and cycle checks). */
-  refs: Map<string, number>;
-  attdefs: AttdefRecord[];
-  xrefPath: string | null;
-  description: string | null;
-}
-
-export interface InsertRecord {
-  block: string;
-  layer: string;
-  position: [number, number, number] | null;
-  attributes: { tag: string; value: string }[];
-  paper: boolean;
-}
-
-export interface ScanWants {
-  text: boolean;
-  dimensions: boolean;
-  /** Inserts with attributes (blocks, title block, BOM). */
-  inserts: boolean;
-  /** Closed rectangles, for the text title-block fallback. */
-  rectangles: boolean;
-  entities: boolean;
-  maxEntities: number;
-}
+export type { BlockDef, InsertRecord, LayerDef, ScanWants };
 
 type Section = 'NONE' | 'EXPECT_NAME' | 'HEADER' | 'TABLES' | 'BLOCKS' | 'ENTITIES' | 'OTHER';
 const MAX_TAGS = 200_000;
-
-/** Group codes each record type needs when entities are not extracted (all others are skipped). */
-function codeSet(codes: number[]): Uint8Array {
-  const set = new Uint8Array(1072);
-  for (const c of codes) set[c] = 1;
-  return set;
-}
-const TEXT_CODES = codeSet([1, 2, 3, 10, 20, 30, 11, 21, 31, 40, 50, 70, 72, 73, 74, 101]);
-const WANTED_CODES: Record<string, Uint8Array> = {
-  TEXT: TEXT_CODES,
-  MTEXT: TEXT_CODES,
-  ATTRIB: TEXT_CODES,
-  ATTDEF: TEXT_CODES,
-  DIMENSION: codeSet([
-    1, 3, 10, 20, 30, 13, 23, 33, 14, 24, 34, 15, 25, 35, 16, 26, 36, 42, 50, 70, 101, 1000, 1001,
-    1002, 1040, 1070,
-  ]),
-  INSERT: codeSet([2, 10, 20, 30, 41, 42, 43, 50]),
-  LWPOLYLINE: codeSet([10, 20, 70, 90]),
-  VERTEX: codeSet([10, 20, 30, 70]),
-  LAYER: codeSet([2, 6, 62, 70, 290, 370, 420]),
-  BLOCK: codeSet([1, 2, 3, 4, 10, 20, 30, 70]),
-};
 
 export class DxfScanner {
   readonly header = new Map<string, HeaderVariable>();
@@ -210,7 +148,7 @@ export class DxfScanner {
       case 'EXPECT_NAME':
         if (code === 2) {
           const name = r.str().toUpperCase();
-          this.sections.push(name);
+          if (this.sections.length < 64) this.sections.push(name);
           this.section =
             name === 'HEADER' || name === 'TABLES' || name === 'BLOCKS' || name === 'ENTITIES'
               ? name
@@ -259,7 +197,7 @@ export class DxfScanner {
   private onHeaderGroup(code: number): void {
     const r = this.r;
     if (code === 9) {
-      const name = r.str();
+      const name = r.internStr();
       this.headerVar = null;
       if (WANTED_HEADER_VARIABLES.has(name) && !this.header.has(name)) {
         this.headerVar = {};
@@ -370,7 +308,7 @@ export class DxfScanner {
     if (!SUB_ENTITIES.has(type)) block.entityCount++;
     if (type === 'INSERT') {
       const name = tagStr(this.tags, 2);
-      if (name !== null) block.refs.set(name, (block.refs.get(name) ?? 0) + 1);
+      if (name !== null) bump(block.refs, name, 10_000, this.warnings);
     } else if (type === 'ATTDEF' && block.attdefs.length < 1000) {
       block.attdefs.push(attdefRecord(this.tags));
     }
@@ -425,7 +363,7 @@ export class DxfScanner {
   }
 
   private countModelEntity(type: string, layer: string): void {
-    this.entityCounts.set(type, (this.entityCounts.get(type) ?? 0) + 1);
+    bump(this.entityCounts, type, 1_000, this.warnings);
     countGeometry(this.geometry, type, this.polyFlags);
     const n = this.layerCounts.get(layer);
     if (n !== undefined) this.layerCounts.set(layer, n + 1);
@@ -441,7 +379,7 @@ export class DxfScanner {
 
   private finishInsert(t: Tags, layer: string): void {
     const name = tagStr(t, 2) ?? '';
-    this.insertCounts.set(name, (this.insertCounts.get(name) ?? 0) + 1);
+    bump(this.insertCounts, name, 2 * this.limits.maxBlocks, this.warnings);
     if (!this.hasAttribs || !this.wants.inserts) return;
     if (this.inserts.length >= this.limits.maxInserts) {
       this.dropped.inserts++;

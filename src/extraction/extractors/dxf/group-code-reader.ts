@@ -17,6 +17,12 @@ const MINUS = 45;
 const PLUS = 43;
 const DOT = 46;
 
+/**
+ * Intern cache shared by all readers of a thread (entity types, header variable and layer names
+ * repeat across files too). It only maps bytes to an equal string, so sharing is safe.
+ */
+const INTERN = new Array<string | undefined>(1024);
+
 export interface GroupReaderOptions {
   chunkBytes?: number;
   /** Longest line accepted; DXF strings are at most a few KB, so anything huge is not DXF. */
@@ -43,7 +49,6 @@ export class AsciiGroupReader {
   private eof = false;
   private fd: number | null;
   private readonly maxLine: number;
-  private readonly cache: (string | undefined)[] = new Array<string | undefined>(1024);
 
   constructor(
     filePath: string,
@@ -155,7 +160,7 @@ export class AsciiGroupReader {
       h = (Math.imul(h, 31) + c) | 0;
     }
     const slot = h & 1023;
-    const cached = this.cache[slot];
+    const cached = INTERN[slot];
     if (cached !== undefined && cached.length === n) {
       let same = true;
       for (let i = 0; i < n; i++) {
@@ -167,7 +172,7 @@ export class AsciiGroupReader {
       if (same) return cached;
     }
     const fresh = b.toString('latin1', s, e);
-    this.cache[slot] = fresh;
+    INTERN[slot] = fresh;
     return fresh;
   }
 

@@ -1,0 +1,150 @@
+import { buildAssembly } from './step-assembly';
+import { buildStepBom } from './step-bom';
+import { OcctMesh, OcctNode } from './occt-kernel';
+
+/** An axis-aligned box as occt-import-js would hand it over: 12 outward triangles, 6 faces. */
+function boxMesh(
+  name: string,
+  min: [number, number, number],
+  size: [number, number, number],
+  color?: [number, number, number],
+): OcctMesh {
+  const [x, y, z] = min;
+  const [a, b, c] = size;
+  const p = (i: number) => [x + (i & 1 ? a : 0), y + (i & 2 ? b : 0), z + (i & 4 ? c : 0)];
+  const quads = [
+    [0, 2, 3, 1],
+    [4, 5, 7, 6],
+    [0, 1, 5, 4],
+    [2, 6, 7, 3],
+    [0, 4, 6, 2],
+    [1, 3, 7, 5],
+  ];
+  return {
+    name,
+    color,
+    brep_faces: quads.map((_q, i) => ({ first: 2 * i, last: 2 * i + 1, color: null })),
+    attributes: { position: { array: Array.from({ length: 8 }, (_v, i) => p(i)).flat() } },
+    index: { array: quads.flatMap(([q0, q1, q2, q3]) => [q0, q1, q2, q0, q2, q3]) },
+  };
+}
+
+const node = (name: string, meshes: number[], children: OcctNode[] = []): OcctNode => ({
+  name,
+  meshes,
+  children,
+});
+
+// "" -> "frame" -> [ "leg" x2 (sub-assembly of 1 bolt + 1 tube), "plate" part ], plus 2 loose screws on frame
+const meshes = [
+  boxMesh('bolt', [0, 0, 0], [1, 1, 10], [1, 0, 0]),
+  boxMesh('tube', [2, 0, 0], [2, 2, 20]),
+  boxMesh('bolt', [10, 0, 0], [1, 1, 10], [1, 0, 0]),
+  boxMesh('tube', [12, 0, 0], [2, 2, 20]),
+  boxMesh('plate', [0, 0, 20], [20, 10, 1], [0, 0.5, 1]),
+  boxMesh('screw', [0, 0, 21], [1, 1, 1]),
+  boxMesh('screw', [5, 0, 21], [1, 1, 1]),
+];
+const tree = node(
+  '',
+  [],
+  [node('frame', [5, 6], [node('leg', [0, 1]), node('leg', [2, 3]), node('plate', [4])])],
+);
+
+describe('buildAssembly', () => {
+  const assembly = buildAssembly(tree, meshes, 'fallback', {
+    calculateVolumes: true,
+    calculateAreas: true,
+  });
+
+  it('skips the unnamed root and lays out sub-assemblies, parts and loose solids', () => {
+    expect(assembly.name).toBe('frame');
+    expect(assembly.total_parts).toBe(7);
+    expect(assembly.root_parts).toBe(5);
+    expect(assembly.parts.map((p) => [p.part_id, p.name, p.shape_type])).toEqual([
+      ['1', 'leg', 'assembly'],
+      ['2', 'leg', 'assembly'],
+      ['3', 'plate', 'solid'],
+      ['4', 'screw', 'solid'],
+      ['5', 'screw', 'solid'],
+    ]);
+    expect(assembly.parts[0].children.map((p) => [p.part_id, p.name])).toEqual([
+      ['1.1', 'bolt'],
+      ['1.2', 'tube'],
+    ]);
+  });
+
+  it('sums volumes, areas and faces of an assembly and merges the boxes', () => {
+    const leg = assembly.parts[1];
+    expect(leg.volume).toBe(10 + 80);
+    expect(leg.surface_area).toBe(42 + 168);
+    expect(leg.num_faces).toBe(12);
+    expect(leg.bbox).toEqual({ min: [10, 0, 0], max: [14, 2, 20] });
+    expect(leg.center_of_mass).toEqual(
+      [(10 * 10.5 + 80 * 13) / 90, (10 * 0.5 + 80 * 1) / 90, (10 * 5 + 80 * 10) / 90].map((v) =>
+        Number(v.toPrecision(12)),
+      ),
+    );
+    expect(assembly.parts[2]).toMatchObject({
+      volume: 200,
+      surface_area: 460,
+      color: '#0080ff',
+      num_faces: 6,
+    });
+    expect(leg.children[0].color).toBe('#ff0000');
+  });
+
+  it('leaves measurements out when not asked for', () => {
+    const bare = buildAssembly(tree, meshes, 'fallback', {
+      calculateVolumes: false,
+      calculateAreas: false,
+    });
+    expect(bare.parts[0]).toMatchObject({
+      volume: null,
+      surface_area: null,
+      center_of_mass: null,
+      num_faces: 12,
+    });
+  });
+
+  it('uses the file name when the tree has no name at all', () => {
+    const single = buildAssembly(node('', [], [node('', [0])]), meshes, 'bracket', {
+      calculateVolumes: true,
+      calculateAreas: true,
+    });
+    expect(single.name).toBe('bracket');
+    expect(single.parts.map((p) => p.name)).toEqual(['bolt']);
+  });
+});
+
+describe('buildStepBom', () => {
+  it('counts repeated parts and sub-assemblies per parent', () => {
+    const assembly = buildAssembly(tree, meshes, 'fallback', {
+      calculateVolumes: true,
+      calculateAreas: true,
+    });
+    const bom = buildStepBom(assembly.name, assembly.parts);
+    expect(
+      bom?.items.map((i) => [
+        i.item_id,
+        i.part_number,
+        i.description,
+        i.quantity,
+        i.parent_id,
+        i.level,
+      ]),
+    ).toEqual([
+      ['1', 'frame', 'assembly', 1, null, 0],
+      ['1.1', 'leg', 'assembly', 2, '1', 1],
+      ['1.1.1', 'bolt', 'part', 1, '1.1', 2],
+      ['1.1.2', 'tube', 'part', 1, '1.1', 2],
+      ['1.2', 'plate', 'part', 1, '1', 1],
+      ['1.3', 'screw', 'part', 2, '1', 1],
+    ]);
+    expect(bom).toMatchObject({ total_items: 6, hierarchy_level: 3, is_flat: false });
+  });
+
+  it('gives no BOM without parts', () => {
+    expect(buildStepBom('empty', [])).toBeNull();
+  });
+});

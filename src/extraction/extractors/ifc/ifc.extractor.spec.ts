@@ -252,6 +252,20 @@ describe('ifcExtractor on IFC2X3', () => {
   });
 });
 
+describe('ifcExtractor on encoding variants', () => {
+  it('reads a file with a UTF-8 byte-order mark and CRLF line ends', async () => {
+    const text = readFileSync(ifc4Path, 'latin1').replace(/\n/g, '\r\n');
+    const variant = join(dir, 'bom-crlf.ifc');
+    writeFileSync(
+      variant,
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'latin1')]),
+    );
+    const result = await run(variant);
+    expect(result.element_counts).toEqual(IFC4_SAMPLE_EXPECTED.element_counts);
+    expect(result.metadata.project_name).toBe(IFC4_SAMPLE_EXPECTED.project_name);
+  });
+});
+
 describe('ifcExtractor on IFC4X3', () => {
   it('reads an IFC4X3_ADD2 file and reports the IFC4X3 family', async () => {
     const result = await run(writeIfc4Sample(dir, 'sample-ifc4x3.ifc', 'IFC4X3_ADD2'));

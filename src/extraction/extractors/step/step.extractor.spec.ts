@@ -127,6 +127,21 @@ describe('stepExtractor on a generated B-rep box', () => {
   });
 });
 
+describe('stepExtractor on encoding variants', () => {
+  it('reads a file with a UTF-8 byte-order mark and CRLF line ends', async () => {
+    const text = readFileSync(boxPath, 'latin1').replace(/\n/g, '\r\n');
+    const variant = join(dir, 'bom-crlf.step');
+    writeFileSync(
+      variant,
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'latin1')]),
+    );
+    const result = await run(variant);
+    expect(result.warnings).toEqual([]);
+    expect(result.total_volume).toBeCloseTo(BOX_EXPECTED.volume, 6);
+    expect(result.metadata.products).toEqual([BOX_EXPECTED.name]);
+  });
+});
+
 describe('stepExtractor options', () => {
   it('skips volumes, areas and shape counts when switched off', async () => {
     const result = await run(boxPath, {

@@ -79,7 +79,12 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
       opts.calculateVolumes ||
       opts.calculateAreas ||
       opts.countShapes;
-    const geometry = needGeometry ? await readGeometrySafely(bytes, output.unit, warnings) : null;
+    // OpenCASCADE rejects a UTF-8 byte-order mark that some exporters write
+    const kernelBytes =
+      bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const geometry = needGeometry
+      ? await readGeometrySafely(kernelBytes, output.unit, warnings)
+      : null;
     throwIfAborted(input.signal);
     input.onProgress({ progress: 80, message: 'computing mass properties' });
 

@@ -1,3 +1,4 @@
+import { isTitleBlockInsert } from './dxf-title-block';
 import { julianToIso, releaseName, unitsFromInsunits } from './dxf-header';
 import { aciColorName } from './aci-colors';
 import { parseTolerance, plainMText, plainText } from './dxf-text';
@@ -68,5 +69,28 @@ describe('header helpers', () => {
       'ByLayer',
       '#ff0000',
     ]);
+  });
+});
+
+describe('title block and BOM recognition', () => {
+  it('recognises title-block names but not look-alikes', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { isTitleBlockInsert } =
+      require('./dxf-title-block') as typeof import('./dxf-title-block');
+    const ins = (block: string, tags: string[] = []) => ({
+      block,
+      layer: '0',
+      position: null,
+      paper: false,
+      attributes: tags.map((tag) => ({ tag, value: 'x' })),
+    });
+    expect(
+      ['TITLE_A3', 'TB', 'TB_A1', 'TB-2', 'A3_TITLEBLOCK', 'Title Block'].map((n) =>
+        isTitleBlockInsert(ins(n)),
+      ),
+    ).toEqual([true, true, true, true, true, true]);
+    expect(isTitleBlockInsert(ins('TBOLT'))).toBe(false);
+    expect(isTitleBlockInsert(ins('FRAME', ['DWG_NO', 'REV']))).toBe(true);
+    expect(isTitleBlockInsert(ins('PART', ['PART_NUMBER', 'MATERIAL', 'QTY']))).toBe(false);
   });
 });

@@ -54,7 +54,8 @@ const STRONG_FIELDS = new Set<Field>([
   'author',
   'date',
 ]);
-const TITLE_BLOCK_NAME = /^(TITLE|TB[_\-\s]?|TBLOCK|CARTOUCHE|SCHRIFTFELD)|TITLE.?BLOCK|TITLEBLK/i;
+// TITLE*, TB* (TB, TB_A3, TB-1 — not TBOLT), TBLOCK, *TITLE BLOCK*, CARTOUCHE, SCHRIFTFELD.
+const TITLE_BLOCK_NAME = /^(TITLE|TB(?![A-Z])|TBLK|TBLOCK|CARTOUCHE|SCHRIFTFELD)|TITLE.?BLOCK/i;
 
 const norm = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 

@@ -313,6 +313,18 @@ describe('dxfExtractor', () => {
     expect(cyr.metadata.text_encoding).toBe('windows-1251');
   });
 
+  it('reads UTF-8 text in a pre-2007 file as UTF-8, with a warning', async () => {
+    const content = Buffer.from(
+      codePageDrawing('ANSI_1252', 'X').toString('latin1').replace('\nX\n', '\nØ 25 µm\n'),
+      'utf8',
+    );
+    const r = await extract(content);
+    expect(r.text_blocks[0].text).toBe('Ø 25 µm');
+    expect(r.warnings).toContain(
+      'Some strings are UTF-8 although the file declares code page ANSI_1252: read as UTF-8',
+    );
+  });
+
   it('reports progress as bytes read, ending at 100', async () => {
     const progress: ProgressUpdate[] = [];
     await extract(featuresDrawing(), {}, progress);

@@ -3,11 +3,13 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { writeBadIfcInputs } from '../../../../test/fixtures/ifc/bad-ifc-inputs';
 import {
-  IFC2X3_SAMPLE_EXPECTED,
   IFC4_SAMPLE_EXPECTED,
-  writeIfc2x3Sample,
   writeIfc4Sample,
 } from '../../../../test/fixtures/ifc/sample-building';
+import {
+  IFC2X3_SAMPLE_EXPECTED,
+  writeIfc2x3Sample,
+} from '../../../../test/fixtures/ifc/sample-ifc2x3';
 import { ExtractionError } from '../extraction-error';
 import { ExtractorOptions, ProgressUpdate } from '../extractor';
 import { ifcExtractor } from './ifc.extractor';

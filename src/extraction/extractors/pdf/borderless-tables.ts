@@ -12,6 +12,16 @@ const MAX_LINE_GAP_RATIO = 1.6;
 /** Paragraph columns are not tables: cells of a table are short. */
 const MAX_MEDIAN_CELL_CHARS = 30;
 const MIN_FILL = 0.6;
+/** Body rows of a table are evenly spaced; scattered callouts on a drawing are not. */
+const MAX_PITCH_SPREAD = 1.6;
+
+function evenlySpaced(lines: TextSegment[][]): boolean {
+  const tops = lines.map((l) => Math.min(...l.map((s) => s.bbox[1])));
+  // The gap under the header row may be wider: judge the body rows only.
+  const pitches = tops.slice(2).map((t, k) => t - tops[k + 1]);
+  if (pitches.length < 2) return true;
+  return Math.max(...pitches) <= MAX_PITCH_SPREAD * Math.min(...pitches);
+}
 
 function toLines(segments: TextSegment[]): TextSegment[][] {
   const sorted = [...segments].sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0]);
@@ -42,7 +52,7 @@ function columnsOf(lines: TextSegment[][]): [number, number][] {
 }
 
 function evaluateRun(lines: TextSegment[][]): GridCandidate | null {
-  if (lines.length < MIN_LINES) return null;
+  if (lines.length < MIN_LINES || !evenlySpaced(lines)) return null;
   const columns = columnsOf(lines);
   if (columns.length < 2) return null;
   const cells = lines.map((line) => {

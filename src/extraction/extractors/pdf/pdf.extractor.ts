@@ -20,6 +20,8 @@ import { buildTitleBlock, mappedCount } from './title-block';
 /** A block is a title when its font is this much larger than the document's body text. */
 const TITLE_FONT_RATIO = 1.3;
 const TITLE_MAX_CHARS = 120;
+/** Pages one extraction may read (after the `pages` selection). */
+const MAX_PAGES = Number(process.env.PDF_MAX_PAGES ?? 5000);
 
 /** First sheet preferred: the first page whose title block fills 3+ fields, else the fullest. */
 function chooseTitleBlock(pages: PageAnalysis[]): CadTitleBlock | null {
@@ -75,8 +77,19 @@ async function extractPdf(input: ExtractorInput): Promise<PdfExtractionResult> {
   const errors: string[] = [];
   const warnings: string[] = [];
   try {
-    const metadata = await readMetadata(pdfjs, doc);
+    const metadata = await readMetadata(pdfjs, doc).catch((err: unknown) => {
+      throw new ExtractionError(
+        'CORRUPT_FILE',
+        `The PDF structure is damaged: ${(err as Error).message}`,
+      );
+    });
     const pages = selectPages(options.pages, doc.numPages);
+    if (pages.length > MAX_PAGES) {
+      throw new ExtractionError(
+        'FILE_TOO_LARGE',
+        `${pages.length} pages selected; the limit is ${MAX_PAGES} (PDF_MAX_PAGES): select fewer pages`,
+      );
+    }
     const analyses: PageAnalysis[] = [];
     const ocrPages: number[] = [];
     for (let k = 0; k < pages.length; k++) {

@@ -75,6 +75,29 @@ describe('PDF OCR', () => {
     expect(result.warnings).toEqual(['page 1 has no text layer; OCR is disabled (use_ocr=false)']);
   });
 
+  it('keeps a scan with a partial text layer as it is in auto mode, and completes it with use_ocr', async () => {
+    const auto = (await runPdf(fx.searchable)).result;
+    expect(auto.metadata.ocr_pages).toEqual([]);
+    expect(auto.text_blocks.map((b) => [b.text, b.source])).toEqual([
+      ['INSPECTION REPORT', 'text'],
+    ]);
+
+    const forced = (await runPdf(fx.searchable, { use_ocr: true })).result;
+    expect(forced.metadata.ocr_pages).toEqual([1]);
+    // The line the text layer already has is not read twice; the rest comes from OCR.
+    expect(forced.text_blocks.map((b) => [b.text, b.source])).toEqual([
+      ['INSPECTION REPORT', 'text'],
+      ['PART 4711', 'ocr'],
+      ['APPROVED', 'ocr'],
+      ['R25', 'ocr'],
+      ['DWG NO: SC-42', 'ocr'],
+      ['REV:', 'ocr'],
+      ['B', 'ocr'],
+      ['SCALE:', 'ocr'],
+      ['1:5', 'ocr'],
+    ]);
+  }, 120_000);
+
   it('never OCRs pages that have a text layer unless use_ocr forces sparse pages', async () => {
     const { result } = await runPdf(fx.drawing, { use_ocr: true, pages: [1] });
     expect(result.metadata.ocr_pages).toEqual([]);

@@ -1,5 +1,6 @@
 /**
- * One streaming pass over a DXF: a state machine fed group by group from AsciiGroupReader. It keeps
+ * One streaming pass over a DXF: a state machine fed group by group from a GroupReader
+ * (ASCII or binary). It keeps
  * counts and only the records the options ask for (texts, dimensions, inserts with attributes,
  * entities), each list capped, so memory stays bounded whatever the file size. `step()` processes a
  * byte budget and returns, so the caller can report progress, yield and honour cancellation.
@@ -19,7 +20,7 @@ import {
   tagStr,
   textRecord,
 } from './dxf-records';
-import { AsciiGroupReader } from './group-code-reader';
+import { GroupReader } from './group-code-reader';
 import { codePageDecoding, isUtf8Version, resolveCodePage } from './text-decoding';
 import { DxfLimits } from './dxf-limits';
 import { BlockDef, InsertRecord, LayerDef, ScanWants, WANTED_CODES, bump } from './dxf-scan-model';
@@ -69,7 +70,7 @@ export class DxfScanner {
   private lastPolyline: Record<string, unknown> | null = null;
 
   constructor(
-    private readonly r: AsciiGroupReader,
+    private readonly r: GroupReader,
     private readonly wants: ScanWants,
     private readonly limits: DxfLimits,
   ) {}

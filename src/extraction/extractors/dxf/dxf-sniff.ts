@@ -1,9 +1,10 @@
 /**
- * Looks at the first bytes before parsing: DWG, binary DXF, other formats renamed .dxf, binary junk.
- * Returns where text starts (after a UTF-8 byte-order mark) or throws a permanent ExtractionError.
+ * Looks at the first bytes before parsing: binary DXF, DWG, other formats renamed .dxf, binary junk.
+ * Returns where the data starts and how to read it, or throws a permanent ExtractionError.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ExtractionError } from '../extraction-error';
+import { BINARY_DXF_SENTINEL, binaryUsesOneByteCodes } from './binary-group-reader';
 
 const DWG_RELEASES: Record<string, string> = {
   AC1012: 'R13',
@@ -29,8 +30,11 @@ const OTHER_FORMATS: [RegExp, string][] = [
 ];
 
 export interface SniffResult {
-  /** Byte offset where DXF text starts (3 after a UTF-8 BOM). */
+  /** Byte offset where DXF data starts (3 after a UTF-8 BOM, 22 after the binary sentinel). */
   startOffset: number;
+  binary: boolean;
+  /** Binary DXF with one-byte group codes (R12 and older). */
+  r12: boolean;
 }
 
 export function sniffDxf(filePath: string, fileSize: number): SniffResult {
@@ -43,11 +47,15 @@ export function sniffDxf(filePath: string, fileSize: number): SniffResult {
     closeSync(fd);
   }
   const latin = head.toString('latin1');
+  if (latin.startsWith(BINARY_DXF_SENTINEL)) {
+    return {
+      startOffset: BINARY_DXF_SENTINEL.length,
+      binary: true,
+      r12: binaryUsesOneByteCodes(head),
+    };
+  }
   if (latin.startsWith('AutoCAD Binary DXF')) {
-    throw new ExtractionError(
-      'UNSUPPORTED_FORMAT',
-      'Binary DXF is not supported: save the drawing as ASCII DXF',
-    );
+    throw new ExtractionError('CORRUPT_FILE', 'The binary DXF sentinel is damaged');
   }
   const dwg = /^AC(10\d\d|1\.\d+|2\.\d+)/.exec(latin);
   if (dwg) {
@@ -81,5 +89,5 @@ export function sniffDxf(filePath: string, fileSize: number): SniffResult {
       'The file does not start with a DXF group code: it is not a DXF text file',
     );
   }
-  return { startOffset };
+  return { startOffset, binary: false, r12: false };
 }

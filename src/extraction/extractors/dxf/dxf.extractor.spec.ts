@@ -4,9 +4,10 @@ import {
   codePageDrawing,
   dimensionsDrawing,
   featuresDrawing,
+  featuresSpec,
   textTitleBlockDrawing,
 } from '../../../../test/fixtures/dxf/dxf-fixtures';
-import { writeTemp } from '../../../../test/fixtures/dxf/dxf-writer';
+import { dxfBinary, dxfText, writeTemp } from '../../../../test/fixtures/dxf/dxf-writer';
 import { DxfBlock } from './dxf-blocks';
 import { DxfLayer } from './dxf-result';
 import { dxfExtractor } from './dxf.extractor';
@@ -323,6 +324,20 @@ describe('dxfExtractor', () => {
     expect(r.warnings).toContain(
       'Some strings are UTF-8 although the file declares code page ANSI_1252: read as UTF-8',
     );
+  });
+
+  it('reads binary DXF with the same result as ASCII DXF', async () => {
+    const spec = featuresSpec();
+    const ascii = await extract(dxfText(spec), { extract_entities: true });
+    const binary = await extract(dxfBinary(spec), { extract_entities: true });
+    const strip = (r: CadExtractionResult) => ({
+      ...r,
+      metadata: { ...r.metadata, file_size: 0, parse_time_ms: 0, format: '' },
+    });
+    expect(binary.metadata.format).toBe('binary');
+    expect(ascii.metadata.format).toBe('ascii');
+    expect(strip(binary)).toEqual(strip(ascii));
+    expect(binary.title_block?.drawing_number).toBe('A-100-01');
   });
 
   it('reports progress as bytes read, ending at 100', async () => {

@@ -17,7 +17,8 @@ import { DxfLimits, dxfLimits } from './dxf-limits';
 import { DxfSections, buildResult } from './dxf-result';
 import { DxfScanner } from './dxf-scanner';
 import { sniffDxf } from './dxf-sniff';
-import { AsciiGroupReader } from './group-code-reader';
+import { BinaryGroupReader } from './binary-group-reader';
+import { AsciiGroupReader, GroupReader } from './group-code-reader';
 
 /** Bytes parsed between progress reports, abort checks and event-loop yields. */
 const STEP_BYTES = 4 << 20;
@@ -72,8 +73,10 @@ async function extractDxf(input: ExtractorInput): Promise<CadExtractionResult> {
       `The DXF file is ${(fileSize / 1048576).toFixed(1)} MB; the limit is ${(limits.maxFileBytes / 1048576).toFixed(0)} MB (DXF_MAX_FILE_MB)`,
     );
   }
-  const { startOffset } = sniffDxf(input.filePath, fileSize);
-  const reader = new AsciiGroupReader(input.filePath, fileSize, { startOffset });
+  const sniff = sniffDxf(input.filePath, fileSize);
+  const reader: GroupReader = sniff.binary
+    ? new BinaryGroupReader(input.filePath, fileSize, { r12: sniff.r12 })
+    : new AsciiGroupReader(input.filePath, fileSize, { startOffset: sniff.startOffset });
   const scanner = new DxfScanner(
     reader,
     {
@@ -119,10 +122,14 @@ async function extractDxf(input: ExtractorInput): Promise<CadExtractionResult> {
     elapsedMs: performance.now() - started,
   });
   const decoding = reader.decoding;
+  result.metadata.format = sniff.binary ? 'binary' : 'ascii';
   result.metadata.text_encoding = decoding.kind === 'utf8' ? 'utf-8' : decoding.label;
   if (decoding.kind === 'codepage' && decoding.sawUtf8) {
+    const cp = result.metadata.code_page as string | null;
     result.warnings.push(
-      `Some strings are UTF-8 although the file declares code page ${String(result.metadata.code_page ?? 'none')}: read as UTF-8`,
+      cp
+        ? `Some strings are UTF-8 although the file declares code page ${cp}: read as UTF-8`
+        : `Some strings are UTF-8 although the file's version implies ${decoding.label}: read as UTF-8`,
     );
   }
   if (!scanner.sawEof) {

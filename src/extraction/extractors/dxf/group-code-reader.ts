@@ -7,7 +7,12 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ExtractionError } from '../extraction-error';
-import { TextDecoding, decodeBytes } from './text-decoding';
+import {
+  DEFAULT_CODE_PAGE_LABEL,
+  TextDecoding,
+  codePageDecoding,
+  decodeBytes,
+} from './text-decoding';
 
 const NL = 10;
 const CR = 13;
@@ -23,6 +28,50 @@ const DOT = 46;
  */
 const INTERN = new Array<string | undefined>(1024);
 
+/** An equal cached string for short ASCII byte ranges, else a freshly decoded one. */
+export function internBytes(b: Buffer, s: number, e: number, decoding: TextDecoding): string {
+  const n = e - s;
+  if (n > 48) return decodeBytes(b, s, e, decoding);
+  let h = n;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c >= 0x80) return decodeBytes(b, s, e, decoding);
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const slot = h & 1023;
+  const cached = INTERN[slot];
+  if (cached !== undefined && cached.length === n) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (cached.charCodeAt(i) !== b[s + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const fresh = b.toString('latin1', s, e);
+  INTERN[slot] = fresh;
+  return fresh;
+}
+
+/** What the scanner needs from a reader (ASCII or binary DXF). */
+export interface GroupReader {
+  code: number;
+  groups: number;
+  endedMidPair: boolean;
+  decoding: TextDecoding;
+  readonly bytesRead: number;
+  readonly fileSize: number;
+  next(): boolean;
+  str(): string;
+  num(): number;
+  int(): number;
+  valueIs(ascii: string): boolean;
+  internStr(): string;
+  close(): void;
+}
+
 export interface GroupReaderOptions {
   chunkBytes?: number;
   /** Longest line accepted; DXF strings are at most a few KB, so anything huge is not DXF. */
@@ -31,14 +80,15 @@ export interface GroupReaderOptions {
   startOffset?: number;
 }
 
-export class AsciiGroupReader {
+export class AsciiGroupReader implements GroupReader {
   /** Group code of the current pair. */
   code = -1;
   /** Number of pairs read so far (line number of the code line is 2 * groups - 1). */
   groups = 0;
   /** True when the file ended inside a pair (a code line without its value). */
   endedMidPair = false;
-  decoding: TextDecoding = { kind: 'utf8' };
+  /** Until the header says otherwise: UTF-8 where valid, else windows-1252. */
+  decoding: TextDecoding = codePageDecoding(DEFAULT_CODE_PAGE_LABEL);
 
   private buf: Buffer;
   private len = 0;
@@ -151,29 +201,7 @@ export class AsciiGroupReader {
     let e = this.ve;
     while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
     while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB || b[e - 1] === CR)) e--;
-    const n = e - s;
-    if (n > 48) return decodeBytes(b, s, e, this.decoding);
-    let h = n;
-    for (let i = s; i < e; i++) {
-      const c = b[i];
-      if (c >= 0x80) return decodeBytes(b, s, e, this.decoding);
-      h = (Math.imul(h, 31) + c) | 0;
-    }
-    const slot = h & 1023;
-    const cached = INTERN[slot];
-    if (cached !== undefined && cached.length === n) {
-      let same = true;
-      for (let i = 0; i < n; i++) {
-        if (cached.charCodeAt(i) !== b[s + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached;
-    }
-    const fresh = b.toString('latin1', s, e);
-    INTERN[slot] = fresh;
-    return fresh;
+    return internBytes(b, s, e, this.decoding);
   }
 
   /** Compares the trimmed value with an ASCII literal without allocating. */

@@ -31,6 +31,25 @@ export class IfcElementReader {
     private readonly opts: ElementReadOptions,
   ) {}
 
+  /**
+   * Fetches the lines `read` will need for these elements (the elements, their not yet decoded
+   * property/quantity sets and the properties inside) in three batched web-ifc calls.
+   */
+  prefetch(ids: number[]): void {
+    this.reader.preload(ids);
+    if (!this.opts.properties && !this.opts.quantities) return;
+    const definitionIds = new Set<number>();
+    for (const id of ids) {
+      for (const defId of this.reader.propertyDefinitions.get(id) ?? []) {
+        if (!this.props.isDecoded(defId)) definitionIds.add(defId);
+      }
+    }
+    const definitions = this.reader.preload([...definitionIds]);
+    this.reader.preload(
+      definitions.flatMap((d) => [...refsOf(d.HasProperties), ...refsOf(d.Quantities)]),
+    );
+  }
+
   read(id: number): ReadElement | null {
     const line = this.reader.line(id);
     if (!line) return null;

@@ -9,6 +9,8 @@ import * as WebIFC from 'web-ifc';
 export type IfcLine = Record<string, unknown> & { expressID: number; type: number };
 
 const REF = 5;
+/** Lines per batched web-ifc read. */
+export const BATCH = 500;
 
 export class IfcModelReader {
   readonly containedIn = new Map<number, number>();
@@ -27,13 +29,48 @@ export class IfcModelReader {
     this.indexRelations();
   }
 
+  /** Lines fetched ahead in one batch (see preload), handed out once by `line`. */
+  private readonly preloaded = new Map<number, IfcLine>();
+
   line(id: number): IfcLine | null {
+    const ahead = this.preloaded.get(id);
+    if (ahead) {
+      this.preloaded.delete(id);
+      return ahead;
+    }
     try {
       const line = this.api.GetLine(this.modelID, id, false) as IfcLine | undefined;
       return line ?? null;
     } catch {
       return null; // a dangling reference in the file: treat as absent
     }
+  }
+
+  /**
+   * Fetches `ids` in one web-ifc call (cheaper per line than one call each). If the batch fails
+   * (one bad line throws for all) nothing is kept and `line` reads them one by one.
+   */
+  preload(ids: number[]): IfcLine[] {
+    const missing = ids.filter((id) => !this.preloaded.has(id));
+    if (missing.length === 0) return [];
+    let lines: (IfcLine | undefined)[];
+    try {
+      lines = this.api.GetLines(this.modelID, missing, false) as (IfcLine | undefined)[];
+    } catch {
+      return [];
+    }
+    const out: IfcLine[] = [];
+    for (const line of lines) {
+      if (!line) continue;
+      this.preloaded.set(line.expressID, line);
+      out.push(line);
+    }
+    return out;
+  }
+
+  /** Drops preloaded lines nobody asked for (keeps memory bounded between batches). */
+  clearPreloaded(): void {
+    this.preloaded.clear();
   }
 
   className(line: IfcLine): string {
@@ -113,9 +150,15 @@ export class IfcModelReader {
   }
 
   private forEachLine(code: number, visit: (line: IfcLine) => void): void {
-    for (const id of this.idsOfClass(code)) {
-      const line = this.line(id);
-      if (line) visit(line);
+    const ids = this.idsOfClass(code);
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const chunk = ids.slice(start, start + BATCH);
+      this.preload(chunk);
+      for (const id of chunk) {
+        const line = this.line(id);
+        if (line) visit(line);
+      }
+      this.clearPreloaded();
     }
   }
 }

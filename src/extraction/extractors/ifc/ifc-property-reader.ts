@@ -51,6 +51,10 @@ export class IfcPropertyReader {
     private readonly units: IfcUnits,
   ) {}
 
+  isDecoded(id: number): boolean {
+    return this.definitions.has(id);
+  }
+
   definition(id: number): PropertyDefinition | null {
     if (!this.definitions.has(id)) this.definitions.set(id, this.decodeDefinition(id));
     return this.definitions.get(id) ?? null;

@@ -25,7 +25,7 @@ import {
   SUPPORTED_SCHEMAS,
 } from './ifc-classes';
 import { IfcElementReader, readTypeObjects } from './ifc-elements';
-import { IfcModelReader, refsOf, textOf } from './ifc-model-reader';
+import { BATCH, IfcModelReader, refsOf, textOf } from './ifc-model-reader';
 import { IfcPropertyReader } from './ifc-property-reader';
 import { IfcSpatialIndex } from './ifc-spatial';
 import { IfcElement, IfcExtractionResult } from './ifc-types';
@@ -134,12 +134,17 @@ function extractModel(
         message: `element ${i} of ${ids.length}`,
       });
     }
+    if (i % BATCH === 0) {
+      reader.clearPreloaded();
+      elementReader.prefetch(ids.slice(i, i + BATCH));
+    }
     const read = elementReader.read(ids[i]);
     if (!read) continue;
     elements.push(read.element);
     if (read.storeyId !== null)
       perStorey.set(read.storeyId, (perStorey.get(read.storeyId) ?? 0) + 1);
   }
+  reader.clearPreloaded();
   throwIfAborted(input.signal);
 
   const elementCounts: Record<string, number> = {};

@@ -14,6 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { EXTRACT_FILE_JOB, EXTRACTION_QUEUE, ExtractFilePayload } from '../queue/extraction-queue.constants';
 import { STORAGE_DRIVER, StorageDriver } from '../storage';
+import { ownerSegment } from '../storage/object-key';
 import { InvalidTransitionError } from './domain/job-errors';
 import { ExtractionJob } from './entities/extraction-job.entity';
 import { ExtractionJobService } from './extraction-job.service';
@@ -163,7 +164,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
   private async storeResult(job: ExtractionJob, result: Record<string, unknown>): Promise<{ inline: Record<string, unknown> | null; resultPath: string | null }> {
     const json = JSON.stringify(result);
     if (Buffer.byteLength(json) <= this.config.http.inlineResultMaxBytes) return { inline: result, resultPath: null };
-    const key = `results/${job.ownerId.replace(/[^\w-]/g, '_')}/${job.id}/result-${job.attempt}.json`;
+    const key = `results/${ownerSegment(job.ownerId)}/${job.id}/result-${job.attempt}.json`;
     await this.storage.putBuffer(key, json, { contentType: 'application/json' });
     return { inline: null, resultPath: this.storage.urlFor(key) };
   }

@@ -1,0 +1,37 @@
+/** Errors of the HTTP edge (uploads, parameters), with stable codes like every domain error. */
+import { DomainError } from '../common/domain-error';
+
+export class ValidationFailedError extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+export class UnsupportedFileTypeError extends DomainError {
+  constructor(filename: string, allowed: string[]) {
+    super('UNSUPPORTED_FORMAT', `Unsupported file type for "${filename}"; allowed: ${allowed.join(', ')}`, {
+      filename,
+      allowed_extensions: allowed,
+    });
+  }
+}
+
+export class FormatMismatchError extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('FORMAT_MISMATCH', message, details);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(limitBytes: number, hint?: string) {
+    super('FILE_TOO_LARGE', `The file is larger than the limit of ${limitBytes} bytes${hint ? `; ${hint}` : ''}`, {
+      limit_bytes: limitBytes,
+    });
+  }
+}
+
+export class NotImplementedFeatureError extends DomainError {
+  constructor(message: string) {
+    super('NOT_IMPLEMENTED', message);
+  }
+}

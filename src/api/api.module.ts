@@ -1,0 +1,20 @@
+/** The HTTP API for frontend apps (role api / all). */
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ExtractionModule } from '../extraction/extraction.module';
+import { AdminJobsController } from './controllers/admin-jobs.controller';
+import { BulkController } from './controllers/bulk.controller';
+import { ExtractController } from './controllers/extract.controller';
+import { ImportController } from './controllers/import.controller';
+import { JobsController } from './controllers/jobs.controller';
+import { JobIntakeService } from './job-intake.service';
+import { JobResultService } from './job-result.service';
+import { UploadService } from './uploads/upload.service';
+
+@Module({
+  imports: [AuthModule, ExtractionModule],
+  // Order matters: static paths (/jobs/stats, /bulk/import, /bom/extract) before parameters.
+  controllers: [AdminJobsController, ImportController, BulkController, JobsController, ExtractController],
+  providers: [UploadService, JobIntakeService, JobResultService],
+})
+export class ApiModule {}

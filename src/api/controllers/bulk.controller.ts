@@ -1,0 +1,92 @@
+/** Bulk extraction: many files in one request, one job per file, tracked under a parent. */
+import { Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
+import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
+import { InvalidTransitionError } from '../../extraction/domain/job-errors';
+import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
+import { ExtractionJobService } from '../../extraction/extraction-job.service';
+import { JobIntakeService } from '../job-intake.service';
+import { JobIdPipe } from '../job-id.pipe';
+import { JobResultService } from '../job-result.service';
+import { BulkResponse, toBulkResponse } from '../job-wire';
+import { idempotencyKey } from './jobs.controller';
+
+const MAX_CHILDREN_LISTED = 10_000;
+
+@ApiTags('bulk')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('api/v1/extraction/bulk')
+export class BulkController {
+  constructor(
+    private readonly jobs: ExtractionJobService,
+    private readonly intake: JobIntakeService,
+    private readonly results: JobResultService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        files: { type: 'array', items: { type: 'string', format: 'binary' } },
+        format_override: { type: 'string', example: 'dxf' },
+        auto_detect_format: { type: 'string', example: 'true' },
+        continue_on_error: { type: 'string', example: 'true' },
+        target_table_id: { type: 'string' },
+      },
+    },
+  })
+  async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key?: string): Promise<BulkResponse> {
+    const { parent, children } = await this.intake.createBulk(req, res, user, idempotencyKey(key));
+    return toBulkResponse(parent, children, { includeResults: false });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'The bulk with one entry per file' })
+  async get(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<BulkResponse> {
+    const parent = await this.bulk(id, user);
+    const children = await this.jobs.listChildren(id, { ownerId: user.id, pageSize: MAX_CHILDREN_LISTED });
+    return toBulkResponse(parent, children.items, { includeResults: true });
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retry every failed file (400 "No failed jobs found" when none)' })
+  async retry(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<BulkResponse> {
+    await this.bulk(id, user);
+    const { parent } = await this.jobs.retryBulk(id, { ownerId: user.id });
+    const children = await this.jobs.listChildren(id, { ownerId: user.id, pageSize: MAX_CHILDREN_LISTED });
+    return toBulkResponse(parent, children.items, { includeResults: false });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<BulkResponse> {
+    await this.bulk(id, user);
+    const parent = await this.jobs.cancel(id, user.id);
+    const children = await this.jobs.listChildren(id, { ownerId: user.id, pageSize: MAX_CHILDREN_LISTED });
+    return toBulkResponse(parent, children.items, { includeResults: false });
+  }
+
+  @Post(':id/preview')
+  preview(@Param('id', JobIdPipe) _id: string): never {
+    return this.results.importNotAvailable();
+  }
+
+  @Post('import')
+  importRows(): never {
+    return this.results.importNotAvailable();
+  }
+
+  private async bulk(id: string, user: AuthUser): Promise<ExtractionJob> {
+    const job = await this.jobs.get(id, user.id);
+    if (job.kind !== 'bulk') throw new InvalidTransitionError(id, 'read as bulk', job.status, `Job ${id} is not a bulk job`);
+    return job;
+  }
+}

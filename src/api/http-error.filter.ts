@@ -1,0 +1,100 @@
+/**
+ * One error body everywhere: `{ code, message, details?, request_id }` (plus `detail`, the same
+ * message, which the original FastAPI frontend reads). Domain codes map to statuses here and only
+ * here; anything unknown is a 500 with a generic message, logged with its request id.
+ */
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../common/domain-error';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  JOB_NOT_FOUND: 404,
+  STORAGE_NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  JOB_NOT_FAILED: 400,
+  RETRIES_EXHAUSTED: 400,
+  NO_FAILED_JOBS: 400,
+  INVALID_JOB_INPUT: 400,
+  VALIDATION_FAILED: 400,
+  INVALID_OPTIONS: 400,
+  UNSUPPORTED_FORMAT: 400,
+  FORMAT_MISMATCH: 400,
+  STORAGE_OUTSIDE: 400,
+  STORAGE_INVALID_KEY: 400,
+  FILE_TOO_LARGE: 413,
+  CORRUPT_FILE: 422,
+  PASSWORD_PROTECTED: 422,
+  EXTRACTION_FAILED: 422,
+  EXTRACTOR_OUT_OF_MEMORY: 422,
+  NOT_IMPLEMENTED: 501,
+  NOT_CONFIGURED: 503,
+  PROVIDER_UNAVAILABLE: 503,
+  STORAGE_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  ABORTED: 499,
+  EXTRACTOR_CRASHED: 500,
+};
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  detail: string;
+  details?: Record<string, unknown>;
+  request_id: string;
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const { status, body } = this.describe(error, requestId);
+    if (status >= 500 && status !== 501 && status !== 503) {
+      this.logger.error(`${request.method} ${request.originalUrl} → ${status} [request ${requestId}]`, (error as Error)?.stack ?? String(error));
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(status).setHeader('X-Request-Id', requestId).json(body);
+  }
+
+  private describe(error: unknown, requestId: string): { status: number; body: ErrorBody } {
+    const body = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
+      code,
+      message,
+      detail: message,
+      ...(details ? { details } : {}),
+      request_id: requestId,
+    });
+    if (error instanceof DomainError) {
+      return { status: STATUS_BY_CODE[error.code] ?? 400, body: body(error.code, error.message, error.details) };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const payload = error.getResponse();
+      const raw = typeof payload === 'string' ? payload : ((payload as { message?: unknown }).message ?? error.message);
+      const message = Array.isArray(raw) ? raw.map(String).join('; ') : String(raw);
+      const code = status === 404 ? 'ROUTE_NOT_FOUND' : status === 413 ? 'FILE_TOO_LARGE' : (HttpStatus[status] ?? 'HTTP_ERROR');
+      return { status, body: body(code, message) };
+    }
+    const code = (error as { code?: unknown })?.code;
+    if (error instanceof Error && typeof code === 'string' && STATUS_BY_CODE[code]) {
+      // Errors of plain-TS layers (storage, extractors) that carry a stable code.
+      return { status: STATUS_BY_CODE[code], body: body(code, error.message) };
+    }
+    const multerCode = code;
+    if (typeof multerCode === 'string' && multerCode.startsWith('LIMIT_')) {
+      const status = multerCode === 'LIMIT_FILE_SIZE' ? 413 : 400;
+      return { status, body: body(status === 413 ? 'FILE_TOO_LARGE' : 'VALIDATION_FAILED', (error as Error).message) };
+    }
+    return { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
+  }
+}

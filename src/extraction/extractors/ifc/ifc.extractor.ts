@@ -90,7 +90,9 @@ export const ifcExtractor: Extractor<IfcExtractionResult> = {
       new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
       (api, modelID) => {
         throwIfAborted(input.signal);
-        const totalLines = api.GetAllLines(modelID).size();
+        const allLines = api.GetAllLines(modelID);
+        const totalLines = allLines.size();
+        (allLines as unknown as { delete?: () => void }).delete?.(); // embind: free WASM memory
         if (totalLines === 0)
           throw new ExtractionError('CORRUPT_FILE', 'The IFC file holds no entity instances');
         const reader = new IfcModelReader(api, modelID);

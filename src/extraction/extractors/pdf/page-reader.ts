@@ -121,7 +121,7 @@ export async function readPage(
       (opts.ocr === 'auto' && chars === 0 && (coverage > 0 || paintsPaths)) ||
       (opts.ocr === 'force' && (chars < SPARSE_TEXT_CHARS || coverage >= IMAGE_PAGE_COVERAGE));
     if (opts.ocr === 'off' && chars === 0) {
-      warnings.push(`page ${pageNumber} has no text layer; OCR is disabled (use_ocr=false)`);
+      warnings.push(`page ${pageNumber} has no text layer and OCR is off`);
     }
 
     let ocrUsed = false;

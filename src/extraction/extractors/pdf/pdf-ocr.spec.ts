@@ -8,6 +8,7 @@ import { runPdf } from '../../../../test/fixtures/pdf/run-pdf';
 import { OcrEngine, assertOcrLanguage, installedOcrLanguages } from './ocr-engine';
 import { ExtractionError } from '../extraction-error';
 import { PdfExtractionResult } from './pdf-types';
+import { resolveOcrMode } from './pdf.extractor';
 
 let fx: PdfFixtures;
 /** The scanned page read once with default options (OCR is the slow part of this suite). */
@@ -72,7 +73,7 @@ describe('PDF OCR', () => {
     const { result } = await runPdf(fx.scanned, { use_ocr: false });
     expect(result.text_blocks).toEqual([]);
     expect(result.metadata.ocr_pages).toEqual([]);
-    expect(result.warnings).toEqual(['page 1 has no text layer; OCR is disabled (use_ocr=false)']);
+    expect(result.warnings).toEqual(['page 1 has no text layer and OCR is off']);
   });
 
   it('keeps a scan with a partial text layer as it is in auto mode, and completes it with use_ocr', async () => {
@@ -101,6 +102,30 @@ describe('PDF OCR', () => {
   it('never OCRs pages that have a text layer unless use_ocr forces sparse pages', async () => {
     const { result } = await runPdf(fx.drawing, { use_ocr: true, pages: [1] });
     expect(result.metadata.ocr_pages).toEqual([]);
+  });
+
+  it('switches OCR off with a warning when the default language data is missing in auto mode', () => {
+    const options = {
+      extractTables: true,
+      extractText: true,
+      extractDimensions: true,
+      pages: null,
+    };
+    const warnings: string[] = [];
+    expect(resolveOcrMode({ ...options, ocr: 'auto', ocrLanguage: 'fra' }, false, warnings)).toBe(
+      'off',
+    );
+    expect(warnings).toEqual([
+      'OCR unavailable: OCR language "fra" is not installed; installed: eng',
+    ]);
+    expect(() =>
+      resolveOcrMode({ ...options, ocr: 'force', ocrLanguage: 'fra' }, false, []),
+    ).toThrow(ExtractionError);
+    expect(() => resolveOcrMode({ ...options, ocr: 'off', ocrLanguage: 'fra' }, true, [])).toThrow(
+      '"fra" is not installed',
+    );
+    expect(resolveOcrMode({ ...options, ocr: 'off', ocrLanguage: 'fra' }, false, [])).toBe('off');
+    expect(resolveOcrMode({ ...options, ocr: 'auto', ocrLanguage: 'eng' }, true, [])).toBe('auto');
   });
 
   it('gives up with TIMEOUT when OCR exceeds its time limit, and still terminates cleanly', async () => {

@@ -11,7 +11,7 @@ import { OcrEngine, assertOcrLanguage } from './ocr-engine';
 import { PageAnalysis, analysePage, roundBox } from './page-analysis';
 import { readPage } from './page-reader';
 import { openPdf, readMetadata, readPdfBytes, round } from './pdf-document';
-import { parsePdfOptions, selectPages } from './pdf-options';
+import { OcrMode, PdfOptions, parsePdfOptions, selectPages } from './pdf-options';
 import { PdfExtractionResult, PdfTextBlock } from './pdf-types';
 import { loadPdfJs } from './pdfjs-loader';
 import { bodyFontSize } from './text-layout';
@@ -63,10 +63,31 @@ function applyDocumentUnit(pages: PageAnalysis[]): void {
   }
 }
 
+/**
+ * A language asked for explicitly (or OCR forced) must be installed: INVALID_OPTIONS otherwise.
+ * In auto mode with the default language, missing language data only switches OCR off, with a
+ * warning, so text PDFs still extract on a machine without the OCR data.
+ */
+export function resolveOcrMode(
+  options: PdfOptions,
+  languageGiven: boolean,
+  warnings: string[],
+): OcrMode {
+  if (options.ocr === 'off' && !languageGiven) return 'off';
+  try {
+    assertOcrLanguage(options.ocrLanguage);
+    return options.ocr;
+  } catch (err) {
+    if (languageGiven || options.ocr === 'force') throw err;
+    warnings.push(`OCR unavailable: ${(err as Error).message}`);
+    return 'off';
+  }
+}
+
 async function extractPdf(input: ExtractorInput): Promise<PdfExtractionResult> {
   const options = parsePdfOptions(input.options);
-  if (options.ocr !== 'off' || input.options.ocr_language !== undefined)
-    assertOcrLanguage(options.ocrLanguage);
+  const warnings: string[] = [];
+  const ocrMode = resolveOcrMode(options, input.options.ocr_language !== undefined, warnings);
   throwIfAborted(input.signal);
   input.onProgress({ progress: 0, message: 'opening PDF' });
 
@@ -75,7 +96,6 @@ async function extractPdf(input: ExtractorInput): Promise<PdfExtractionResult> {
   const doc = await openPdf(pdfjs, data);
   const ocr = new OcrEngine(options.ocrLanguage);
   const errors: string[] = [];
-  const warnings: string[] = [];
   try {
     const metadata = await readMetadata(pdfjs, doc).catch((err: unknown) => {
       throw new ExtractionError(
@@ -98,7 +118,7 @@ async function extractPdf(input: ExtractorInput): Promise<PdfExtractionResult> {
       try {
         const content = await readPage(pdfjs, doc, pageNumber, {
           needGraphics: options.extractTables,
-          ocr: options.ocr,
+          ocr: ocrMode,
           getOcrEngine: () => ocr,
           signal: input.signal,
         });

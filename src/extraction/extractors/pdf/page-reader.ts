@@ -88,6 +88,7 @@ async function ocrItems(
     fontSize: Math.round(((w.y1 - w.y0) / scale / 0.75) * 10) / 10,
     horizontal: true,
     confidence: w.confidence,
+    fromOcr: true,
   }));
 }
 

@@ -70,6 +70,8 @@ export interface TextItem {
   /** False for text running vertically or upside down on the displayed page. */
   horizontal: boolean;
   confidence: number;
+  /** Set on words read by OCR. */
+  fromOcr?: boolean;
 }
 
 /** Items on one baseline separated by less than about one em: a phrase, a cell, a label. */

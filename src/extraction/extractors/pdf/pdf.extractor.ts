@@ -45,7 +45,7 @@ function textBlocks(pages: PageAnalysis[]): PdfTextBlock[] {
       font_size: round(b.fontSize, 1),
       is_title:
         body > 0 && b.fontSize >= TITLE_FONT_RATIO * body && b.text.length <= TITLE_MAX_CHARS,
-      source: b.segments.some((s) => s.items.some((i) => i.confidence < 1))
+      source: b.segments.some((s) => s.items.some((i) => i.fromOcr))
         ? ('ocr' as const)
         : ('text' as const),
     })),

@@ -148,5 +148,10 @@ async function extractDxf(input: ExtractorInput): Promise<CadExtractionResult> {
 
 export const dxfExtractor: Extractor<CadExtractionResult> = {
   format: 'dxf',
-  extract: extractDxf,
+  extract: (input) =>
+    extractDxf(input).catch((err: unknown) => {
+      // Anything that is not already a coded error (an fs failure, a bug) becomes EXTRACTION_FAILED.
+      if (ExtractionError.isExtractionError(err)) throw err;
+      throw new ExtractionError('EXTRACTION_FAILED', `DXF extraction failed: ${String(err)}`);
+    }),
 };

@@ -162,6 +162,12 @@ d('STEP corpus (../shared/fixtures/step)', () => {
         .sort(),
     ).toEqual(['bolt', 'bolt', 'bolt', 'l-bracket', 'nut', 'nut', 'nut']);
     expect(r.shape_counts).toMatchObject({ solids: 7, faces: 48 });
+    // materials come from MAKE_FROM_USAGE_OPTION links to raw-material products
+    expect(Object.fromEntries(solids(r).map((p) => [p.name, p.material]))).toEqual({
+      'l-bracket': 'Titanium 6-4',
+      bolt: 'Greek Ascoloy',
+      nut: 'Inconel 718',
+    });
   });
 
   it('cube-mm.step is a 1000 mm cube named "Cube" inside "Part"', () => {

@@ -117,3 +117,32 @@ describe('meshMetrics', () => {
     expect(meshMetrics(positions, inward).volume).toBeCloseTo(1 / 6, 12);
   });
 });
+
+describe('readStepFile materials', () => {
+  const text = [
+    'ISO-10303-21;',
+    'HEADER;',
+    "FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));",
+    'ENDSEC;',
+    'DATA;',
+    "#1=PRODUCT('bolt','','',());",
+    "#2=PRODUCT_DEFINITION_FORMATION('','',#1);",
+    "#3=PRODUCT_DEFINITION('design','',#2,$);",
+    "#4=PRODUCT('AMS 5613','Greek Ascoloy','',());",
+    "#5=PRODUCT_DEFINITION_FORMATION_WITH_SPECIFIED_SOURCE('1','',#4,.NOT_KNOWN.);",
+    "#6=PRODUCT_DEFINITION('part definition','',#5,$);",
+    "#7=MAKE_FROM_USAGE_OPTION('material','make from','',#3,#6,1,'',$);",
+    "#8=PRODUCT('plate','Plate','',());",
+    "#9=PRODUCT_DEFINITION_FORMATION('','',#8);",
+    "#10=PRODUCT_DEFINITION('design','',#9,$);",
+    "#11=PRODUCT_DEFINITION_SHAPE('','',#10);",
+    "#12=MATERIAL_DESIGNATION('S235',(#11));",
+    'ENDSEC;',
+    'END-ISO-10303-21;',
+  ].join('\n');
+
+  it('follows make-from usage and material designations to product names', () => {
+    const summary = readStepFile(text, sniffIso10303(Buffer.from(text), 'STEP').headerText);
+    expect(summary.materials).toEqual({ bolt: ['Greek Ascoloy'], Plate: ['S235'] });
+  });
+});

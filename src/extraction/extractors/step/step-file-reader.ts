@@ -4,6 +4,7 @@
  * geometry OpenCASCADE cannot read.
  */
 import { parseParameters, StepValue, stringOf, stringsOf } from './iso10303-syntax';
+import { KeptRecord, MATERIAL_RECORD_TYPES, resolveMaterials } from './step-materials';
 
 export interface StepHeader {
   description: string[];
@@ -42,6 +43,8 @@ export interface StepFileSummary {
   angle_unit: string | null;
   /** Records the reader could not understand (kept short for warnings). */
   malformed_records: number;
+  /** Product name -> material names (MATERIAL_DESIGNATION, MAKE_FROM_USAGE_OPTION). */
+  materials: Record<string, string[]>;
 }
 
 const SI_PREFIX: Record<string, number> = {
@@ -122,6 +125,7 @@ export function readStepFile(
 ): StepFileSummary {
   const counts = new Map<string, number>();
   const products: StepProduct[] = [];
+  const kept = new Map<number, KeptRecord>();
   const lengthUnits = new Map<number, StepLengthUnit>();
   const angleUnits = new Map<number, string>();
   const contextUnitRefs: number[] = [];
@@ -153,6 +157,8 @@ export function readStepFile(
     }
     const type = body.slice(0, paren).trim().toUpperCase();
     counts.set(type, (counts.get(type) ?? 0) + 1);
+    if (MATERIAL_RECORD_TYPES.has(type))
+      kept.set(id, { type, args: body.slice(paren + 1, body.lastIndexOf(')')) });
     if (type === 'PRODUCT') {
       const args = parseParameters(body.slice(paren + 1, body.lastIndexOf(')')));
       products.push({
@@ -174,6 +180,7 @@ export function readStepFile(
     length_unit: pickUnit(lengthUnits, contextUnitRefs),
     angle_unit: pickUnit(angleUnits, contextUnitRefs),
     malformed_records: malformed,
+    materials: resolveMaterials(kept, new Map(products.map((p) => [p.entity_id, p.name]))),
   };
 }
 

@@ -75,6 +75,7 @@ describe('stepExtractor on a generated B-rep box', () => {
       name: BOX_EXPECTED.name,
       part_id: '1',
       shape_type: 'solid',
+      material: BOX_EXPECTED.material,
       num_faces: 6,
       children: [],
     });
@@ -118,7 +119,7 @@ describe('stepExtractor on a generated B-rep box', () => {
         part_number: BOX_EXPECTED.name,
         description: 'part',
         quantity: 1,
-        material: null,
+        material: BOX_EXPECTED.material,
         revision: null,
         parent_id: null,
         level: 0,

@@ -96,6 +96,11 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
             calculateAreas: opts.calculateAreas,
           })
         : productOnlyAssembly(summary, fallbackName);
+    // the kernel names parts after their products: attach the materials the text assigns to them
+    walkParts(tree.parts, (part) => {
+      const materials = summary.materials[part.name];
+      if (materials) part.material = materials.join(', ');
+    });
     const result = assembleResult(input, summary, tree, geometry, opts, warnings, output.symbol);
     input.onProgress({ progress: 100, message: `${tree.total_parts} parts` });
     return result;

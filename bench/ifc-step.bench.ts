@@ -207,14 +207,12 @@ async function main(): Promise<void> {
     add(spawnCase('step', `step largest (${largest.split('/').pop()})`, [largest], ROUNDS_SMALL));
   } else {
     const { writeBoxStep } = await import('../test/fixtures/step/step-fixtures');
-    add(
-      spawnCase(
-        'step',
-        'step generated box',
-        [writeBoxStep(tmpdir(), undefined, `bench-box-${process.pid}.step`)],
-        ROUNDS_SMALL,
-      ),
-    );
+    const box = writeBoxStep(tmpdir(), undefined, `bench-box-${process.pid}.step`);
+    try {
+      add(spawnCase('step', 'step generated box', [box], ROUNDS_SMALL));
+    } finally {
+      unlinkSync(box);
+    }
   }
   print(results);
 }

@@ -280,7 +280,7 @@ describe('ifcExtractor on IFC4X3', () => {
 });
 
 describe('ifcExtractor on bad input', () => {
-  const cases = () => writeBadIfcInputs(mkdtempSync(join(tmpdir(), 'ifc-bad-')));
+  const cases = () => writeBadIfcInputs(mkdtempSync(join(dir, 'bad-')));
 
   it('answers every damaged or mislabelled file with a clear ExtractionError', async () => {
     const inputs = cases();

@@ -215,7 +215,7 @@ describe('stepExtractor without readable geometry', () => {
 
 describe('stepExtractor on bad input', () => {
   it('answers every damaged or mislabelled file with a clear ExtractionError', async () => {
-    const inputs = writeBadStepInputs(mkdtempSync(join(tmpdir(), 'step-bad-')));
+    const inputs = writeBadStepInputs(mkdtempSync(join(dir, 'bad-')));
     expect(inputs.length).toBeGreaterThanOrEqual(8);
     for (const input of inputs) {
       const error = await run(input.path).then(

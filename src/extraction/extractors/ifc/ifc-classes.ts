@@ -1,6 +1,6 @@
 /**
  * IFC class catalogue from web-ifc's schema tables (no WASM needed): which classes count as
- * elements, and the `element_types` option resolved to concrete type codes per schema.
+ * elements, and validation of the `element_types` option before any file is opened.
  */
 import * as WebIFC from 'web-ifc';
 import { ExtractionError } from '../extraction-error';

@@ -15,8 +15,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pdfExtractor } from '../src/extraction/extractors/pdf/pdf.extractor';
-import { generatePdfFixtures } from '../test/fixtures/pdf/generate-pdf-fixtures';
-import { LONG_PAGES } from '../test/fixtures/pdf/generate-pdf-fixtures';
+import {
+  LONG_PAGES,
+  generatePdfFixtures,
+  removePdfFixtures,
+} from '../test/fixtures/pdf/generate-pdf-fixtures';
 
 interface Sample {
   wallMs: number;
@@ -183,7 +186,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .finally(() => removePdfFixtures())
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   PdfFixtures,
   generatePdfFixtures,
+  removePdfFixtures,
 } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
 
 const compiled = path.resolve(
@@ -29,6 +30,8 @@ pdfExtractor.extract({ filePath: process.argv[2], filename: 'drawing.pdf', optio
 
 d('compiled PDF extractor (dist/)', () => {
   let fx: PdfFixtures;
+  afterAll(() => removePdfFixtures());
+
   beforeAll(async () => {
     fx = await generatePdfFixtures();
   });

@@ -3,6 +3,7 @@ import {
   SCANNED_CALLOUT,
   SCANNED_LINES,
   generatePdfFixtures,
+  removePdfFixtures,
 } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
 import { runPdf } from '../../../../test/fixtures/pdf/run-pdf';
 import { OcrEngine, assertOcrLanguage, installedOcrLanguages } from './ocr-engine';
@@ -13,6 +14,8 @@ import { resolveOcrMode } from './pdf.extractor';
 let fx: PdfFixtures;
 /** The scanned page read once with default options (OCR is the slow part of this suite). */
 let scanned: PdfExtractionResult;
+
+afterAll(() => removePdfFixtures());
 
 beforeAll(async () => {
   fx = await generatePdfFixtures();

@@ -4,6 +4,7 @@ import {
   LONG_PAGES,
   PdfFixtures,
   generatePdfFixtures,
+  removePdfFixtures,
 } from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
 import { runPdf } from '../../../../test/fixtures/pdf/run-pdf';
 import { PdfExtractionResult } from './pdf-types';
@@ -11,6 +12,8 @@ import { loadPdfJs } from './pdfjs-loader';
 
 let fx: PdfFixtures;
 let drawing: PdfExtractionResult;
+
+afterAll(() => removePdfFixtures());
 
 beforeAll(async () => {
   fx = await generatePdfFixtures();

@@ -113,6 +113,10 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     try {
       const result = await this.extract(job, ref, controller);
       clearInterval(heartbeat);
+      if (result.success === false) {
+        await this.failUnsuccessful(job, ref, result, started, context);
+        return;
+      }
       const { inline, resultPath } = await this.storeResult(job, result);
       await this.jobs.complete(ref, inline, resultPath);
       this.observe(job, 'completed', started);
@@ -192,6 +196,20 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
         // The database is unreachable: the lease will expire and stuck recovery retries the file.
         this.logger.error(`Could not record failure of ${context()}: ${String(failError)}`);
       }
+    }
+  }
+
+  /** The extractor read the file but could not make sense of it: permanent, partial result kept. */
+  private async failUnsuccessful(job: ExtractionJob, ref: JobRef, result: Record<string, unknown>, started: number, context: () => string): Promise<void> {
+    const errors = Array.isArray(result.errors) ? (result.errors as unknown[]).map(String) : [];
+    const message = errors.length > 0 ? errors.join('; ') : 'The extractor could not read this file';
+    const fits = Buffer.byteLength(JSON.stringify(result)) <= this.config.http.inlineResultMaxBytes;
+    try {
+      const failed = await this.jobs.fail(ref, { code: 'EXTRACTION_UNSUCCESSFUL', message, retryable: false }, { partialResult: fits ? result : undefined });
+      this.observe(job, failed.status, started);
+      this.logger.warn(`Failed ${context()}: EXTRACTION_UNSUCCESSFUL ${message}`);
+    } catch (error) {
+      this.logger.log(`Not recording failure of ${context()}: ${String(error)}`);
     }
   }
 

@@ -387,7 +387,7 @@ export class ExtractionJobRepository {
    * processing → retrying (retryable, retries left; next_retry_at by backoff) or failed.
    * With `onlyIfLeaseExpired` it applies only when the lease really ran out (stuck recovery).
    */
-  async fail(ref: JobRef, failure: FailureInput, backoff: BackoffParams, now: Date, onlyIfLeaseExpired = false): Promise<ExtractionJob | null> {
+  async fail(ref: JobRef, failure: FailureInput, backoff: BackoffParams, now: Date, onlyIfLeaseExpired = false, partialResult: Record<string, unknown> | null = null): Promise<ExtractionJob | null> {
     return this.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET
@@ -397,7 +397,7 @@ export class ExtractionJobRepository {
            retry_count = CASE WHEN $3 AND j.retry_count < j.max_retries THEN j.retry_count + 1 ELSE j.retry_count END,
            completed_at = CASE WHEN $3 AND j.retry_count < j.max_retries THEN NULL ELSE $4::timestamptz END,
            duration_ms = GREATEST(0, (extract(epoch FROM ($4::timestamptz - j.started_at)) * 1000))::int,
-           error_code = $8, error_message = $9, error_stack = $10,
+           error_code = $8, error_message = $9, error_stack = $10, result = COALESCE($13::jsonb, j.result),
            lease_expires_at = NULL, updated_at = $4::timestamptz
          WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($11)
            AND (NOT $12 OR j.lease_expires_at < $4::timestamptz)
@@ -417,6 +417,7 @@ export class ExtractionJobRepository {
         failure.stack ?? null,
         allowed('fail'),
         onlyIfLeaseExpired,
+        partialResult === null ? null : JSON.stringify(partialResult),
       ],
     );
   }

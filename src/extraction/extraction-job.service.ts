@@ -211,8 +211,11 @@ export class ExtractionJobService {
     return job;
   }
 
-  /** processing → retrying (retryable with retries left, backoff) or failed. */
-  async fail(ref: JobRef, failure: FailureInput, opts: { onlyIfLeaseExpired?: boolean } = {}): Promise<ExtractionJob> {
+  /**
+   * processing → retrying (retryable with retries left, backoff) or failed. A partial result
+   * (an extractor that answered `success: false`) is kept with the failure.
+   */
+  async fail(ref: JobRef, failure: FailureInput, opts: { onlyIfLeaseExpired?: boolean; partialResult?: Record<string, unknown> } = {}): Promise<ExtractionJob> {
     const policy = this.config.retry;
     const job = await this.jobs.fail(
       ref,
@@ -220,6 +223,7 @@ export class ExtractionJobService {
       { baseSeconds: policy.baseSeconds, capSeconds: policy.capSeconds, factor: jitterFactor(policy) },
       this.clock.now(),
       opts.onlyIfLeaseExpired ?? false,
+      opts.partialResult ?? null,
     );
     if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
     return job;

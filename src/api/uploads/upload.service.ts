@@ -45,7 +45,7 @@ export class UploadService {
     this.refuseDeclaredOversize(req, maxBytes * maxFiles);
     const engine = new StorageUploadEngine(this.storage, opts.ownerId, maxBytes);
     // multer truncates one byte past the limit so the storage put sees the excess and refuses it.
-    const upload = multer({ storage: engine, limits: { fileSize: maxBytes + 1, files: maxFiles, fields: 100, fieldSize: 1024 * 1024 } });
+    const upload = multer(utf8Names({ storage: engine, limits: { fileSize: maxBytes + 1, files: maxFiles, fields: 100, fieldSize: 1024 * 1024 } }));
     const middleware = opts.field === 'file' ? upload.single('file') : upload.array('files', maxFiles);
     await run(middleware, req, res);
     const raw = opts.field === 'file' ? (req.file ? [req.file] : []) : ((req.files as Express.Multer.File[] | undefined) ?? []);
@@ -59,10 +59,10 @@ export class UploadService {
     this.refuseDeclaredOversize(req, maxBytes, hint);
     const dir = await mkdtemp(join(tmpdir(), 'extraction-sync-'));
     const cleanup = () => rm(dir, { recursive: true, force: true });
-    const upload = multer({
+    const upload = multer(utf8Names({
       storage: multer.diskStorage({ destination: dir, filename: (_req, file, cb) => cb(null, sanitizeFilename(file.originalname)) }),
       limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024 },
-    });
+    }));
     try {
       await run(upload.single('file'), req, res);
     } catch (error) {
@@ -89,6 +89,11 @@ export class UploadService {
       throw new PayloadTooLargeError(maxBytes, hint);
     }
   }
+}
+
+/** Browsers send UTF-8 file names; multer reads them as latin1 unless told (option missing from its types). */
+function utf8Names(options: multer.Options): multer.Options {
+  return { ...options, defParamCharset: 'utf8' } as multer.Options;
 }
 
 function run(middleware: (req: Request, res: Response, next: (error?: unknown) => void) => void, req: Request, res: Response): Promise<void> {

@@ -3,6 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { writeBadStepInputs } from '../../../../test/fixtures/step/bad-step-inputs';
 import {
+  ASSEMBLY_EXPECTED,
+  writeAssemblyStep,
+} from '../../../../test/fixtures/step/step-assembly-fixture';
+import {
   BOX_EXPECTED,
   PRODUCTS_ONLY_EXPECTED,
   writeBoxStep,
@@ -125,6 +129,35 @@ describe('stepExtractor on a generated B-rep box', () => {
         level: 0,
       },
     ]);
+  });
+});
+
+describe('stepExtractor on a generated assembly with repeated instances', () => {
+  let result: StepExtractionResult;
+  beforeAll(async () => {
+    result = await run(writeAssemblyStep(dir));
+  });
+
+  it('places every instance and names it after its product', () => {
+    expect(result.warnings).toEqual([]);
+    expect(result.assembly?.name).toBe(ASSEMBLY_EXPECTED.name);
+    expect(result.assembly?.total_parts).toBe(ASSEMBLY_EXPECTED.total_parts);
+    expect(result.assembly?.parts.map((p) => p.name).sort()).toEqual(ASSEMBLY_EXPECTED.part_names);
+    expect(
+      result.assembly?.parts
+        .filter((p) => p.name === 'Block')
+        .map((p) => p.bbox?.min[0])
+        .sort((a, b) => (a ?? 0) - (b ?? 0)),
+    ).toEqual([0, 20, 40]);
+    expect(result.total_volume).toBeCloseTo(ASSEMBLY_EXPECTED.total_volume, 6);
+    expect(result.total_surface_area).toBeCloseTo(ASSEMBLY_EXPECTED.total_surface_area, 6);
+    expect(result.overall_bbox).toEqual(ASSEMBLY_EXPECTED.overall_bbox);
+  });
+
+  it('counts the three identical blocks as one BOM line of quantity 3', () => {
+    expect(
+      result.bom?.items.map((i) => [i.item_id, i.part_number, i.quantity, i.parent_id, i.level]),
+    ).toEqual(ASSEMBLY_EXPECTED.bom);
   });
 });
 

@@ -37,8 +37,8 @@ export function discardIfcApi(): void {
 
 /**
  * Opens `bytes` as a model, runs `work`, closes the model whatever happens. Failures inside
- * OpenModel become CORRUPT_FILE; failures inside `work` that are not ExtractionErrors are
- * rethrown after the instance is discarded when they look like a WASM abort.
+ * OpenModel, and WASM aborts inside `work`, become CORRUPT_FILE (FILE_TOO_LARGE when WASM ran
+ * out of memory); an aborted instance is discarded.
  */
 export async function withModel<T>(
   bytes: Uint8Array,
@@ -49,11 +49,7 @@ export async function withModel<T>(
   try {
     modelID = api.OpenModel(bytes, { COORDINATE_TO_ORIGIN: false });
   } catch (err) {
-    if (isWasmAbort(err)) discardIfcApi();
-    throw new ExtractionError(
-      'CORRUPT_FILE',
-      `The IFC file could not be parsed: ${messageOf(err)}`,
-    );
+    throw asExtractionError(err, 'The IFC file could not be parsed');
   }
   if (modelID < 0 || !api.IsModelOpen(modelID)) {
     throw new ExtractionError(
@@ -64,8 +60,9 @@ export async function withModel<T>(
   try {
     return await work(api, modelID);
   } catch (err) {
-    if (isWasmAbort(err)) discardIfcApi();
-    throw err;
+    // our own errors and plain JS bugs pass through; WASM failures are about this file
+    if (err instanceof ExtractionError || !isWasmAbort(err)) throw err;
+    throw asExtractionError(err, 'web-ifc aborted while reading the IFC file');
   } finally {
     try {
       if (api.IsModelOpen(modelID)) api.CloseModel(modelID);
@@ -73,6 +70,19 @@ export async function withModel<T>(
       discardIfcApi();
     }
   }
+}
+
+/** Maps a web-ifc failure: out of WASM memory -> FILE_TOO_LARGE, anything else -> CORRUPT_FILE. */
+function asExtractionError(err: unknown, what: string): ExtractionError {
+  if (isWasmAbort(err)) discardIfcApi();
+  const message = messageOf(err);
+  if (/out of memory|OOM|Cannot enlarge memory/i.test(message)) {
+    return new ExtractionError(
+      'FILE_TOO_LARGE',
+      `The IFC model does not fit in web-ifc's memory (${message})`,
+    );
+  }
+  return new ExtractionError('CORRUPT_FILE', `${what}: ${message}`);
 }
 
 function isWasmAbort(err: unknown): boolean {

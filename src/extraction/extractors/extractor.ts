@@ -1,4 +1,3 @@
-// HELPERS WORKING IN PARALLEL: read /work/main/HELPERS-BRIEF.md first (git rules, tests, deadline 12:35 UTC).
 /**
  * The contract every extractor fulfils. Extractors are plain TypeScript (no Nest imports) so the
  * worker-thread pool can load and run them away from the event loop.

@@ -23,7 +23,7 @@ import { STORAGE_DRIVER, StorageDriver } from '../src/storage';
 import { startServiceProcess } from '../test/support/worker-process';
 
 const N = Number(process.argv[2] ?? 2000);
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

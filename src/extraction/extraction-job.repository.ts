@@ -7,7 +7,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ExtractionJob } from './entities/extraction-job.entity';
 import { ACTIVE_STATUSES, ExtractionFormat, JobKind, JobStatus } from './entities/job-enums';
 import { JobAction, statusesAllowing } from './domain/job-state-machine';
@@ -62,6 +65,16 @@ export interface ListQuery {
 }
 
 const ALL_COLUMNS = 'j.*';
+
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `extraction_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 const ACTIVE = ACTIVE_STATUSES as JobStatus[];
 const allowed = (action: JobAction) => statusesAllowing(action) as JobStatus[];
 
@@ -106,15 +119,19 @@ export class ExtractionJobRepository {
     this.toJob = createJobRowMapper(dataSource);
   }
 
+  /**
+   * Outside transactions, statements go straight to the driver's pool as named prepared
+   * statements: each connection plans a lifecycle statement once instead of at every call.
+   */
   private async run(sql: string, params: unknown[], runner?: QueryRunner): Promise<JobRow[]> {
     this.statements += 1;
-    const own = runner ?? this.dataSource.createQueryRunner();
-    try {
-      const result = await own.query(sql, params, true);
-      return result.records as JobRow[];
-    } finally {
-      if (!runner) await own.release();
-    }
+    if (runner) return (await runner.query(sql, params, true)).records as JobRow[];
+    const result = await this.pool().query<JobRow>({ name: statementName(sql), text: sql, values: params });
+    return result.rows;
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   private async jobs(sql: string, params: unknown[], runner?: QueryRunner): Promise<ExtractionJob[]> {

@@ -4,4 +4,6 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './src/database/data-source-options';
 import { DEFAULT_DATABASE_URL } from './src/config/defaults';
 
-export default new DataSource(buildDataSourceOptions(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL));
+export default new DataSource(
+  buildDataSourceOptions(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL),
+);

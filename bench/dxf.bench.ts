@@ -66,7 +66,6 @@ async function pass(files) {
 
 /** Transpiles the extractor (and the contract files it imports) to CommonJS in a temp folder. */
 function transpileExtractor(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('typescript') as typeof import('typescript');
   const root = resolve(__dirname, '..');
   const out = mkdtempSync(join(tmpdir(), 'dxf-bench-js-'));

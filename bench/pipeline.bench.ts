@@ -24,11 +24,15 @@ import { startServiceProcess } from '../test/support/worker-process';
 
 const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function bareBull(prefix: string): Promise<number> {
-  const queue = new Bull('bare', REDIS_URL, { prefix, defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true } });
+  const queue = new Bull('bare', REDIS_URL, {
+    prefix,
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+  });
   let done = 0;
   const finished = new Promise<void>((resolve) => {
     void queue.process('noop', CONCURRENCY, async () => {
@@ -37,7 +41,13 @@ async function bareBull(prefix: string): Promise<number> {
     });
   });
   const started = process.hrtime.bigint();
-  await queue.addBulk(Array.from({ length: N }, (_, i) => ({ name: 'noop', data: { jobId: `${i}`, attempt: 0 }, opts: { jobId: `${i}:0` } })));
+  await queue.addBulk(
+    Array.from({ length: N }, (_, i) => ({
+      name: 'noop',
+      data: { jobId: `${i}`, attempt: 0 },
+      opts: { jobId: `${i}:0` },
+    })),
+  );
   await finished;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await queue.obliterate({ force: true });
@@ -73,7 +83,9 @@ async function main(): Promise<void> {
     PGOPTIONS: process.env.PGOPTIONS ?? '',
   };
   const config = AppConfig.fromEnvironment({}, { ...env, ROLE: 'api' });
-  const api = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
+  const api = await NestFactory.createApplicationContext(AppModule.register(config), {
+    logger: ['error'],
+  });
   const jobs = api.get(ExtractionJobService);
   const storage = api.get<StorageDriver>(STORAGE_DRIVER);
   const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
@@ -81,7 +93,12 @@ async function main(): Promise<void> {
   try {
     const bare = await bareBull(`bench-bare-${id}`);
     const fileUrl = storage.urlFor((await storage.putBuffer('bench/tiny.dxf', 'ok')).key);
-    const files = Array.from({ length: N }, (_, i) => ({ format: 'dxf' as const, filename: `f${i}.dxf`, fileUrl, fileSize: 2 }));
+    const files = Array.from({ length: N }, (_, i) => ({
+      format: 'dxf' as const,
+      filename: `f${i}.dxf`,
+      fileUrl,
+      fileSize: 2,
+    }));
     const commitsBefore = await commits(admin, dbName);
     const memory: number[] = [await rss(worker.port)];
     const started = process.hrtime.bigint();
@@ -105,8 +122,12 @@ async function main(): Promise<void> {
     console.log(`pipeline bench: N=${N}, Bull concurrency ${CONCURRENCY}, 2 extractor threads`);
     console.log(`  bare Bull (no-op, no database):  ${bare.toFixed(0)} files/s`);
     console.log(`  full pipeline:                    ${pipeline.toFixed(0)} files/s`);
-    console.log(`  ratio pipeline / bare Bull:       ${(pipeline / bare).toFixed(2)}  (target >= 0.5)`);
-    console.log(`  SQL statements per file:          ${(statements / N).toFixed(2)}  (target <= 4; includes the polling reads of this bench)`);
+    console.log(
+      `  ratio pipeline / bare Bull:       ${(pipeline / bare).toFixed(2)}  (target >= 0.5)`,
+    );
+    console.log(
+      `  SQL statements per file:          ${(statements / N).toFixed(2)}  (target <= 4; includes the polling reads of this bench)`,
+    );
     console.log(`  worker RSS start / middle / end:  ${memory.map(mb).join(' / ')}`);
   } finally {
     await worker.stop('SIGTERM');
@@ -119,13 +140,17 @@ async function main(): Promise<void> {
 /** Committed transactions of the database: every autocommit statement is one. */
 async function commits(admin: Client, db: string): Promise<number> {
   await admin.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await admin.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [db]);
+  const { rows } = await admin.query<{ n: string }>(
+    'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1',
+    [db],
+  );
   return Number(rows[0].n);
 }
 
 async function rss(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const match = /^extraction_process_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
+  const match =
+    /^extraction_process_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
   return match ? Number(match[1]) : NaN;
 }
 

@@ -9,9 +9,7 @@ export class CreateExtractionJobs1764400000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS pgcrypto`);
-    await queryRunner.query(
-      `CREATE TYPE "extraction_job_kind" AS ENUM ('single', 'bulk', 'file')`,
-    );
+    await queryRunner.query(`CREATE TYPE "extraction_job_kind" AS ENUM ('single', 'bulk', 'file')`);
     await queryRunner.query(
       `CREATE TYPE "extraction_job_status" AS ENUM ('pending', 'processing', 'completed', 'failed', 'cancelled', 'retrying')`,
     );

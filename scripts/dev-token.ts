@@ -11,4 +11,9 @@ const superuser = args.includes('--superuser');
 const hoursIndex = args.indexOf('--hours');
 const hours = hoursIndex >= 0 ? Number(args[hoursIndex + 1]) : 24;
 const jwt = new JwtService({ secret: process.env.JWT_SECRET ?? DEV_JWT_SECRET });
-console.log(jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256', expiresIn: `${hours}h` }));
+console.log(
+  jwt.sign(
+    { sub: userId, is_superuser: superuser },
+    { algorithm: 'HS256', expiresIn: `${hours}h` },
+  ),
+);

@@ -29,7 +29,11 @@ export class AppModule {
         StorageModule.forRootAsync({
           isGlobal: true,
           inject: [AppConfig],
-          useFactory: (c: AppConfig) => ({ driver: c.storage.driver, localRoot: c.storage.localRoot, s3: c.storage.s3 }),
+          useFactory: (c: AppConfig) => ({
+            driver: c.storage.driver,
+            localRoot: c.storage.localRoot,
+            s3: c.storage.s3,
+          }),
         }),
         MetricsModule,
         HealthModule,

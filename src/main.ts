@@ -11,8 +11,13 @@ import { buildApplication } from './bootstrap';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = AppConfig.fromEnvironment(process.env);
-  const logger = new ConsoleLogger({ json: config.logFormat === 'json', prefix: `extraction-${config.role}` });
-  const app = await buildApplication(config, (module) => NestFactory.create(module, { logger, bufferLogs: true }));
+  const logger = new ConsoleLogger({
+    json: config.logFormat === 'json',
+    prefix: `extraction-${config.role}`,
+  });
+  const app = await buildApplication(config, (module) =>
+    NestFactory.create(module, { logger, bufferLogs: true }),
+  );
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');

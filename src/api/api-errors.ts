@@ -9,10 +9,14 @@ export class ValidationFailedError extends DomainError {
 
 export class UnsupportedFileTypeError extends DomainError {
   constructor(filename: string, allowed: string[]) {
-    super('UNSUPPORTED_FORMAT', `Unsupported file type for "${filename}"; allowed: ${allowed.join(', ')}`, {
-      filename,
-      allowed_extensions: allowed,
-    });
+    super(
+      'UNSUPPORTED_FORMAT',
+      `Unsupported file type for "${filename}"; allowed: ${allowed.join(', ')}`,
+      {
+        filename,
+        allowed_extensions: allowed,
+      },
+    );
   }
 }
 
@@ -24,9 +28,13 @@ export class FormatMismatchError extends DomainError {
 
 export class PayloadTooLargeError extends DomainError {
   constructor(limitBytes: number, hint?: string) {
-    super('FILE_TOO_LARGE', `The file is larger than the limit of ${limitBytes} bytes${hint ? `; ${hint}` : ''}`, {
-      limit_bytes: limitBytes,
-    });
+    super(
+      'FILE_TOO_LARGE',
+      `The file is larger than the limit of ${limitBytes} bytes${hint ? `; ${hint}` : ''}`,
+      {
+        limit_bytes: limitBytes,
+      },
+    );
   }
 }
 

@@ -14,7 +14,13 @@ import { UploadService } from './uploads/upload.service';
 @Module({
   imports: [AuthModule, ExtractionModule],
   // Order matters: static paths (/jobs/stats, /bulk/import, /bom/extract) before parameters.
-  controllers: [AdminJobsController, ImportController, BulkController, JobsController, ExtractController],
+  controllers: [
+    AdminJobsController,
+    ImportController,
+    BulkController,
+    JobsController,
+    ExtractController,
+  ],
   providers: [UploadService, JobIntakeService, JobResultService],
 })
 export class ApiModule {}

@@ -6,15 +6,61 @@
 import { ExtractionFormat } from '../extraction/entities/job-enums';
 import { ValidationFailedError } from './api-errors';
 
-type Kind = 'boolean' | 'int-list' | 'name-list' | 'probability' | 'language' | 'text' | 'positive-int';
+type Kind =
+  'boolean' | 'int-list' | 'name-list' | 'probability' | 'language' | 'text' | 'positive-int';
 
 const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
-  pdf: { extract_tables: 'boolean', extract_text: 'boolean', extract_dimensions: 'boolean', extract_title_block: 'boolean', use_ocr: 'boolean', ocr_language: 'language', pages: 'int-list' },
-  dxf: { extract_layers: 'boolean', extract_blocks: 'boolean', extract_dimensions: 'boolean', extract_text: 'boolean', extract_title_block: 'boolean', extract_geometry: 'boolean', extract_entities: 'boolean' },
-  ifc: { extract_properties: 'boolean', extract_quantities: 'boolean', extract_materials: 'boolean', extract_spatial: 'boolean', element_types: 'name-list' },
-  step: { extract_assembly: 'boolean', extract_parts: 'boolean', calculate_volumes: 'boolean', calculate_areas: 'boolean', count_shapes: 'boolean' },
-  werk24: { extract_dimensions: 'boolean', extract_gdt: 'boolean', extract_threads: 'boolean', extract_surface_finish: 'boolean', extract_materials: 'boolean', extract_title_block: 'boolean', confidence_threshold: 'probability' },
-  bom: { sheet: 'text', header_row: 'positive-int', flatten: 'boolean', include_path: 'boolean', include_inducted: 'boolean', include_level_prefix: 'boolean', include_parent_reference: 'boolean', aggregate: 'boolean' },
+  pdf: {
+    extract_tables: 'boolean',
+    extract_text: 'boolean',
+    extract_dimensions: 'boolean',
+    extract_title_block: 'boolean',
+    use_ocr: 'boolean',
+    ocr_language: 'language',
+    pages: 'int-list',
+  },
+  dxf: {
+    extract_layers: 'boolean',
+    extract_blocks: 'boolean',
+    extract_dimensions: 'boolean',
+    extract_text: 'boolean',
+    extract_title_block: 'boolean',
+    extract_geometry: 'boolean',
+    extract_entities: 'boolean',
+  },
+  ifc: {
+    extract_properties: 'boolean',
+    extract_quantities: 'boolean',
+    extract_materials: 'boolean',
+    extract_spatial: 'boolean',
+    element_types: 'name-list',
+  },
+  step: {
+    extract_assembly: 'boolean',
+    extract_parts: 'boolean',
+    calculate_volumes: 'boolean',
+    calculate_areas: 'boolean',
+    count_shapes: 'boolean',
+  },
+  werk24: {
+    extract_dimensions: 'boolean',
+    extract_gdt: 'boolean',
+    extract_threads: 'boolean',
+    extract_surface_finish: 'boolean',
+    extract_materials: 'boolean',
+    extract_title_block: 'boolean',
+    confidence_threshold: 'probability',
+  },
+  bom: {
+    sheet: 'text',
+    header_row: 'positive-int',
+    flatten: 'boolean',
+    include_path: 'boolean',
+    include_inducted: 'boolean',
+    include_level_prefix: 'boolean',
+    include_parent_reference: 'boolean',
+    aggregate: 'boolean',
+  },
 };
 
 export function optionNames(format: ExtractionFormat): string[] {
@@ -25,7 +71,10 @@ export function optionNames(format: ExtractionFormat): string[] {
  * Multipart fields → options. Fields that are not options of the format (e.g. `file`, `format`,
  * `target_table_id`) are the caller's to read; here they are ignored.
  */
-export function optionsFromFields(format: ExtractionFormat, fields: Record<string, unknown>): Record<string, unknown> {
+export function optionsFromFields(
+  format: ExtractionFormat,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
   const spec = SPECS[format];
   const options: Record<string, unknown> = {};
   for (const [name, kind] of Object.entries(spec)) {
@@ -39,10 +88,10 @@ export function optionsFromFields(format: ExtractionFormat, fields: Record<strin
 /** A JSON options object (POST /jobs): every key must be an option of the format. */
 export function optionsFromJson(format: ExtractionFormat, value: unknown): Record<string, unknown> {
   if (value === undefined || value === null || value === '') return {};
-  let object = value;
+  let object: unknown = value;
   if (typeof value === 'string') {
     try {
-      object = JSON.parse(value);
+      object = JSON.parse(value) as unknown;
     } catch {
       throw new ValidationFailedError('"options" must be a JSON object', { field: 'options' });
     }
@@ -52,14 +101,21 @@ export function optionsFromJson(format: ExtractionFormat, value: unknown): Recor
   }
   const unknown = Object.keys(object).filter((k) => !(k in SPECS[format]));
   if (unknown.length > 0) {
-    throw new ValidationFailedError(`Unknown option(s) for ${format}: ${unknown.join(', ')}`, { field: 'options', unknown, allowed: optionNames(format) });
+    throw new ValidationFailedError(`Unknown option(s) for ${format}: ${unknown.join(', ')}`, {
+      field: 'options',
+      unknown,
+      allowed: optionNames(format),
+    });
   }
   return optionsFromFields(format, object as Record<string, unknown>);
 }
 
 function parse(name: string, kind: Kind, raw: unknown): unknown {
   const fail = (expected: string): never => {
-    throw new ValidationFailedError(`Field "${name}" must be ${expected}`, { field: name, value: raw });
+    throw new ValidationFailedError(`Field "${name}" must be ${expected}`, {
+      field: name,
+      value: raw,
+    });
   };
   const text = typeof raw === 'string' ? raw.trim() : raw;
   switch (kind) {
@@ -69,14 +125,19 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       return fail('"true" or "false"');
     case 'int-list': {
       const parts = Array.isArray(text) ? text.map(String) : String(text).split(',');
-      const pages = parts.map((p) => p.trim()).filter(Boolean).map(Number);
-      if (pages.length === 0 || pages.some((p) => !Number.isInteger(p) || p < 1)) return fail('a comma list of page numbers from 1, e.g. "1,3,5"');
+      const pages = parts
+        .map((p) => p.trim())
+        .filter(Boolean)
+        .map(Number);
+      if (pages.length === 0 || pages.some((p) => !Number.isInteger(p) || p < 1))
+        return fail('a comma list of page numbers from 1, e.g. "1,3,5"');
       return [...new Set(pages)].sort((a, b) => a - b);
     }
     case 'name-list': {
       const parts = Array.isArray(text) ? text.map(String) : String(text).split(',');
       const names = parts.map((p) => p.trim()).filter(Boolean);
-      if (names.length === 0 || names.some((n) => !/^Ifc[A-Za-z0-9]+$/i.test(n))) return fail('a comma list of IFC class names, e.g. "IfcWall,IfcDoor"');
+      if (names.length === 0 || names.some((n) => !/^Ifc[A-Za-z0-9]+$/i.test(n)))
+        return fail('a comma list of IFC class names, e.g. "IfcWall,IfcDoor"');
       return names;
     }
     case 'probability': {
@@ -90,7 +151,8 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       return n;
     }
     case 'language':
-      if (typeof text !== 'string' || !/^[a-z]{3}(_[a-z]+)?(\+[a-z]{3}(_[a-z]+)?)*$/.test(text)) return fail('a Tesseract language code such as "eng"');
+      if (typeof text !== 'string' || !/^[a-z]{3}(_[a-z]+)?(\+[a-z]{3}(_[a-z]+)?)*$/.test(text))
+        return fail('a Tesseract language code such as "eng"');
       return text;
     case 'text':
       if (typeof text !== 'string' && typeof text !== 'number') return fail('text');

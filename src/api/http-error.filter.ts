@@ -3,7 +3,14 @@
  * message, which the original FastAPI frontend reads). Domain codes map to statuses here and only
  * here; anything unknown is a 500 with a generic message, logged with its request id.
  */
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../common/domain-error';
@@ -57,7 +64,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const { status, body } = this.describe(error, requestId);
     if (status >= 500 && status !== 501 && status !== 503) {
-      this.logger.error(`${request.method} ${request.originalUrl} → ${status} [request ${requestId}]`, (error as Error)?.stack ?? String(error));
+      this.logger.error(
+        `${request.method} ${request.originalUrl} → ${status} [request ${requestId}]`,
+        (error as Error)?.stack ?? String(error),
+      );
     }
     if (response.headersSent) {
       response.end();
@@ -75,14 +85,29 @@ export class HttpErrorFilter implements ExceptionFilter {
       request_id: requestId,
     });
     if (error instanceof DomainError) {
-      return { status: STATUS_BY_CODE[error.code] ?? 400, body: body(error.code, error.message, error.details) };
+      return {
+        status: STATUS_BY_CODE[error.code] ?? 400,
+        body: body(error.code, error.message, error.details),
+      };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const payload = error.getResponse();
-      const raw = typeof payload === 'string' ? payload : ((payload as { message?: unknown }).message ?? error.message);
-      const message = Array.isArray(raw) ? raw.map(String).join('; ') : String(raw);
-      const code = status === 404 ? 'ROUTE_NOT_FOUND' : status === 413 ? 'FILE_TOO_LARGE' : (HttpStatus[status] ?? 'HTTP_ERROR');
+      const raw =
+        typeof payload === 'string'
+          ? payload
+          : ((payload as { message?: unknown }).message ?? error.message);
+      const message = Array.isArray(raw)
+        ? raw.map(String).join('; ')
+        : typeof raw === 'string'
+          ? raw
+          : JSON.stringify(raw);
+      const code =
+        status === 404
+          ? 'ROUTE_NOT_FOUND'
+          : status === 413
+            ? 'FILE_TOO_LARGE'
+            : (HttpStatus[status] ?? 'HTTP_ERROR');
       return { status, body: body(code, message) };
     }
     const code = (error as { code?: unknown })?.code;
@@ -93,7 +118,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     const multerCode = code;
     if (typeof multerCode === 'string' && multerCode.startsWith('LIMIT_')) {
       const status = multerCode === 'LIMIT_FILE_SIZE' ? 413 : 400;
-      return { status, body: body(status === 413 ? 'FILE_TOO_LARGE' : 'VALIDATION_FAILED', (error as Error).message) };
+      return {
+        status,
+        body: body(
+          status === 413 ? 'FILE_TOO_LARGE' : 'VALIDATION_FAILED',
+          (error as Error).message,
+        ),
+      };
     }
     return { status: 500, body: body('INTERNAL_ERROR', 'Internal server error') };
   }

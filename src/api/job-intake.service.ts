@@ -15,15 +15,25 @@ import { ownerSegment, sanitizeFilename } from '../storage/object-key';
 import { FormatMismatchError, UnsupportedFileTypeError, ValidationFailedError } from './api-errors';
 import { CreateJobFromStorageDto } from './dto/create-job-from-storage.dto';
 import { validateBody } from './dto/validate-body';
-import { ALLOWED_EXTENSIONS, extensionOf, extensionsFor, formatFromFilename, signatureProblem } from './uploads/file-types';
+import {
+  ALLOWED_EXTENSIONS,
+  extensionOf,
+  extensionsFor,
+  formatFromFilename,
+  signatureProblem,
+} from './uploads/file-types';
 import { StoredUpload } from './uploads/storage-upload.engine';
 import { UploadService } from './uploads/upload.service';
 import { optionsFromFields, optionsFromJson } from './format-options';
 
 export function parseFormat(value: unknown, field = 'format'): ExtractionFormat | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string' && (EXTRACTION_FORMATS as readonly string[]).includes(value)) return value as ExtractionFormat;
-  throw new ValidationFailedError(`Field "${field}" must be one of ${EXTRACTION_FORMATS.join(', ')}`, { field, value });
+  if (typeof value === 'string' && (EXTRACTION_FORMATS as readonly string[]).includes(value))
+    return value as ExtractionFormat;
+  throw new ValidationFailedError(
+    `Field "${field}" must be one of ${EXTRACTION_FORMATS.join(', ')}`,
+    { field, value },
+  );
 }
 
 function parseFlag(value: unknown, field: string, fallback: boolean): boolean {
@@ -33,7 +43,8 @@ function parseFlag(value: unknown, field: string, fallback: boolean): boolean {
   throw new ValidationFailedError(`Field "${field}" must be "true" or "false"`, { field, value });
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
 @Injectable()
 export class JobIntakeService {
@@ -43,15 +54,29 @@ export class JobIntakeService {
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
-  async createFromUpload(req: Request, res: Response, user: AuthUser, idempotencyKey: string | null): Promise<{ job: ExtractionJob; created: boolean }> {
-    const { files, fields } = await this.uploads.receiveToStorage(req, res, { ownerId: user.id, field: 'file' });
+  async createFromUpload(
+    req: Request,
+    res: Response,
+    user: AuthUser,
+    idempotencyKey: string | null,
+  ): Promise<{ job: ExtractionJob; created: boolean }> {
+    const { files, fields } = await this.uploads.receiveToStorage(req, res, {
+      ownerId: user.id,
+      field: 'file',
+    });
     try {
       const file = files[0];
-      if (!file) throw new ValidationFailedError('The multipart field "file" is required', { field: 'file' });
+      if (!file)
+        throw new ValidationFailedError('The multipart field "file" is required', {
+          field: 'file',
+        });
       if (file.refused) throw new UnsupportedFileTypeError(file.filename, ALLOWED_EXTENSIONS);
       const format = parseFormat(fields.format) ?? formatFromFilename(file.filename)!;
       this.checkFile(format, file.filename, file.head);
-      const options = { ...optionsFromFields(format, fields), ...optionsFromJson(format, fields.options) };
+      const options = {
+        ...optionsFromFields(format, fields),
+        ...optionsFromJson(format, fields.options),
+      };
       const outcome = await this.jobs.create({
         id: file.jobId,
         ownerId: user.id,
@@ -73,7 +98,11 @@ export class JobIntakeService {
   }
 
   /** A job for an object already in our storage; anything else is refused. */
-  async createFromStoredObject(body: unknown, user: AuthUser, idempotencyKey: string | null): Promise<{ job: ExtractionJob; created: boolean }> {
+  async createFromStoredObject(
+    body: unknown,
+    user: AuthUser,
+    idempotencyKey: string | null,
+  ): Promise<{ job: ExtractionJob; created: boolean }> {
     const dto = validateBody(CreateJobFromStorageDto, body);
     const key = this.storage.keyFromUrl(dto.file_url);
     if (!user.isSuperuser && !key.startsWith(`${ownerSegment(user.id)}/`)) {
@@ -104,22 +133,38 @@ export class JobIntakeService {
    * `continue_on_error` (default true); otherwise the whole request is refused and nothing kept.
    */
   async createBulk(req: Request, res: Response, user: AuthUser, idempotencyKey: string | null) {
-    const { files, fields } = await this.uploads.receiveToStorage(req, res, { ownerId: user.id, field: 'files' });
+    const { files, fields } = await this.uploads.receiveToStorage(req, res, {
+      ownerId: user.id,
+      field: 'files',
+    });
     try {
-      if (files.length === 0) throw new ValidationFailedError('The multipart field "files" needs at least one file', { field: 'files' });
+      if (files.length === 0)
+        throw new ValidationFailedError('The multipart field "files" needs at least one file', {
+          field: 'files',
+        });
       const override = parseFormat(fields.format_override, 'format_override');
       const autoDetect = parseFlag(fields.auto_detect_format, 'auto_detect_format', true);
       const continueOnError = parseFlag(fields.continue_on_error, 'continue_on_error', true);
       if (!override && !autoDetect) {
-        throw new ValidationFailedError('Set "format_override" when "auto_detect_format" is false', { field: 'format_override' });
+        throw new ValidationFailedError(
+          'Set "format_override" when "auto_detect_format" is false',
+          { field: 'format_override' },
+        );
       }
       const entries = files.map((file) => this.bulkEntry(file, override, fields));
       const refused = entries.filter((e) => e.initialError);
       if (refused.length > 0 && !continueOnError) {
-        throw new ValidationFailedError(`${refused.length} file(s) cannot be extracted: ${refused.map((e) => `${e.filename} (${e.initialError!.message})`).join('; ')}`, {
-          files: refused.map((e) => ({ filename: e.filename, code: e.initialError!.code, message: e.initialError!.message })),
-          allowed_extensions: ALLOWED_EXTENSIONS,
-        });
+        throw new ValidationFailedError(
+          `${refused.length} file(s) cannot be extracted: ${refused.map((e) => `${e.filename} (${e.initialError!.message})`).join('; ')}`,
+          {
+            files: refused.map((e) => ({
+              filename: e.filename,
+              code: e.initialError!.code,
+              message: e.initialError!.message,
+            })),
+            allowed_extensions: ALLOWED_EXTENSIONS,
+          },
+        );
       }
       // Refused files are not kept in storage: their entries only record why.
       await this.uploads.discard(files.filter((_, i) => entries[i].initialError));
@@ -139,17 +184,41 @@ export class JobIntakeService {
     }
   }
 
-  private bulkEntry(file: StoredUpload, override: ExtractionFormat | null, fields: Record<string, string>) {
-    const base = { id: file.jobId, filename: file.filename, fileSize: file.size, contentSha256: file.sha256 };
-    const refuse = (code: string, message: string) => ({ ...base, format: override ?? formatFromFilename(file.filename), fileUrl: null, initialError: { code, message } });
-    if (file.refused) return refuse('UNSUPPORTED_FORMAT', `Unsupported file type "${extensionOf(file.filename) || file.filename}"; allowed: ${ALLOWED_EXTENSIONS.join(', ')}`);
+  private bulkEntry(
+    file: StoredUpload,
+    override: ExtractionFormat | null,
+    fields: Record<string, string>,
+  ) {
+    const base = {
+      id: file.jobId,
+      filename: file.filename,
+      fileSize: file.size,
+      contentSha256: file.sha256,
+    };
+    const refuse = (code: string, message: string) => ({
+      ...base,
+      format: override ?? formatFromFilename(file.filename),
+      fileUrl: null,
+      initialError: { code, message },
+    });
+    if (file.refused)
+      return refuse(
+        'UNSUPPORTED_FORMAT',
+        `Unsupported file type "${extensionOf(file.filename) || file.filename}"; allowed: ${ALLOWED_EXTENSIONS.join(', ')}`,
+      );
     const format = override ?? formatFromFilename(file.filename)!;
     try {
       this.checkFile(format, file.filename, file.head);
     } catch (error) {
       return refuse((error as FormatMismatchError).code, (error as Error).message);
     }
-    return { ...base, format, fileUrl: file.fileUrl, options: optionsFromFields(format, fields), initialError: null };
+    return {
+      ...base,
+      format,
+      fileUrl: file.fileUrl,
+      options: optionsFromFields(format, fields),
+      initialError: null,
+    };
   }
 
   /** Extension fits the format, and the first bytes fit the extension. */
@@ -157,10 +226,17 @@ export class JobIntakeService {
     const extension = extensionOf(filename);
     const allowed = extensionsFor(format);
     if (!allowed.includes(extension)) {
-      throw new FormatMismatchError(`A ${format} file must end in ${allowed.join(', ')}; got "${filename}"`, { format, filename, allowed_extensions: allowed });
+      throw new FormatMismatchError(
+        `A ${format} file must end in ${allowed.join(', ')}; got "${filename}"`,
+        { format, filename, allowed_extensions: allowed },
+      );
     }
     const problem = signatureProblem(extension, head);
-    if (problem) throw new FormatMismatchError(`"${filename}" does not look like a ${format} file: ${problem}`, { format, filename });
+    if (problem)
+      throw new FormatMismatchError(
+        `"${filename}" does not look like a ${format} file: ${problem}`,
+        { format, filename },
+      );
   }
 
   private async head(key: string): Promise<Buffer> {

@@ -9,7 +9,10 @@ import { NotImplementedFeatureError } from './api-errors';
 
 export class ResultNotReadyError extends DomainError {
   constructor(job: ExtractionJob) {
-    super('RESULT_NOT_READY', `Job ${job.id} has no result: it is ${job.status}`, { job_id: job.id, status: job.status });
+    super('RESULT_NOT_READY', `Job ${job.id} has no result: it is ${job.status}`, {
+      job_id: job.id,
+      status: job.status,
+    });
   }
 }
 
@@ -57,7 +60,13 @@ export class JobResultService {
       const tick = async () => {
         try {
           const job = await this.jobs.get(id, ownerId);
-          const data = { id: job.id, status: job.status, progress: job.progress, error_code: job.errorCode, error_message: job.errorMessage };
+          const data = {
+            id: job.id,
+            status: job.status,
+            progress: job.progress,
+            error_code: job.errorCode,
+            error_message: job.errorMessage,
+          };
           if (!last || last.status !== job.status) subscriber.next({ type: 'status', data });
           else if (last.progress !== job.progress) subscriber.next({ type: 'progress', data });
           last = { status: job.status, progress: job.progress };
@@ -76,6 +85,8 @@ export class JobResultService {
   }
 
   importNotAvailable(): never {
-    throw new NotImplementedFeatureError('Importing into host tables is done by the host application; this service only extracts');
+    throw new NotImplementedFeatureError(
+      'Importing into host tables is done by the host application; this service only extracts',
+    );
   }
 }

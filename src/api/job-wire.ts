@@ -93,8 +93,17 @@ export interface BulkResponse {
   target_table_id: string | null;
 }
 
-export function toBulkResponse(parent: ExtractionJob, children: ExtractionJob[], opts: { includeResults: boolean }): BulkResponse {
-  const counters = { total: parent.totalItems, processed: parent.processedItems, failed: parent.failedItems, cancelled: parent.cancelledItems };
+export function toBulkResponse(
+  parent: ExtractionJob,
+  children: ExtractionJob[],
+  opts: { includeResults: boolean },
+): BulkResponse {
+  const counters = {
+    total: parent.totalItems,
+    processed: parent.processedItems,
+    failed: parent.failedItems,
+    cancelled: parent.cancelledItems,
+  };
   return {
     bulk_job_id: parent.id,
     total_files: parent.totalItems,

@@ -5,7 +5,12 @@
 import { join, isAbsolute } from 'node:path';
 import { DEV_JWT_SECRET, EnvironmentVariables, Role, validateEnvironment } from './environment';
 
-const projectRoot = join(__dirname, '..', '..', __dirname.includes(`${join('dist', 'src')}`) ? '..' : '');
+const projectRoot = join(
+  __dirname,
+  '..',
+  '..',
+  __dirname.includes(`${join('dist', 'src')}`) ? '..' : '',
+);
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -109,7 +114,10 @@ export class AppConfig {
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */
-  static fromEnvironment(raw: Record<string, unknown>, overrides: Record<string, unknown> = {}): AppConfig {
+  static fromEnvironment(
+    raw: Record<string, unknown>,
+    overrides: Record<string, unknown> = {},
+  ): AppConfig {
     return new AppConfig(validateEnvironment({ ...raw, ...overrides }));
   }
 

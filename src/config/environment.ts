@@ -22,9 +22,12 @@ import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './defaults';
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
-const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1';
+  value === undefined || value === ''
+    ? undefined
+    : value === true || value === 'true' || value === '1';
 
 export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
@@ -33,76 +36,121 @@ export class EnvironmentVariables {
   @IsIn(ROLES)
   ROLE: Role = 'all';
 
-  @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
   DATABASE_URL = DEFAULT_DATABASE_URL;
 
-  @Transform(toNumber) @IsInt() @Min(1) @Max(200)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   @IsString()
   REDIS_URL = DEFAULT_REDIS_URL;
 
   /** Every Redis key of the queue starts with this (tests use their own). */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   QUEUE_PREFIX = 'extraction';
 
-  @Transform(toNumber) @IsInt() @Min(1) @Max(64)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = availableParallelism();
 
   /** Threads in the extractor pool (default: the worker concurrency). */
-  @Transform(toNumber) @IsOptional() @IsInt() @Min(1) @Max(64)
+  @Transform(toNumber)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
   EXTRACTOR_THREADS?: number;
 
-  @Transform(toNumber) @IsInt() @Min(1)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
   EXTRACTION_TIMEOUT_SECONDS = 600;
 
-  @Transform(toNumber) @IsInt() @Min(64)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(64)
   EXTRACTOR_MEMORY_MB = 1536;
 
   /** Test hook: module whose extractors replace the real ones in the threads. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   EXTRACTOR_OVERRIDES?: string;
 
-  @Transform(toNumber) @IsInt() @Min(0)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
   PROGRESS_INTERVAL_MS = 1000;
 
-  @Transform(toNumber) @IsInt() @Min(2)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(2)
   LEASE_SECONDS = 120;
 
-  @Transform(toNumber) @IsInt() @Min(0) @Max(100)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(100)
   MAX_RETRIES = 3;
 
-  @Transform(toNumber) @IsNumber() @Min(0)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
   RETRY_BASE_SECONDS = 60;
 
-  @Transform(toNumber) @IsNumber() @Min(0)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
   RETRY_CAP_SECONDS = 3600;
 
   /** Relative jitter: the delay is multiplied by a random factor in [1 - j, 1 + j]. */
-  @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   RETRY_JITTER = 0.2;
 
-  @Transform(toNumber) @IsNumber() @Min(0.05)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.05)
   SWEEP_INTERVAL_SECONDS = 60;
 
-  @Transform(toNumber) @IsInt() @Min(1)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
   SWEEP_BATCH_SIZE = 10;
 
   /** A pending job older than this with no queue message is enqueued again. */
-  @Transform(toNumber) @IsNumber() @Min(0)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
   RECONCILE_AFTER_SECONDS = 120;
 
   /** Admin "stuck" listing default (minutes in processing). */
-  @Transform(toNumber) @IsInt() @Min(1)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
   STUCK_TIMEOUT_MINUTES = 30;
 
-  @Transform(toNumber) @IsNumber() @Min(0)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
   RETENTION_DAYS = 30;
 
-  @Transform(toNumber) @IsNumber() @Min(0)
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
   SHUTDOWN_GRACE_SECONDS = 30;
 
   @IsIn(['local', 's3'])
@@ -111,49 +159,65 @@ export class EnvironmentVariables {
   @IsString()
   STORAGE_LOCAL_DIR = '.data/storage';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_BUCKET?: string;
 
   @IsString()
   S3_REGION = 'us-east-1';
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
   S3_ENDPOINT?: string;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   S3_FORCE_PATH_STYLE = false;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_ACCESS_KEY_ID?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   S3_SECRET_ACCESS_KEY?: string;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   S3_CREATE_BUCKET = false;
 
-  @Transform(toNumber) @IsInt() @Min(1)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
   MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
   /** Per-format synchronous routes accept files up to this size; larger ones go through /jobs. */
-  @Transform(toNumber) @IsInt() @Min(1)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
   SYNC_MAX_BYTES = 10 * 1024 * 1024;
 
   /** Results larger than this (JSON bytes) are stored in storage, not inline. */
-  @Transform(toNumber) @IsInt() @Min(1024)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1024)
   INLINE_RESULT_MAX_BYTES = 256 * 1024;
 
-  @IsOptional() @IsString() @MinLength(16)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   JWT_SECRET?: string;
 
   @IsIn(['json', 'text'])
   @IsOptional()
   LOG_FORMAT?: 'json' | 'text';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WERK24_API_KEY?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WERK24_BASE_URL?: string;
 }
 

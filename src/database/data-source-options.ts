@@ -18,7 +18,10 @@ export interface ConnectionTuning {
   asyncCommit?: boolean;
 }
 
-export function buildDataSourceOptions(url: string, extra: ConnectionTuning = {}): DataSourceOptions {
+export function buildDataSourceOptions(
+  url: string,
+  extra: ConnectionTuning = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -29,6 +32,9 @@ export function buildDataSourceOptions(url: string, extra: ConnectionTuning = {}
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: extra.poolSize ?? 10, ...(extra.asyncCommit ? { options: '-c synchronous_commit=off' } : {}) },
+    extra: {
+      max: extra.poolSize ?? 10,
+      ...(extra.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+    },
   };
 }

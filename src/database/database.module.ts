@@ -8,7 +8,8 @@ import { buildDataSourceOptions } from './data-source-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => buildDataSourceOptions(config.database.url, {
+      useFactory: (config: AppConfig) =>
+        buildDataSourceOptions(config.database.url, {
           poolSize: config.database.poolSize,
           asyncCommit: config.role === 'worker',
         }),

@@ -6,13 +6,23 @@
  * Registered only in worker processes (role `worker` or `all`), with concurrency from config.
  */
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { EXTRACT_FILE_JOB, EXTRACTION_QUEUE, ExtractFilePayload } from '../queue/extraction-queue.constants';
+import {
+  EXTRACT_FILE_JOB,
+  EXTRACTION_QUEUE,
+  ExtractFilePayload,
+} from '../queue/extraction-queue.constants';
 import { STORAGE_DRIVER, StorageDriver } from '../storage';
 import { ownerSegment } from '../storage/object-key';
 import { InvalidTransitionError } from './domain/job-errors';
@@ -53,17 +63,24 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     void this.queue.process(EXTRACT_FILE_JOB, concurrency, (message: Job<ExtractFilePayload>) =>
       this.handle(message.data),
     );
-    this.logger.log(`Worker ${this.workerId} processing ${EXTRACTION_QUEUE} with concurrency ${concurrency}`);
+    this.logger.log(
+      `Worker ${this.workerId} processing ${EXTRACTION_QUEUE} with concurrency ${concurrency}`,
+    );
   }
 
   /** Stop taking messages, let running files finish within the grace period, hand back the rest. */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.stopping = true;
-    this.logger.log(`Shutting down (${signal ?? 'no signal'}): ${this.running.size} file(s) running`);
-    await this.queue.pause(true, true).catch((error) => this.logger.warn(`Pausing the queue failed: ${String(error)}`));
+    this.logger.log(
+      `Shutting down (${signal ?? 'no signal'}): ${this.running.size} file(s) running`,
+    );
+    await this.queue
+      .pause(true, true)
+      .catch((error) => this.logger.warn(`Pausing the queue failed: ${String(error)}`));
     const graceOver = sleep(this.config.worker.shutdownGraceMs);
     await Promise.race([this.allDone(), graceOver]);
-    for (const file of this.running.values()) file.controller.abort('shutdown' satisfies StopReason);
+    for (const file of this.running.values())
+      file.controller.abort('shutdown' satisfies StopReason);
     await Promise.race([this.allDone(), sleep(5000)]);
   }
 
@@ -99,17 +116,25 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async process(job: ExtractionJob, ref: JobRef, controller: AbortController): Promise<void> {
+  private async process(
+    job: ExtractionJob,
+    ref: JobRef,
+    controller: AbortController,
+  ): Promise<void> {
     const started = Date.now();
-    const context = () => `job ${ref.id} attempt ${ref.attempt} (${job.format}, ${Date.now() - started} ms)`;
-    const heartbeat = setInterval(() => {
-      this.jobs
-        .heartbeat(ref)
-        .then((alive) => {
-          if (!alive) controller.abort('lost' satisfies StopReason);
-        })
-        .catch((error) => this.logger.warn(`Heartbeat of ${context()} failed: ${String(error)}`));
-    }, Math.max(250, (this.config.worker.leaseSeconds * 1000) / 3));
+    const context = () =>
+      `job ${ref.id} attempt ${ref.attempt} (${job.format}, ${Date.now() - started} ms)`;
+    const heartbeat = setInterval(
+      () => {
+        this.jobs
+          .heartbeat(ref)
+          .then((alive) => {
+            if (!alive) controller.abort('lost' satisfies StopReason);
+          })
+          .catch((error) => this.logger.warn(`Heartbeat of ${context()} failed: ${String(error)}`));
+      },
+      Math.max(250, (this.config.worker.leaseSeconds * 1000) / 3),
+    );
     try {
       const result = await this.extract(job, ref, controller);
       clearInterval(heartbeat);
@@ -127,21 +152,27 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private async extract(job: ExtractionJob, ref: JobRef, controller: AbortController): Promise<Record<string, unknown>> {
+  private async extract(
+    job: ExtractionJob,
+    ref: JobRef,
+    controller: AbortController,
+  ): Promise<Record<string, unknown>> {
     if (!job.format) throw new ExtractionError('UNSUPPORTED_FORMAT', 'The job has no format');
     if (!job.fileUrl) throw new ExtractionError('CORRUPT_FILE', 'The job has no stored file');
     const key = this.storage.keyFromUrl(job.fileUrl);
     const format = job.format;
     const onProgress = this.progressWriter(ref, controller);
-    return this.storage.withLocalFile(key, (filePath) =>
-      this.pool.run({
-        format,
-        filePath,
-        filename: job.filename ?? key,
-        options: job.options,
-        signal: controller.signal,
-        onProgress: ({ progress }) => onProgress(progress),
-      }) as unknown as Promise<Record<string, unknown>>,
+    return this.storage.withLocalFile(
+      key,
+      (filePath) =>
+        this.pool.run({
+          format,
+          filePath,
+          filename: job.filename ?? key,
+          options: job.options,
+          signal: controller.signal,
+          onProgress: ({ progress }) => onProgress(progress),
+        }) as unknown as Promise<Record<string, unknown>>,
     );
   }
 
@@ -159,24 +190,39 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
         .then((alive) => {
           if (!alive) controller.abort('lost' satisfies StopReason);
         })
-        .catch((error) => this.logger.warn(`Progress write for job ${ref.id} failed: ${String(error)}`))
+        .catch((error) =>
+          this.logger.warn(`Progress write for job ${ref.id} failed: ${String(error)}`),
+        )
         .finally(() => (writing = false));
     };
   }
 
   /** Small results stay inline; large ones go to storage and the row points at them. */
-  private async storeResult(job: ExtractionJob, result: Record<string, unknown>): Promise<{ inline: Record<string, unknown> | null; resultPath: string | null }> {
+  private async storeResult(
+    job: ExtractionJob,
+    result: Record<string, unknown>,
+  ): Promise<{ inline: Record<string, unknown> | null; resultPath: string | null }> {
     const json = JSON.stringify(result);
-    if (Buffer.byteLength(json) <= this.config.http.inlineResultMaxBytes) return { inline: result, resultPath: null };
+    if (Buffer.byteLength(json) <= this.config.http.inlineResultMaxBytes)
+      return { inline: result, resultPath: null };
     const key = `results/${ownerSegment(job.ownerId)}/${job.id}/result-${job.attempt}.json`;
     await this.storage.putBuffer(key, json, { contentType: 'application/json' });
     return { inline: null, resultPath: this.storage.urlFor(key) };
   }
 
-  private async handleFailure(job: ExtractionJob, ref: JobRef, controller: AbortController, error: unknown, started: number, context: () => string): Promise<void> {
+  private async handleFailure(
+    job: ExtractionJob,
+    ref: JobRef,
+    controller: AbortController,
+    error: unknown,
+    started: number,
+    context: () => string,
+  ): Promise<void> {
     const reason = controller.signal.aborted ? (controller.signal.reason as StopReason) : null;
     if (reason === 'shutdown') {
-      await this.jobs.release(ref).catch((e) => this.logger.error(`Hand-back of ${context()} failed: ${String(e)}`));
+      await this.jobs
+        .release(ref)
+        .catch((e) => this.logger.error(`Hand-back of ${context()} failed: ${String(e)}`));
       this.logger.log(`Handed back ${context()} for another worker`);
       return;
     }
@@ -188,7 +234,9 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     try {
       const failed = await this.jobs.fail(ref, failure);
       this.observe(job, failed.status, started);
-      this.logger.warn(`${failed.status === 'retrying' ? 'Will retry' : 'Failed'} ${context()}: ${failure.code} ${failure.message}`);
+      this.logger.warn(
+        `${failed.status === 'retrying' ? 'Will retry' : 'Failed'} ${context()}: ${failure.code} ${failure.message}`,
+      );
     } catch (failError) {
       if (failError instanceof InvalidTransitionError) {
         this.logger.log(`Not recording failure of ${context()}: ${failError.message}`);
@@ -200,12 +248,23 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** The extractor read the file but could not make sense of it: permanent, partial result kept. */
-  private async failUnsuccessful(job: ExtractionJob, ref: JobRef, result: Record<string, unknown>, started: number, context: () => string): Promise<void> {
+  private async failUnsuccessful(
+    job: ExtractionJob,
+    ref: JobRef,
+    result: Record<string, unknown>,
+    started: number,
+    context: () => string,
+  ): Promise<void> {
     const errors = Array.isArray(result.errors) ? (result.errors as unknown[]).map(String) : [];
-    const message = errors.length > 0 ? errors.join('; ') : 'The extractor could not read this file';
+    const message =
+      errors.length > 0 ? errors.join('; ') : 'The extractor could not read this file';
     const fits = Buffer.byteLength(JSON.stringify(result)) <= this.config.http.inlineResultMaxBytes;
     try {
-      const failed = await this.jobs.fail(ref, { code: 'EXTRACTION_UNSUCCESSFUL', message, retryable: false }, { partialResult: fits ? result : undefined });
+      const failed = await this.jobs.fail(
+        ref,
+        { code: 'EXTRACTION_UNSUCCESSFUL', message, retryable: false },
+        { partialResult: fits ? result : undefined },
+      );
       this.observe(job, failed.status, started);
       this.logger.warn(`Failed ${context()}: EXTRACTION_UNSUCCESSFUL ${message}`);
     } catch (error) {

@@ -126,7 +126,11 @@ export class ExtractionJobRepository {
   private async run(sql: string, params: unknown[], runner?: QueryRunner): Promise<JobRow[]> {
     this.statements += 1;
     if (runner) return (await runner.query(sql, params, true)).records as JobRow[];
-    const result = await this.pool().query<JobRow>({ name: statementName(sql), text: sql, values: params });
+    const result = await this.pool().query<JobRow>({
+      name: statementName(sql),
+      text: sql,
+      values: params,
+    });
     return result.rows;
   }
 
@@ -134,11 +138,19 @@ export class ExtractionJobRepository {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  private async jobs(sql: string, params: unknown[], runner?: QueryRunner): Promise<ExtractionJob[]> {
+  private async jobs(
+    sql: string,
+    params: unknown[],
+    runner?: QueryRunner,
+  ): Promise<ExtractionJob[]> {
     return (await this.run(sql, params, runner)).map(this.toJob);
   }
 
-  private async job(sql: string, params: unknown[], runner?: QueryRunner): Promise<ExtractionJob | null> {
+  private async job(
+    sql: string,
+    params: unknown[],
+    runner?: QueryRunner,
+  ): Promise<ExtractionJob | null> {
     return (await this.jobs(sql, params, runner))[0] ?? null;
   }
 
@@ -162,7 +174,11 @@ export class ExtractionJobRepository {
   // ---------------------------------------------------------------- creation
 
   /** Inserts unless a unique index (idempotency key, live attachment) already holds a job. */
-  async insertIfAbsent(job: NewJob, now: Date, runner?: QueryRunner): Promise<ExtractionJob | null> {
+  async insertIfAbsent(
+    job: NewJob,
+    now: Date,
+    runner?: QueryRunner,
+  ): Promise<ExtractionJob | null> {
     return this.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, filename, file_url, file_size,
          content_sha256, record_id, field_id, attachment_id, target_table_id, idempotency_key,
@@ -200,15 +216,29 @@ export class ExtractionJobRepository {
           OR ($4::text IS NOT NULL AND j.record_id IS NOT DISTINCT FROM $3 AND j.attachment_id = $4
               AND j.status = ANY($5))
        ORDER BY j.created_at DESC LIMIT 1`,
-      [job.ownerId, job.idempotencyKey ?? null, job.recordId ?? null, job.attachmentId ?? null, ACTIVE],
+      [
+        job.ownerId,
+        job.idempotencyKey ?? null,
+        job.recordId ?? null,
+        job.attachmentId ?? null,
+        ACTIVE,
+      ],
       runner,
     );
   }
 
   async insertBulkParent(
-    parent: { id?: string; ownerId: string; format: ExtractionFormat | null; targetTableId?: string | null;
-      idempotencyKey?: string | null; options?: Record<string, unknown>; maxRetries: number;
-      total: number; failedAtCreation: number },
+    parent: {
+      id?: string;
+      ownerId: string;
+      format: ExtractionFormat | null;
+      targetTableId?: string | null;
+      idempotencyKey?: string | null;
+      options?: Record<string, unknown>;
+      maxRetries: number;
+      total: number;
+      failedAtCreation: number;
+    },
     now: Date,
     runner: QueryRunner,
   ): Promise<ExtractionJob | null> {
@@ -240,7 +270,12 @@ export class ExtractionJobRepository {
   }
 
   /** All children of a bulk in one statement (arrays unnested), in the given order. */
-  async insertChildren(parentId: string, children: NewJob[], now: Date, runner: QueryRunner): Promise<ExtractionJob[]> {
+  async insertChildren(
+    parentId: string,
+    children: NewJob[],
+    now: Date,
+    runner: QueryRunner,
+  ): Promise<ExtractionJob[]> {
     const col = <T>(pick: (c: NewJob, i: number) => T) => children.map(pick);
     return this.jobs(
       `INSERT INTO extraction_jobs AS j (id, kind, parent_job_id, owner_id, format, filename, file_url,
@@ -327,7 +362,10 @@ export class ExtractionJobRepository {
     return { items, total: Number(countRows[0].total) };
   }
 
-  async countByStatus(now: Date, ownerId?: string): Promise<{ byStatus: Partial<Record<JobStatus, number>>; retryableDue: number }> {
+  async countByStatus(
+    now: Date,
+    ownerId?: string,
+  ): Promise<{ byStatus: Partial<Record<JobStatus, number>>; retryableDue: number }> {
     const rows = await this.run(
       `SELECT j.status::text AS status, count(*)::int AS n,
               count(*) FILTER (WHERE j.status = 'retrying' AND j.next_retry_at <= $2)::int AS due
@@ -355,7 +393,12 @@ export class ExtractionJobRepository {
   // ---------------------------------------------------------------- worker transitions
 
   /** pending → processing for the attempt the message names; also opens the bulk parent. */
-  async claim(ref: JobRef, workerId: string, now: Date, leaseSeconds: number): Promise<ExtractionJob | null> {
+  async claim(
+    ref: JobRef,
+    workerId: string,
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<ExtractionJob | null> {
     return this.job(
       `WITH claimed AS (
          UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1, worker_id = $3,
@@ -386,7 +429,12 @@ export class ExtractionJobRepository {
     return rows.length === 1;
   }
 
-  async complete(ref: JobRef, result: Record<string, unknown> | null, resultPath: string | null, now: Date): Promise<ExtractionJob | null> {
+  async complete(
+    ref: JobRef,
+    result: Record<string, unknown> | null,
+    resultPath: string | null,
+    now: Date,
+  ): Promise<ExtractionJob | null> {
     return this.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET status = 'completed', result = $3, result_path = $4, progress = 100,
@@ -396,7 +444,14 @@ export class ExtractionJobRepository {
          RETURNING ${ALL_COLUMNS}
        ), ${settleParentCte(5)}
        SELECT * FROM child`,
-      [ref.id, ref.attempt, result === null ? null : JSON.stringify(result), resultPath, now, allowed('complete')],
+      [
+        ref.id,
+        ref.attempt,
+        result === null ? null : JSON.stringify(result),
+        resultPath,
+        now,
+        allowed('complete'),
+      ],
     );
   }
 
@@ -404,7 +459,14 @@ export class ExtractionJobRepository {
    * processing → retrying (retryable, retries left; next_retry_at by backoff) or failed.
    * With `onlyIfLeaseExpired` it applies only when the lease really ran out (stuck recovery).
    */
-  async fail(ref: JobRef, failure: FailureInput, backoff: BackoffParams, now: Date, onlyIfLeaseExpired = false, partialResult: Record<string, unknown> | null = null): Promise<ExtractionJob | null> {
+  async fail(
+    ref: JobRef,
+    failure: FailureInput,
+    backoff: BackoffParams,
+    now: Date,
+    onlyIfLeaseExpired = false,
+    partialResult: Record<string, unknown> | null = null,
+  ): Promise<ExtractionJob | null> {
     return this.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET
@@ -440,7 +502,12 @@ export class ExtractionJobRepository {
   }
 
   /** Hands a running job back to `pending` (graceful shutdown; admin recovery without attempt). */
-  async returnToPending(id: string, attempt: number | null, action: 'release' | 'recover', now: Date): Promise<ExtractionJob | null> {
+  async returnToPending(
+    id: string,
+    attempt: number | null,
+    action: 'release' | 'recover',
+    now: Date,
+  ): Promise<ExtractionJob | null> {
     return this.job(
       `UPDATE extraction_jobs j SET status = 'pending', lease_expires_at = NULL, worker_id = NULL,
          next_retry_at = NULL, progress = 0, updated_at = $3::timestamptz
@@ -466,7 +533,10 @@ export class ExtractionJobRepository {
   }
 
   /** Cancels a bulk parent and its active children; the counters take the cancelled children. */
-  async cancelBulk(id: string, now: Date): Promise<{ parent: ExtractionJob | null; cancelled: string[] }> {
+  async cancelBulk(
+    id: string,
+    now: Date,
+  ): Promise<{ parent: ExtractionJob | null; cancelled: string[] }> {
     const rows = await this.run(
       `WITH kids AS (
          UPDATE extraction_jobs c SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
@@ -484,7 +554,10 @@ export class ExtractionJobRepository {
       [id, now, allowed('cancel')],
     );
     const row = rows[0];
-    return { parent: row ? this.toJob(row) : null, cancelled: row ? (row.cancelled_ids as string[]) : [] };
+    return {
+      parent: row ? this.toJob(row) : null,
+      cancelled: row ? (row.cancelled_ids as string[]) : [],
+    };
   }
 
   /** failed → pending for one single job (manual retry). */
@@ -503,7 +576,12 @@ export class ExtractionJobRepository {
    * failed → pending for the failed children of a bulk (all of them, or the listed ones), and the
    * parent reopened with its counters reduced, in one statement. Returns the children retried.
    */
-  async retryChildren(parentId: string, childIds: string[] | null, force: boolean, now: Date): Promise<{ parent: ExtractionJob | null; retried: JobRef[] }> {
+  async retryChildren(
+    parentId: string,
+    childIds: string[] | null,
+    force: boolean,
+    now: Date,
+  ): Promise<{ parent: ExtractionJob | null; retried: JobRef[] }> {
     const rows = await this.run(
       `WITH kids AS (
          UPDATE extraction_jobs c SET status = 'pending', retry_count = c.retry_count + 1, last_retry_at = $2::timestamptz,
@@ -602,7 +680,10 @@ export class ExtractionJobRepository {
     return Number(rows[0].n);
   }
 
-  async deleteCleanable(cutoff: Date, limit: number): Promise<{ deleted: number; files: string[] }> {
+  async deleteCleanable(
+    cutoff: Date,
+    limit: number,
+  ): Promise<{ deleted: number; files: string[] }> {
     const rows = await this.run(
       `WITH doomed AS (
          SELECT j.id FROM extraction_jobs j

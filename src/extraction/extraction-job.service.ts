@@ -24,7 +24,9 @@ import { ExtractionFormat, JobKind, JobStatus, JOB_STATUSES } from './entities/j
 import { ExtractionJobRepository, FailureInput, JobRef, NewJob } from './extraction-job.repository';
 import { JobDispatcher } from './job-dispatcher';
 
-export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & { maxRetries?: number };
+export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & {
+  maxRetries?: number;
+};
 
 export interface CreateBulkInput {
   id?: string;
@@ -81,7 +83,11 @@ export class ExtractionJobService {
    * The unique indexes decide, so concurrent calls cannot create two rows.
    */
   async create(input: CreateJobInput): Promise<{ job: ExtractionJob; created: boolean }> {
-    const newJob: NewJob = { ...input, kind: 'single', maxRetries: input.maxRetries ?? this.config.retry.maxRetries };
+    const newJob: NewJob = {
+      ...input,
+      kind: 'single',
+      maxRetries: input.maxRetries ?? this.config.retry.maxRetries,
+    };
     for (let i = 0; i < MAX_CREATE_ATTEMPTS; i += 1) {
       const inserted = await this.jobs.insertIfAbsent(newJob, this.clock.now());
       if (inserted) {
@@ -97,7 +103,9 @@ export class ExtractionJobService {
   }
 
   /** A bulk parent and one child per file, in one transaction; children enqueued together after. */
-  async createBulk(input: CreateBulkInput): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
+  async createBulk(
+    input: CreateBulkInput,
+  ): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
     if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
     const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
     const now = this.clock.now();
@@ -133,12 +141,18 @@ export class ExtractionJobService {
       return { parent, children };
     });
     if (!result) {
-      const existing = await this.jobs.findConflicting({ ownerId: input.ownerId, idempotencyKey: input.idempotencyKey, format: null, maxRetries });
+      const existing = await this.jobs.findConflicting({
+        ownerId: input.ownerId,
+        idempotencyKey: input.idempotencyKey,
+        format: null,
+        maxRetries,
+      });
       if (!existing) throw new InvalidJobInputError('Could not create the bulk');
       const children = await this.listChildren(existing.id, { pageSize: 10_000 });
       return { parent: existing, children: children.items, created: false };
     }
-    for (const child of result.children) this.metrics?.jobsCreated.inc({ format: child.format ?? 'none', kind: 'file' });
+    for (const child of result.children)
+      this.metrics?.jobsCreated.inc({ format: child.format ?? 'none', kind: 'file' });
     await this.dispatch(result.children.filter((c) => c.status === 'pending'));
     return { ...result, created: true };
   }
@@ -168,16 +182,27 @@ export class ExtractionJobService {
   }
 
   /** Children of a bulk in upload order. */
-  async listChildren(parentId: string, query: { ownerId?: string; status?: JobStatus; page?: number; pageSize?: number } = {}): Promise<Page<ExtractionJob>> {
+  async listChildren(
+    parentId: string,
+    query: { ownerId?: string; status?: JobStatus; page?: number; pageSize?: number } = {},
+  ): Promise<Page<ExtractionJob>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;
-    const { items, total } = await this.jobs.list({ ...query, parentJobId: parentId, page, pageSize });
+    const { items, total } = await this.jobs.list({
+      ...query,
+      parentJobId: parentId,
+      page,
+      pageSize,
+    });
     return { items, total, page, pageSize };
   }
 
   async stats(ownerId?: string): Promise<JobStats> {
     const { byStatus, retryableDue } = await this.jobs.countByStatus(this.clock.now(), ownerId);
-    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, byStatus[s] ?? 0])) as Record<JobStatus, number>;
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, byStatus[s] ?? 0])) as Record<
+      JobStatus,
+      number
+    >;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     return { total, byStatus: counts, retryable: retryableDue };
   }
@@ -205,7 +230,11 @@ export class ExtractionJobService {
     return this.jobs.touch(ref, this.clock.now(), this.config.worker.leaseSeconds, clamped);
   }
 
-  async complete(ref: JobRef, result: Record<string, unknown> | null, resultPath: string | null = null): Promise<ExtractionJob> {
+  async complete(
+    ref: JobRef,
+    result: Record<string, unknown> | null,
+    resultPath: string | null = null,
+  ): Promise<ExtractionJob> {
     const job = await this.jobs.complete(ref, result, resultPath, this.clock.now());
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
     return job;
@@ -215,12 +244,20 @@ export class ExtractionJobService {
    * processing → retrying (retryable with retries left, backoff) or failed. A partial result
    * (an extractor that answered `success: false`) is kept with the failure.
    */
-  async fail(ref: JobRef, failure: FailureInput, opts: { onlyIfLeaseExpired?: boolean; partialResult?: Record<string, unknown> } = {}): Promise<ExtractionJob> {
+  async fail(
+    ref: JobRef,
+    failure: FailureInput,
+    opts: { onlyIfLeaseExpired?: boolean; partialResult?: Record<string, unknown> } = {},
+  ): Promise<ExtractionJob> {
     const policy = this.config.retry;
     const job = await this.jobs.fail(
       ref,
       failure,
-      { baseSeconds: policy.baseSeconds, capSeconds: policy.capSeconds, factor: jitterFactor(policy) },
+      {
+        baseSeconds: policy.baseSeconds,
+        capSeconds: policy.capSeconds,
+        factor: jitterFactor(policy),
+      },
       this.clock.now(),
       opts.onlyIfLeaseExpired ?? false,
       opts.partialResult ?? null,
@@ -242,7 +279,10 @@ export class ExtractionJobService {
   async cancel(id: string, ownerId?: string): Promise<ExtractionJob> {
     const current = await this.get(id, ownerId);
     const now = this.clock.now();
-    const job = current.kind === 'bulk' ? (await this.jobs.cancelBulk(id, now)).parent : await this.jobs.cancelOne(id, now);
+    const job =
+      current.kind === 'bulk'
+        ? (await this.jobs.cancelBulk(id, now)).parent
+        : await this.jobs.cancelOne(id, now);
     if (!job) throw await this.refusal(id, 'cancel');
     return job;
   }
@@ -251,9 +291,18 @@ export class ExtractionJobService {
    * Manual retry of a failed job (single or one bulk file): back to pending. Refused when it is
    * not failed, or when its retries are spent unless `force`.
    */
-  async retry(id: string, opts: { ownerId?: string; force?: boolean } = {}): Promise<ExtractionJob> {
+  async retry(
+    id: string,
+    opts: { ownerId?: string; force?: boolean } = {},
+  ): Promise<ExtractionJob> {
     const current = await this.get(id, opts.ownerId);
-    if (current.kind === 'bulk') throw new InvalidTransitionError(id, 'retry', current.status, 'Use bulk retry for a bulk job');
+    if (current.kind === 'bulk')
+      throw new InvalidTransitionError(
+        id,
+        'retry',
+        current.status,
+        'Use bulk retry for a bulk job',
+      );
     if (current.status !== 'failed') throw new JobNotFailedError(id, current.status);
     const force = opts.force ?? false;
     if (!force && current.retryCount >= current.maxRetries) {
@@ -275,10 +324,15 @@ export class ExtractionJobService {
   }
 
   /** Retries every failed file of a bulk (same job ids, completed files untouched). */
-  async retryBulk(id: string, opts: { ownerId?: string } = {}): Promise<{ parent: ExtractionJob; retried: JobRef[] }> {
+  async retryBulk(
+    id: string,
+    opts: { ownerId?: string } = {},
+  ): Promise<{ parent: ExtractionJob; retried: JobRef[] }> {
     const current = await this.get(id, opts.ownerId);
-    if (current.kind !== 'bulk') throw new InvalidTransitionError(id, 'retry', current.status, `Job ${id} is not a bulk job`);
-    if (current.status === 'cancelled') throw new InvalidTransitionError(id, 'retry', current.status);
+    if (current.kind !== 'bulk')
+      throw new InvalidTransitionError(id, 'retry', current.status, `Job ${id} is not a bulk job`);
+    if (current.status === 'cancelled')
+      throw new InvalidTransitionError(id, 'retry', current.status);
     const { parent, retried } = await this.jobs.retryChildren(id, null, true, this.clock.now());
     if (!parent) throw new JobNotFoundError(id);
     if (retried.length === 0) throw new NoFailedJobsError(id);
@@ -299,7 +353,12 @@ export class ExtractionJobService {
   async delete(id: string, ownerId?: string): Promise<{ files: string[] }> {
     const current = await this.get(id, ownerId);
     if (current.kind === 'file') {
-      throw new InvalidTransitionError(id, 'delete', current.status, 'A file of a bulk is deleted with its bulk');
+      throw new InvalidTransitionError(
+        id,
+        'delete',
+        current.status,
+        'A file of a bulk is deleted with its bulk',
+      );
     }
     const { deleted, files } = await this.jobs.deleteSettled(id);
     if (!deleted) throw await this.refusal(id, 'delete');
@@ -321,14 +380,17 @@ export class ExtractionJobService {
     const refs = await this.jobs.findExpiredLeases(this.clock.now(), limit);
     const recovered: ExtractionJob[] = [];
     for (const ref of refs) {
-      const job = await this.jobs
-        .fail(
-          ref,
-          { code: 'WORKER_LOST', message: 'The worker processing this job stopped answering (lease expired)', retryable: true },
-          { ...this.backoffNow() },
-          this.clock.now(),
-          true,
-        );
+      const job = await this.jobs.fail(
+        ref,
+        {
+          code: 'WORKER_LOST',
+          message: 'The worker processing this job stopped answering (lease expired)',
+          retryable: true,
+        },
+        { ...this.backoffNow() },
+        this.clock.now(),
+        true,
+      );
       if (job) recovered.push(job);
     }
     if (recovered.length > 0) this.metrics?.stuckRecovered.inc(recovered.length);
@@ -339,7 +401,11 @@ export class ExtractionJobService {
    * Pending jobs untouched for a while. `isQueued` tells whether the queue still holds their
    * message; those without one are enqueued again.
    */
-  async reconcileStalePending(olderThanSeconds: number, limit: number, isQueued: (ref: JobRef) => Promise<boolean>): Promise<JobRef[]> {
+  async reconcileStalePending(
+    olderThanSeconds: number,
+    limit: number,
+    isQueued: (ref: JobRef) => Promise<boolean>,
+  ): Promise<JobRef[]> {
     const stale = await this.jobs.takeStalePending(this.clock.now(), olderThanSeconds, limit);
     const lost: JobRef[] = [];
     for (const ref of stale) if (!(await isQueued(ref))) lost.push(ref);
@@ -351,7 +417,11 @@ export class ExtractionJobService {
    * Completed and cancelled jobs settled strictly before now − retention. Dry run only counts.
    * Returns the storage keys of what was deleted, for the caller to remove.
    */
-  async cleanup(opts: { olderThanDays: number; dryRun?: boolean; limit?: number }): Promise<{ count: number; files: string[] }> {
+  async cleanup(opts: {
+    olderThanDays: number;
+    dryRun?: boolean;
+    limit?: number;
+  }): Promise<{ count: number; files: string[] }> {
     const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
     if (opts.dryRun) return { count: await this.jobs.countCleanable(cutoff), files: [] };
     const { deleted, files } = await this.jobs.deleteCleanable(cutoff, opts.limit ?? 1000);
@@ -362,7 +432,11 @@ export class ExtractionJobService {
 
   private backoffNow() {
     const policy = this.config.retry;
-    return { baseSeconds: policy.baseSeconds, capSeconds: policy.capSeconds, factor: jitterFactor(policy) };
+    return {
+      baseSeconds: policy.baseSeconds,
+      capSeconds: policy.capSeconds,
+      factor: jitterFactor(policy),
+    };
   }
 
   private async dispatch(jobs: ExtractionJob[]): Promise<void> {
@@ -375,7 +449,9 @@ export class ExtractionJobService {
       await this.dispatcher.dispatch(refs);
     } catch (error) {
       // Never lose a created job to a queue outage: it stays pending for the reconciler.
-      this.logger.warn(`Enqueue of ${refs.length} job(s) failed; the reconciler will retry: ${String(error)}`);
+      this.logger.warn(
+        `Enqueue of ${refs.length} job(s) failed; the reconciler will retry: ${String(error)}`,
+      );
     }
   }
 
@@ -384,9 +460,15 @@ export class ExtractionJobService {
     const job = await this.jobs.findById(id);
     if (!job) return new JobNotFoundError(id);
     if (attempt !== undefined && job.attempt !== attempt) {
-      return new InvalidTransitionError(id, action, job.status, `Attempt ${attempt} of job ${id} is stale (current attempt ${job.attempt})`);
+      return new InvalidTransitionError(
+        id,
+        action,
+        job.status,
+        `Attempt ${attempt} of job ${id} is stale (current attempt ${job.attempt})`,
+      );
     }
-    if (action === 'retry' && job.status === 'failed') return new RetriesExhaustedError(id, job.retryCount, job.maxRetries);
+    if (action === 'retry' && job.status === 'failed')
+      return new RetriesExhaustedError(id, job.retryCount, job.maxRetries);
     return new InvalidTransitionError(id, action, job.status);
   }
 }

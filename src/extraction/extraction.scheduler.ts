@@ -61,9 +61,16 @@ export class ExtractionScheduler implements OnApplicationBootstrap {
       case 'stuck':
         return (await this.jobs.recoverExpiredLeases(batchSize)).length;
       case 'reconcile':
-        return (await this.jobs.reconcileStalePending(reconcileAfterSeconds, batchSize, (ref) => this.dispatcher.isQueued(ref))).length;
+        return (
+          await this.jobs.reconcileStalePending(reconcileAfterSeconds, batchSize, (ref) =>
+            this.dispatcher.isQueued(ref),
+          )
+        ).length;
       case 'cleanup': {
-        const { count, files } = await this.jobs.cleanup({ olderThanDays: retentionDays, limit: batchSize * 10 });
+        const { count, files } = await this.jobs.cleanup({
+          olderThanDays: retentionDays,
+          limit: batchSize * 10,
+        });
         await this.deleteFiles(files);
         return count;
       }

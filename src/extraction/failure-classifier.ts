@@ -8,16 +8,31 @@ import { ExtractionError } from './extractors/extraction-error';
 import { FailureInput } from './extraction-job.repository';
 
 /** Storage codes that mean the file itself is missing or unusable: retrying cannot help. */
-const PERMANENT_STORAGE_CODES = new Set(['STORAGE_NOT_FOUND', 'STORAGE_OUTSIDE', 'STORAGE_INVALID_KEY', 'STORAGE_CONFIG_INVALID']);
+const PERMANENT_STORAGE_CODES = new Set([
+  'STORAGE_NOT_FOUND',
+  'STORAGE_OUTSIDE',
+  'STORAGE_INVALID_KEY',
+  'STORAGE_CONFIG_INVALID',
+]);
 
 export function classifyFailure(error: unknown): FailureInput {
   if (error instanceof ExtractionError) {
-    return { code: error.code, message: error.message, stack: error.stack, retryable: !error.permanent };
+    return {
+      code: error.code,
+      message: error.message,
+      stack: error.stack,
+      retryable: !error.permanent,
+    };
   }
   if (error instanceof DomainError || hasCode(error)) {
     const code = (error as { code: string }).code;
     const message = (error as Error).message;
-    return { code, message, stack: (error as Error).stack, retryable: !PERMANENT_STORAGE_CODES.has(code) };
+    return {
+      code,
+      message,
+      stack: (error as Error).stack,
+      retryable: !PERMANENT_STORAGE_CODES.has(code),
+    };
   }
   const err = error instanceof Error ? error : new Error(String(error));
   return { code: 'INTERNAL_ERROR', message: err.message, stack: err.stack, retryable: true };

@@ -64,7 +64,7 @@ export class MetricsService {
       async collect() {
         try {
           const counts = await queue.getJobCounts();
-          for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+          for (const [state, n] of Object.entries(counts)) this.set({ state }, Number(n));
         } catch {
           // Redis down: the readiness probe reports it; keep the scrape working.
         }

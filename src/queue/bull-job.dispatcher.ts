@@ -8,7 +8,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { JobDispatcher } from '../extraction/job-dispatcher';
 import { JobRef } from '../extraction/extraction-job.repository';
-import { bullJobId, EXTRACT_FILE_JOB, EXTRACTION_QUEUE, ExtractFilePayload } from './extraction-queue.constants';
+import {
+  bullJobId,
+  EXTRACT_FILE_JOB,
+  EXTRACTION_QUEUE,
+  ExtractFilePayload,
+} from './extraction-queue.constants';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
@@ -30,11 +35,16 @@ export class BullJobDispatcher extends JobDispatcher {
       await Promise.race([
         this.queue.addBulk(messages),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)),
+            ENQUEUE_TIMEOUT_MS,
+          );
         }),
       ]);
     } catch (error) {
-      this.logger.warn(`Could not enqueue ${refs.length} job(s); they stay pending for the reconciler: ${String(error)}`);
+      this.logger.warn(
+        `Could not enqueue ${refs.length} job(s); they stay pending for the reconciler: ${String(error)}`,
+      );
     } finally {
       clearTimeout(timer);
     }

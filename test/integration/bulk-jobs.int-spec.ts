@@ -3,7 +3,12 @@ import { InvalidJobInputError, NoFailedJobsError } from '../../src/extraction/do
 import { createJobServiceHarness, JobServiceHarness } from '../support/job-service-harness';
 
 const files = (n: number): CreateBulkInput['files'] =>
-  Array.from({ length: n }, (_, i) => ({ format: 'dxf' as const, filename: `f${i}.dxf`, fileUrl: `local://a/b/f${i}.dxf`, fileSize: 10 }));
+  Array.from({ length: n }, (_, i) => ({
+    format: 'dxf' as const,
+    filename: `f${i}.dxf`,
+    fileUrl: `local://a/b/f${i}.dxf`,
+    fileSize: 10,
+  }));
 
 describe(`${ExtractionJobService.name} (bulk)`, () => {
   let h: JobServiceHarness;
@@ -22,12 +27,27 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     if (!child) throw new Error(`claim of ${id} failed`);
     const ref = { id, attempt: child.attempt };
     if (outcome === 'complete') return service.complete(ref, { ok: true });
-    return service.fail(ref, { code: 'CORRUPT_FILE', message: 'bad', retryable: outcome === 'retryable' });
+    return service.fail(ref, {
+      code: 'CORRUPT_FILE',
+      message: 'bad',
+      retryable: outcome === 'retryable',
+    });
   };
 
   it('creates the parent and one pending child per file at once, and enqueues the children', async () => {
-    const { parent, children } = await service.createBulk({ ownerId: 'user-a', files: files(3), targetTableId: 't1' });
-    expect(parent).toMatchObject({ kind: 'bulk', status: 'pending', totalItems: 3, processedItems: 0, failedItems: 0, progress: 0 });
+    const { parent, children } = await service.createBulk({
+      ownerId: 'user-a',
+      files: files(3),
+      targetTableId: 't1',
+    });
+    expect(parent).toMatchObject({
+      kind: 'bulk',
+      status: 'pending',
+      totalItems: 3,
+      processedItems: 0,
+      failedItems: 0,
+      progress: 0,
+    });
     expect(children.map((c) => [c.filename, c.status, c.parentJobId, c.targetTableId])).toEqual([
       ['f0.dxf', 'pending', parent.id, 't1'],
       ['f1.dxf', 'pending', parent.id, 't1'],
@@ -41,15 +61,26 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
 
   it('stores refused files as failed entries and counts them', async () => {
     const input = files(2);
-    input.push({ format: null, filename: 'notes.txt', initialError: { code: 'UNSUPPORTED_FORMAT', message: 'Unsupported file type .txt' } });
+    input.push({
+      format: null,
+      filename: 'notes.txt',
+      initialError: { code: 'UNSUPPORTED_FORMAT', message: 'Unsupported file type .txt' },
+    });
     const { parent, children } = await service.createBulk({ ownerId: 'user-a', files: input });
-    expect(parent).toMatchObject({ status: 'pending', totalItems: 3, processedItems: 1, failedItems: 1 });
+    expect(parent).toMatchObject({
+      status: 'pending',
+      totalItems: 3,
+      processedItems: 1,
+      failedItems: 1,
+    });
     expect(children[2]).toMatchObject({ status: 'failed', errorCode: 'UNSUPPORTED_FORMAT' });
     expect(h.dispatcher.dispatched).toHaveLength(2);
   });
 
   it('refuses an empty bulk', async () => {
-    await expect(service.createBulk({ ownerId: 'user-a', files: [] })).rejects.toBeInstanceOf(InvalidJobInputError);
+    await expect(service.createBulk({ ownerId: 'user-a', files: [] })).rejects.toBeInstanceOf(
+      InvalidJobInputError,
+    );
   });
 
   it('keeps the counters exact when 200 children finish concurrently and finishes the parent once', async () => {
@@ -57,7 +88,14 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     const outcomes = children.map((c, i) => runChild(c.id, i % 10 === 0 ? 'fail' : 'complete'));
     await Promise.all(outcomes);
     const done = await service.get(parent.id);
-    expect(done).toMatchObject({ status: 'completed', totalItems: 200, processedItems: 200, failedItems: 20, cancelledItems: 0, progress: 100 });
+    expect(done).toMatchObject({
+      status: 'completed',
+      totalItems: 200,
+      processedItems: 200,
+      failedItems: 20,
+      cancelledItems: 0,
+      progress: 100,
+    });
     expect(done.completedAt).not.toBeNull();
   });
 
@@ -65,16 +103,31 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     const { parent, children } = await service.createBulk({ ownerId: 'user-a', files: files(2) });
     await service.claim({ id: children[0].id, attempt: 0 }, 'w');
     await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'processing' });
-    await service.fail({ id: children[0].id, attempt: 1 }, { code: 'X', message: 'x', retryable: false });
-    await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'processing', processedItems: 1, failedItems: 1, progress: 50 });
+    await service.fail(
+      { id: children[0].id, attempt: 1 },
+      { code: 'X', message: 'x', retryable: false },
+    );
+    await expect(service.get(parent.id)).resolves.toMatchObject({
+      status: 'processing',
+      processedItems: 1,
+      failedItems: 1,
+      progress: 50,
+    });
     await runChild(children[1].id, 'fail');
-    await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'failed', processedItems: 2, failedItems: 2 });
+    await expect(service.get(parent.id)).resolves.toMatchObject({
+      status: 'failed',
+      processedItems: 2,
+      failedItems: 2,
+    });
   });
 
   it('does not count a child waiting for a retry as done', async () => {
     const { parent, children } = await service.createBulk({ ownerId: 'user-a', files: files(1) });
     await runChild(children[0].id, 'retryable');
-    await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'processing', processedItems: 0 });
+    await expect(service.get(parent.id)).resolves.toMatchObject({
+      status: 'processing',
+      processedItems: 0,
+    });
   });
 
   it('cancels the active children with the parent and leaves finished ones alone', async () => {
@@ -82,10 +135,17 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     await runChild(children[0].id, 'complete');
     await service.claim({ id: children[1].id, attempt: 0 }, 'w');
     const cancelled = await service.cancel(parent.id, 'user-a');
-    expect(cancelled).toMatchObject({ status: 'cancelled', processedItems: 3, cancelledItems: 2, failedItems: 0 });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      processedItems: 3,
+      cancelledItems: 2,
+      failedItems: 0,
+    });
     const after = await service.listChildren(parent.id);
     expect(after.items.map((c) => c.status)).toEqual(['completed', 'cancelled', 'cancelled']);
-    await expect(service.complete({ id: children[1].id, attempt: 1 }, {})).rejects.toThrow('cancelled');
+    await expect(service.complete({ id: children[1].id, attempt: 1 }, {})).rejects.toThrow(
+      'cancelled',
+    );
   });
 
   it('retries only the failed files, keeps their ids, can be called twice, and then says none failed', async () => {
@@ -93,7 +153,11 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     await runChild(children[0].id, 'complete');
     await runChild(children[1].id, 'fail');
     await runChild(children[2].id, 'fail');
-    await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'completed', processedItems: 3, failedItems: 2 });
+    await expect(service.get(parent.id)).resolves.toMatchObject({
+      status: 'completed',
+      processedItems: 3,
+      failedItems: 2,
+    });
 
     const first = await service.retryBulk(parent.id, { ownerId: 'user-a' });
     expect(first.retried.map((r) => r.id).sort()).toEqual([children[1].id, children[2].id].sort());
@@ -106,9 +170,14 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     ]);
     expect(kids.items[0].result).toEqual({ ok: true });
 
-    await service.fail({ id: children[1].id, attempt: 1 }, { code: 'X', message: 'x', retryable: false }).catch(() => undefined);
+    await service
+      .fail({ id: children[1].id, attempt: 1 }, { code: 'X', message: 'x', retryable: false })
+      .catch(() => undefined);
     const c1 = await service.claim({ id: children[1].id, attempt: 1 }, 'w');
-    await service.fail({ id: children[1].id, attempt: c1!.attempt }, { code: 'X', message: 'again', retryable: false });
+    await service.fail(
+      { id: children[1].id, attempt: c1!.attempt },
+      { code: 'X', message: 'again', retryable: false },
+    );
     const second = await service.retryBulk(parent.id);
     expect(second.retried).toEqual([{ id: children[1].id, attempt: 2 }]);
 
@@ -116,7 +185,11 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     await service.complete({ id: children[1].id, attempt: c1b!.attempt }, {});
     const c2 = await service.claim({ id: children[2].id, attempt: 1 }, 'w');
     await service.complete({ id: children[2].id, attempt: c2!.attempt }, {});
-    await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'completed', processedItems: 3, failedItems: 0 });
+    await expect(service.get(parent.id)).resolves.toMatchObject({
+      status: 'completed',
+      processedItems: 3,
+      failedItems: 0,
+    });
     await expect(service.retryBulk(parent.id)).rejects.toBeInstanceOf(NoFailedJobsError);
     await expect(service.retryBulk(parent.id)).rejects.toThrow('No failed jobs found');
   });
@@ -130,8 +203,16 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
   });
 
   it('returns the same bulk for a repeated idempotency key', async () => {
-    const first = await service.createBulk({ ownerId: 'user-a', files: files(2), idempotencyKey: 'bulk-1' });
-    const again = await service.createBulk({ ownerId: 'user-a', files: files(2), idempotencyKey: 'bulk-1' });
+    const first = await service.createBulk({
+      ownerId: 'user-a',
+      files: files(2),
+      idempotencyKey: 'bulk-1',
+    });
+    const again = await service.createBulk({
+      ownerId: 'user-a',
+      files: files(2),
+      idempotencyKey: 'bulk-1',
+    });
     expect(again.created).toBe(false);
     expect(again.parent.id).toBe(first.parent.id);
     expect(again.children.map((c) => c.id)).toEqual(first.children.map((c) => c.id));

@@ -3,10 +3,13 @@ import {
   InvalidTransitionError,
   JobNotFailedError,
   JobNotFoundError,
-  NoFailedJobsError,
   RetriesExhaustedError,
 } from '../../src/extraction/domain/job-errors';
-import { createJobServiceHarness, JobServiceHarness, newJobInput } from '../support/job-service-harness';
+import {
+  createJobServiceHarness,
+  JobServiceHarness,
+  newJobInput,
+} from '../support/job-service-harness';
 
 const permanent = { code: 'CORRUPT_FILE', message: 'bad file', retryable: false };
 const transient = { code: 'TIMEOUT', message: 'took too long', retryable: true };
@@ -34,7 +37,15 @@ describe(ExtractionJobService.name, () => {
     it('creates a pending job with the original defaults and enqueues it after commit', async () => {
       const { job, created } = await service.create(newJobInput({ targetTableId: 'tbl-1' }));
       expect(created).toBe(true);
-      expect(job).toMatchObject({ status: 'pending', retryCount: 0, maxRetries: 3, progress: 0, attempt: 0, kind: 'single', targetTableId: 'tbl-1' });
+      expect(job).toMatchObject({
+        status: 'pending',
+        retryCount: 0,
+        maxRetries: 3,
+        progress: 0,
+        attempt: 0,
+        kind: 'single',
+        targetTableId: 'tbl-1',
+      });
       expect(job.startedAt).toBeNull();
       expect(job.errorCode).toBeNull();
       expect(job.errorMessage).toBeNull();
@@ -56,10 +67,14 @@ describe(ExtractionJobService.name, () => {
     });
 
     it('creates exactly one row for concurrent creates with one idempotency key', async () => {
-      const results = await Promise.all(Array.from({ length: 20 }, () => service.create(newJobInput({ idempotencyKey: 'same' }))));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => service.create(newJobInput({ idempotencyKey: 'same' }))),
+      );
       expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
       expect(results.filter((r) => r.created)).toHaveLength(1);
-      const rows: { n: number }[] = await h.db.dataSource.query(`SELECT count(*)::int AS n FROM extraction_jobs`);
+      const rows: { n: number }[] = await h.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM extraction_jobs`,
+      );
       expect(rows[0].n).toBe(1);
     });
 
@@ -72,12 +87,16 @@ describe(ExtractionJobService.name, () => {
       const fresh = await service.create(newJobInput(link));
       expect(fresh.created).toBe(true);
       expect(fresh.job.id).not.toBe(first.job.id);
-      await expect(service.getByAttachment('att-1', 'rec-1')).resolves.toMatchObject({ id: fresh.job.id });
+      await expect(service.getByAttachment('att-1', 'rec-1')).resolves.toMatchObject({
+        id: fresh.job.id,
+      });
     });
 
     it('finds a job by its file url', async () => {
       const { job } = await service.create(newJobInput({ fileUrl: 'local://u/j/x.pdf' }));
-      await expect(service.getByFileUrl('local://u/j/x.pdf')).resolves.toMatchObject({ id: job.id });
+      await expect(service.getByFileUrl('local://u/j/x.pdf')).resolves.toMatchObject({
+        id: job.id,
+      });
       await expect(service.getByFileUrl('local://nothing')).resolves.toBeNull();
     });
   });
@@ -100,8 +119,12 @@ describe(ExtractionJobService.name, () => {
       expect(new Set(ids).size).toBe(8);
       expect(p1.items[0].id).toBe(cancelled.job.id);
 
-      await expect(service.list({ ownerId: 'user-a', format: 'pdf' })).resolves.toMatchObject({ total: 3 });
-      await expect(service.list({ ownerId: 'user-a', status: 'cancelled' })).resolves.toMatchObject({ total: 1 });
+      await expect(service.list({ ownerId: 'user-a', format: 'pdf' })).resolves.toMatchObject({
+        total: 3,
+      });
+      await expect(service.list({ ownerId: 'user-a', status: 'cancelled' })).resolves.toMatchObject(
+        { total: 1 },
+      );
       await expect(service.list({ ownerId: 'user-b' })).resolves.toMatchObject({ total: 1 });
     });
 
@@ -148,13 +171,17 @@ describe(ExtractionJobService.name, () => {
       const zombie = { id: first.id, attempt: first.attempt };
       h.clock.advance(121_000);
       const recovered = await service.recoverExpiredLeases(10);
-      expect(recovered.map((j) => [j.id, j.status, j.errorCode])).toEqual([[first.id, 'retrying', 'WORKER_LOST']]);
+      expect(recovered.map((j) => [j.id, j.status, j.errorCode])).toEqual([
+        [first.id, 'retrying', 'WORKER_LOST'],
+      ]);
       h.clock.advance(60_000);
       const [requeued] = await service.requeueDueRetries(10);
       const second = await service.claim(requeued, 'worker-2');
       expect(second).toMatchObject({ attempt: 2, status: 'processing' });
 
-      await expect(service.complete(zombie, { stale: true })).rejects.toBeInstanceOf(InvalidTransitionError);
+      await expect(service.complete(zombie, { stale: true })).rejects.toBeInstanceOf(
+        InvalidTransitionError,
+      );
       await expect(service.fail(zombie, permanent)).rejects.toBeInstanceOf(InvalidTransitionError);
       await expect(service.heartbeat(zombie)).resolves.toBe(false);
       await expect(service.updateProgress(zombie, 50)).resolves.toBe(false);
@@ -181,7 +208,12 @@ describe(ExtractionJobService.name, () => {
       await expect(service.get(job.id)).resolves.toMatchObject({ progress: 42.12 });
       h.clock.advance(2500);
       const done = await service.complete(ref, { success: true });
-      expect(done).toMatchObject({ status: 'completed', progress: 100, durationMs: 2500, result: { success: true } });
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: 100,
+        durationMs: 2500,
+        result: { success: true },
+      });
       expect(done.completedAt).toEqual(h.clock.now());
       await expect(service.complete(ref, {})).rejects.toBeInstanceOf(InvalidTransitionError);
     });
@@ -209,19 +241,31 @@ describe(ExtractionJobService.name, () => {
       expect(delays).toEqual([60, 120, 240]);
       const last = await service.claim(ref, 'w');
       const failed = await service.fail({ id: job.id, attempt: last!.attempt }, transient);
-      expect(failed).toMatchObject({ status: 'failed', retryCount: 3, errorCode: 'TIMEOUT', errorMessage: 'took too long' });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        retryCount: 3,
+        errorCode: 'TIMEOUT',
+        errorMessage: 'took too long',
+      });
       expect(failed.nextRetryAt).toBeNull();
     });
 
     it('caps the backoff', async () => {
-      const capped = await createJobServiceHarness({ RETRY_BASE_SECONDS: '100', RETRY_CAP_SECONDS: '150', MAX_RETRIES: '5' });
+      const capped = await createJobServiceHarness({
+        RETRY_BASE_SECONDS: '100',
+        RETRY_CAP_SECONDS: '150',
+        MAX_RETRIES: '5',
+      });
       try {
         const { job } = await capped.service.create(newJobInput());
         let ref = { id: job.id, attempt: 0 };
         const delays: number[] = [];
         for (let n = 1; n <= 3; n += 1) {
           const running = await capped.service.claim(ref, 'w');
-          const failed = await capped.service.fail({ id: job.id, attempt: running!.attempt }, transient);
+          const failed = await capped.service.fail(
+            { id: job.id, attempt: running!.attempt },
+            transient,
+          );
           delays.push((failed.nextRetryAt!.getTime() - capped.clock.now().getTime()) / 1000);
           capped.clock.advance(1_000_000);
           ref = (await capped.service.requeueDueRetries(10))[0];
@@ -247,7 +291,12 @@ describe(ExtractionJobService.name, () => {
       const job = await claimed();
       await service.fail({ id: job.id, attempt: job.attempt }, permanent);
       const retried = await service.retry(job.id, { ownerId: 'user-a' });
-      expect(retried).toMatchObject({ status: 'pending', retryCount: 1, errorCode: null, errorMessage: null });
+      expect(retried).toMatchObject({
+        status: 'pending',
+        retryCount: 1,
+        errorCode: null,
+        errorMessage: null,
+      });
       expect(h.dispatcher.dispatched.at(-1)).toEqual({ id: job.id, attempt: 1 });
     });
 
@@ -262,13 +311,19 @@ describe(ExtractionJobService.name, () => {
       await service.fail({ id: job.id, attempt: job.attempt }, transient);
       await expect(service.retry(job.id)).rejects.toBeInstanceOf(RetriesExhaustedError);
       await expect(service.retry(job.id)).rejects.toThrow('exhausted');
-      await expect(service.retry(job.id, { force: true })).resolves.toMatchObject({ status: 'pending' });
+      await expect(service.retry(job.id, { force: true })).resolves.toMatchObject({
+        status: 'pending',
+      });
     });
 
     it('answers not found for an unknown job or another owner', async () => {
-      await expect(service.retry('00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(JobNotFoundError);
+      await expect(service.retry('00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(
+        JobNotFoundError,
+      );
       const { job } = await service.create(newJobInput());
-      await expect(service.retry(job.id, { ownerId: 'user-b' })).rejects.toBeInstanceOf(JobNotFoundError);
+      await expect(service.retry(job.id, { ownerId: 'user-b' })).rejects.toBeInstanceOf(
+        JobNotFoundError,
+      );
     });
   });
 
@@ -277,7 +332,9 @@ describe(ExtractionJobService.name, () => {
       const job = await claimed();
       const cancelled = await service.cancel(job.id);
       expect(cancelled).toMatchObject({ status: 'cancelled' });
-      await expect(service.complete({ id: job.id, attempt: job.attempt }, {})).rejects.toBeInstanceOf(InvalidTransitionError);
+      await expect(
+        service.complete({ id: job.id, attempt: job.attempt }, {}),
+      ).rejects.toBeInstanceOf(InvalidTransitionError);
       await expect(service.cancel(job.id)).rejects.toBeInstanceOf(InvalidTransitionError);
     });
 
@@ -287,14 +344,21 @@ describe(ExtractionJobService.name, () => {
       await expect(service.findStuck(30)).resolves.toHaveLength(1);
       const recovered = await service.recover(job.id);
       expect(recovered).toMatchObject({ status: 'pending', attempt: 1 });
-      await expect(service.complete({ id: job.id, attempt: 1 }, {})).rejects.toBeInstanceOf(InvalidTransitionError);
-      await expect(service.claim({ id: job.id, attempt: 1 }, 'w2')).resolves.toMatchObject({ attempt: 2 });
+      await expect(service.complete({ id: job.id, attempt: 1 }, {})).rejects.toBeInstanceOf(
+        InvalidTransitionError,
+      );
+      await expect(service.claim({ id: job.id, attempt: 1 }, 'w2')).resolves.toMatchObject({
+        attempt: 2,
+      });
       await expect(service.findStuck(30)).resolves.toHaveLength(0);
     });
 
     it('releases a running attempt back to pending and enqueues it', async () => {
       const job = await claimed();
-      await expect(service.release({ id: job.id, attempt: job.attempt })).resolves.toMatchObject({ status: 'pending', attempt: 1 });
+      await expect(service.release({ id: job.id, attempt: job.attempt })).resolves.toMatchObject({
+        status: 'pending',
+        attempt: 1,
+      });
       expect(h.dispatcher.dispatched.at(-1)).toEqual({ id: job.id, attempt: 1 });
       await expect(service.release({ id: job.id, attempt: job.attempt })).resolves.toBeNull();
     });
@@ -322,15 +386,27 @@ describe(ExtractionJobService.name, () => {
 
       h.clock.advance(30 * 86_400_000);
       // exactly at the limit: kept
-      await expect(service.cleanup({ olderThanDays: 30, dryRun: true })).resolves.toEqual({ count: 0, files: [] });
+      await expect(service.cleanup({ olderThanDays: 30, dryRun: true })).resolves.toEqual({
+        count: 0,
+        files: [],
+      });
       h.clock.advance(1);
-      await expect(service.cleanup({ olderThanDays: 30, dryRun: true })).resolves.toEqual({ count: 2, files: [] });
+      await expect(service.cleanup({ olderThanDays: 30, dryRun: true })).resolves.toEqual({
+        count: 2,
+        files: [],
+      });
       await expect(service.stats()).resolves.toMatchObject({ total: 5 });
       const result = await service.cleanup({ olderThanDays: 30 });
       expect(result.count).toBe(2);
       expect(result.files).toHaveLength(2);
       const stats = await service.stats();
-      expect(stats.byStatus).toMatchObject({ completed: 0, cancelled: 0, failed: 1, pending: 1, processing: 1 });
+      expect(stats.byStatus).toMatchObject({
+        completed: 0,
+        cancelled: 0,
+        failed: 1,
+        pending: 1,
+        processing: 1,
+      });
     });
   });
 
@@ -343,7 +419,9 @@ describe(ExtractionJobService.name, () => {
       await expect(service.reconcileStalePending(120, 10, async () => false)).resolves.toEqual([]);
       h.clock.advance(2000);
       const isQueued = async (ref: { id: string }) => ref.id === queued.id;
-      await expect(service.reconcileStalePending(120, 10, isQueued)).resolves.toEqual([{ id: lost.id, attempt: 0 }]);
+      await expect(service.reconcileStalePending(120, 10, isQueued)).resolves.toEqual([
+        { id: lost.id, attempt: 0 },
+      ]);
       // touched: the next sweep does not look at them again at once
       await expect(service.reconcileStalePending(120, 10, async () => false)).resolves.toEqual([]);
     });

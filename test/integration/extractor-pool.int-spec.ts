@@ -24,25 +24,44 @@ describe(ExtractorPool.name, () => {
   });
 
   const run = (content: string, extra: Partial<Parameters<ExtractorPool['run']>[0]> = {}) =>
-    pool.run({ format: 'dxf', filePath: file(`${Math.random()}.dxf`, content), filename: 'a.dxf', options: {}, ...extra });
+    pool.run({
+      format: 'dxf',
+      filePath: file(`${Math.random()}.dxf`, content),
+      filename: 'a.dxf',
+      options: {},
+      ...extra,
+    });
 
   it('runs the extractor on another thread and reports progress', async () => {
     const updates: number[] = [];
     const result = await run('sleep:200', { onProgress: (u) => updates.push(u.progress) });
-    expect(result).toMatchObject({ success: true, source_file: 'a.dxf', metadata: { command: 'sleep:200', pid: process.pid } });
+    expect(result).toMatchObject({
+      success: true,
+      source_file: 'a.dxf',
+      metadata: { command: 'sleep:200', pid: process.pid },
+    });
     expect(updates).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
   });
 
   it('passes extractor errors through with their code and permanence', async () => {
-    await expect(run('fail:permanent')).rejects.toMatchObject({ code: 'CORRUPT_FILE', permanent: true });
-    await expect(run('fail:retryable')).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', permanent: false });
+    await expect(run('fail:permanent')).rejects.toMatchObject({
+      code: 'CORRUPT_FILE',
+      permanent: true,
+    });
+    await expect(run('fail:retryable')).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      permanent: false,
+    });
   });
 
   it('stops a hanging extractor at the timeout while the event loop stays responsive', async () => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const started = Date.now();
-    await expect(run('hang', { timeoutMs: 1000 })).rejects.toMatchObject({ code: 'TIMEOUT', permanent: false });
+    await expect(run('hang', { timeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      permanent: false,
+    });
     delay.disable();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(delay.max / 1e6).toBeLessThan(200);
@@ -57,9 +76,19 @@ describe(ExtractorPool.name, () => {
   });
 
   it('fails only the file whose thread crashed or ran out of memory, and keeps serving', async () => {
-    const [crash, oom, ok] = await Promise.allSettled([run('crash'), run('oom', { timeoutMs: 20_000 }), run('sleep:100')]);
-    expect(crash).toMatchObject({ status: 'rejected', reason: { code: 'EXTRACTOR_CRASHED', permanent: false } });
-    expect(oom).toMatchObject({ status: 'rejected', reason: { code: 'EXTRACTOR_OUT_OF_MEMORY', permanent: true } });
+    const [crash, oom, ok] = await Promise.allSettled([
+      run('crash'),
+      run('oom', { timeoutMs: 20_000 }),
+      run('sleep:100'),
+    ]);
+    expect(crash).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'EXTRACTOR_CRASHED', permanent: false },
+    });
+    expect(oom).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'EXTRACTOR_OUT_OF_MEMORY', permanent: true },
+    });
     expect(ok).toMatchObject({ status: 'fulfilled' });
     await expect(run('ok')).resolves.toMatchObject({ success: true });
     expect((crash as PromiseRejectedResult).reason).toBeInstanceOf(ExtractionError);

@@ -10,7 +10,9 @@ describe('migrations', () => {
   });
 
   const tableExists = async () => {
-    const rows: { exists: boolean }[] = await db.dataSource.query(`SELECT to_regclass('public.extraction_jobs') IS NOT NULL AS exists`);
+    const rows: { exists: boolean }[] = await db.dataSource.query(
+      `SELECT to_regclass('public.extraction_jobs') IS NOT NULL AS exists`,
+    );
     return rows[0].exists;
   };
 
@@ -18,7 +20,9 @@ describe('migrations', () => {
     expect(await tableExists()).toBe(true);
     await db.dataSource.undoLastMigration();
     expect(await tableExists()).toBe(false);
-    const types: { n: number }[] = await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_type WHERE typname LIKE 'extraction_%'`);
+    const types: { n: number }[] = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_type WHERE typname LIKE 'extraction_%'`,
+    );
     expect(types[0].n).toBe(0);
     const applied = await db.dataSource.runMigrations();
     expect(applied.map((m) => m.name)).toEqual(['CreateExtractionJobs1764400000000']);

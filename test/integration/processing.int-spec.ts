@@ -45,10 +45,14 @@ function expectExact(s: Snapshot): void {
 const traceLog = () => join(mkdtempSync(join(tmpdir(), 'trace-')), 'extractor.log');
 const traces = (path: string) =>
   existsSync(path)
-    ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => {
-        const [event, file, pid, at] = line.split(' ');
-        return { event, file, pid: Number(pid), at: Number(at) };
-      })
+    ? readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [event, file, pid, at] = line.split(' ');
+          return { event, file, pid: Number(pid), at: Number(at) };
+        })
     : [];
 
 describe(BulkExtractionService.name, () => {
@@ -61,7 +65,9 @@ describe(BulkExtractionService.name, () => {
   it('completes a bulk of 50 files with exact counters and per-file progress at every poll', async () => {
     h = await createPipelineHarness();
     await h.startWorker();
-    const { parent } = await h.createBulk(Array.from({ length: 50 }, (_, i) => `sleep:${50 + (i % 5) * 40}`));
+    const { parent } = await h.createBulk(
+      Array.from({ length: 50 }, (_, i) => `sleep:${50 + (i % 5) * 40}`),
+    );
     let polls = 0;
     const done = await h.waitFor('the bulk to finish', async () => {
       const s = await snapshot(h, parent.id);
@@ -72,7 +78,11 @@ describe(BulkExtractionService.name, () => {
     expect(done).toMatchObject({ total: 50, processed: 50, failed: 0, kids_completed: 50 });
     expect(polls).toBeGreaterThan(3);
     const child = (await h.jobs.listChildren(parent.id)).items[7];
-    expect(child).toMatchObject({ status: 'completed', progress: 100, result: { success: true, metadata: { command: 'sleep:130' } } });
+    expect(child).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      result: { success: true, metadata: { command: 'sleep:130' } },
+    });
   });
 
   it('retries a failing file at the backoff time until max_retries, and fails a permanent error at once', async () => {
@@ -84,7 +94,11 @@ describe(BulkExtractionService.name, () => {
       const job = await h.jobs.get(broken.id);
       return job.status === 'failed' ? job : null;
     });
-    expect(permanent).toMatchObject({ retryCount: 0, errorCode: 'CORRUPT_FILE', errorMessage: 'test file file-001.dxf is corrupt' });
+    expect(permanent).toMatchObject({
+      retryCount: 0,
+      errorCode: 'CORRUPT_FILE',
+      errorMessage: 'test file file-001.dxf is corrupt',
+    });
 
     const retrying = await h.waitFor('the first retry to be scheduled', async () => {
       const job = await h.jobs.get(flaky.id);
@@ -93,10 +107,14 @@ describe(BulkExtractionService.name, () => {
     expect(retrying.retryCount).toBe(1);
     expect(retrying.nextRetryAt!.getTime() - retrying.updatedAt.getTime()).toBe(1000);
 
-    const failed = await h.waitFor('retries to run out', async () => {
-      const job = await h.jobs.get(flaky.id);
-      return job.status === 'failed' ? job : null;
-    }, 20_000);
+    const failed = await h.waitFor(
+      'retries to run out',
+      async () => {
+        const job = await h.jobs.get(flaky.id);
+        return job.status === 'failed' ? job : null;
+      },
+      20_000,
+    );
     expect(failed).toMatchObject({ retryCount: 2, errorCode: 'PROVIDER_UNAVAILABLE', attempt: 3 });
     expect(failed.errorMessage).toContain('test provider unavailable');
     const s = await snapshot(h, parent.id);
@@ -108,26 +126,39 @@ describe(BulkExtractionService.name, () => {
     h = await createPipelineHarness({ TEST_EXTRACTOR_LOG: log });
     const first = await h.startWorker();
     const { parent, children } = await h.createBulk(Array.from({ length: 12 }, () => 'sleep:1500'));
-    await h.waitFor('files to be running', async () => traces(log).filter((t) => t.event === 'start').length >= 4);
+    await h.waitFor(
+      'files to be running',
+      async () => traces(log).filter((t) => t.event === 'start').length >= 4,
+    );
     await first.stop('SIGKILL');
     const killedAt = Date.now();
     const second = await h.startWorker();
 
-    const done = await h.waitFor('the bulk to finish', async () => {
-      const s = await snapshot(h, parent.id);
-      expectExact(s);
-      return s.status === 'completed' ? s : null;
-    }, 60_000);
+    const done = await h.waitFor(
+      'the bulk to finish',
+      async () => {
+        const s = await snapshot(h, parent.id);
+        expectExact(s);
+        return s.status === 'completed' ? s : null;
+      },
+      60_000,
+    );
     expect(done).toMatchObject({ processed: 12, failed: 0 });
 
     const events = traces(log);
-    const interrupted = new Set(events.filter((t) => t.pid === first.pid && t.event === 'start').map((t) => t.file));
-    const finishedByFirst = new Set(events.filter((t) => t.pid === first.pid && t.event === 'end').map((t) => t.file));
+    const interrupted = new Set(
+      events.filter((t) => t.pid === first.pid && t.event === 'start').map((t) => t.file),
+    );
+    const finishedByFirst = new Set(
+      events.filter((t) => t.pid === first.pid && t.event === 'end').map((t) => t.file),
+    );
     for (const file of finishedByFirst) interrupted.delete(file);
     expect(interrupted.size).toBeGreaterThan(0);
     for (const file of interrupted) {
       // the second worker started it only after the first one was gone
-      const restarts = events.filter((t) => t.file === file && t.pid === second.pid && t.event === 'start');
+      const restarts = events.filter(
+        (t) => t.file === file && t.pid === second.pid && t.event === 'start',
+      );
       expect(restarts.length).toBeGreaterThanOrEqual(1);
       for (const r of restarts) expect(r.at).toBeGreaterThanOrEqual(killedAt);
     }
@@ -147,21 +178,45 @@ describe(BulkExtractionService.name, () => {
     const log = traceLog();
     h = await createPipelineHarness({ TEST_EXTRACTOR_LOG: log, WORKER_CONCURRENCY: '2' });
     await h.startWorker();
-    const { parent } = await h.createBulk(['ok', 'ok', 'sleep:6000', 'sleep:6000', 'sleep:6000', 'sleep:6000']);
-    await h.waitFor('slow files to run', async () => traces(log).filter((t) => t.event === 'start' && t.file >= 'file-002').length >= 2);
+    const { parent } = await h.createBulk([
+      'ok',
+      'ok',
+      'sleep:6000',
+      'sleep:6000',
+      'sleep:6000',
+      'sleep:6000',
+    ]);
+    await h.waitFor(
+      'slow files to run',
+      async () =>
+        traces(log).filter((t) => t.event === 'start' && t.file >= 'file-002').length >= 2,
+    );
     const cancelledAt = new Date();
     const cancelled = await h.jobs.cancel(parent.id);
     expect(cancelled.status).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 3000));
     const kids = (await h.jobs.listChildren(parent.id)).items;
-    expect(kids.map((k) => k.status)).toEqual(['completed', 'completed', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
-    for (const kid of kids.filter((k) => k.status === 'completed')) expect(kid.completedAt!.getTime()).toBeLessThanOrEqual(cancelledAt.getTime());
+    expect(kids.map((k) => k.status)).toEqual([
+      'completed',
+      'completed',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
+    for (const kid of kids.filter((k) => k.status === 'completed'))
+      expect(kid.completedAt!.getTime()).toBeLessThanOrEqual(cancelledAt.getTime());
     expect(traces(log).filter((t) => t.event === 'end' && t.file >= 'file-002')).toEqual([]);
     expectExact(await snapshot(h, parent.id));
   });
 
   it('stops a hanging extractor by the timeout and fails a crashing one, keeping the worker responsive', async () => {
-    h = await createPipelineHarness({ EXTRACTION_TIMEOUT_SECONDS: '5', MAX_RETRIES: '0', LEASE_SECONDS: '5', EXTRACTOR_MEMORY_MB: '64' });
+    h = await createPipelineHarness({
+      EXTRACTION_TIMEOUT_SECONDS: '5',
+      MAX_RETRIES: '0',
+      LEASE_SECONDS: '5',
+      EXTRACTOR_MEMORY_MB: '64',
+    });
     const worker = await h.startWorker();
     const { parent } = await h.createBulk(['hang', 'crash', 'oom', 'ok']);
     let worst = 0;
@@ -187,24 +242,37 @@ describe(BulkExtractionService.name, () => {
 
   it('hands unfinished files back on SIGTERM and loses nothing', async () => {
     const log = traceLog();
-    h = await createPipelineHarness({ TEST_EXTRACTOR_LOG: log, SHUTDOWN_GRACE_SECONDS: '1', WORKER_CONCURRENCY: '2' });
+    h = await createPipelineHarness({
+      TEST_EXTRACTOR_LOG: log,
+      SHUTDOWN_GRACE_SECONDS: '1',
+      WORKER_CONCURRENCY: '2',
+    });
     const first = await h.startWorker();
     const { parent } = await h.createBulk(['sleep:400', 'sleep:8000', 'sleep:8000', 'ok']);
-    await h.waitFor('slow files to run', async () => traces(log).filter((t) => t.event === 'start' && t.pid === first.pid).length >= 2);
+    await h.waitFor(
+      'slow files to run',
+      async () => traces(log).filter((t) => t.event === 'start' && t.pid === first.pid).length >= 2,
+    );
     // Nest re-raises the signal once it has shut down cleanly, so the exit is by SIGTERM.
     const exit = await first.stop('SIGTERM');
     expect(exit).toBe('SIGTERM');
     expect(first.output()).toMatch(/Shutting down \(SIGTERM\): [12] file\(s\) running/);
     expect(first.output()).toContain('Handed back');
-    const handedBack = (await h.jobs.listChildren(parent.id)).items.filter((k) => k.status === 'pending');
+    const handedBack = (await h.jobs.listChildren(parent.id)).items.filter(
+      (k) => k.status === 'pending',
+    );
     expect(handedBack.length).toBeGreaterThan(0);
     for (const kid of handedBack) expect(kid.retryCount).toBe(0);
 
     await h.startWorker();
-    const done = await h.waitFor('the bulk to finish', async () => {
-      const s = await snapshot(h, parent.id);
-      return s.status === 'completed' ? s : null;
-    }, 30_000);
+    const done = await h.waitFor(
+      'the bulk to finish',
+      async () => {
+        const s = await snapshot(h, parent.id);
+        return s.status === 'completed' ? s : null;
+      },
+      30_000,
+    );
     expect(done).toMatchObject({ processed: 4, failed: 0 });
   });
 });

@@ -15,17 +15,28 @@ describe(`${BulkExtractionService.name} when Redis loses its data`, () => {
   });
 
   it('brings every file to completion through the reconciler after FLUSHALL', async () => {
-    h = await createPipelineHarness({ REDIS_URL: redis.url, WORKER_CONCURRENCY: '2', RECONCILE_AFTER_SECONDS: '1' });
+    h = await createPipelineHarness({
+      REDIS_URL: redis.url,
+      WORKER_CONCURRENCY: '2',
+      RECONCILE_AFTER_SECONDS: '1',
+    });
     await h.startWorker();
     const { parent } = await h.createBulk(Array.from({ length: 20 }, () => 'sleep:300'));
-    await h.waitFor('some files to finish', async () => (await h.jobs.get(parent.id)).processedItems >= 3);
+    await h.waitFor(
+      'some files to finish',
+      async () => (await h.jobs.get(parent.id)).processedItems >= 3,
+    );
     await redis.client.flushall();
     expect(await redis.client.dbsize()).toBe(0);
 
-    const done = await h.waitFor('the bulk to finish', async () => {
-      const p = await h.jobs.get(parent.id);
-      return p.status === 'completed' ? p : null;
-    }, 60_000);
+    const done = await h.waitFor(
+      'the bulk to finish',
+      async () => {
+        const p = await h.jobs.get(parent.id);
+        return p.status === 'completed' ? p : null;
+      },
+      60_000,
+    );
     expect(done).toMatchObject({ processedItems: 20, failedItems: 0 });
     const kids = (await h.jobs.listChildren(parent.id)).items;
     expect(kids.every((k) => k.status === 'completed' && k.attempt === 1)).toBe(true);
@@ -37,7 +48,12 @@ describe(`${BulkExtractionService.name} when Redis loses its data`, () => {
     await down.stop();
     h = await createPipelineHarness({ REDIS_URL: down.url });
     const started = Date.now();
-    const { job, created } = await h.jobs.create({ ownerId: 'user-a', format: 'dxf', filename: 'a.dxf', fileUrl: await h.storeFile('a.dxf', 'ok') });
+    const { job, created } = await h.jobs.create({
+      ownerId: 'user-a',
+      format: 'dxf',
+      filename: 'a.dxf',
+      fileUrl: await h.storeFile('a.dxf', 'ok'),
+    });
     expect(created).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(h.jobs.get(job.id)).resolves.toMatchObject({ status: 'pending', attempt: 0 });

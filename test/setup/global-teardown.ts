@@ -23,7 +23,13 @@ export default async function globalTeardown(): Promise<void> {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix(runId)}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${redisPrefix(runId)}*`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');

@@ -14,7 +14,8 @@ export function newRunId(): string {
 
 export function currentRunId(): string {
   const id = process.env.EXTRACTION_TEST_RUN_ID;
-  if (!id) throw new Error('EXTRACTION_TEST_RUN_ID is not set: run tests through jest (global setup)');
+  if (!id)
+    throw new Error('EXTRACTION_TEST_RUN_ID is not set: run tests through jest (global setup)');
   return id;
 }
 

@@ -36,7 +36,10 @@ export interface E2eHarness {
   close(): Promise<void>;
 }
 
-export async function createE2eHarness(kind: StorageKind, extraEnv: Record<string, string> = {}): Promise<E2eHarness> {
+export async function createE2eHarness(
+  kind: StorageKind,
+  extraEnv: Record<string, string> = {},
+): Promise<E2eHarness> {
   const db = await createTestDatabase(10);
   const s3 = kind === 's3' ? await startS3Server() : undefined;
   const env: Record<string, string> = {
@@ -63,11 +66,16 @@ export async function createE2eHarness(kind: StorageKind, extraEnv: Record<strin
           S3_ACCESS_KEY_ID: s3.accessKeyId,
           S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
         }
-      : { STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'e2e-storage-')) }),
+      : {
+          STORAGE_DRIVER: 'local',
+          STORAGE_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'e2e-storage-')),
+        }),
     ...extraEnv,
   };
   const config = AppConfig.fromEnvironment({}, { ...env, ROLE: 'api' });
-  const app = await buildApplication(config, (module) => NestFactory.create(module, { logger: ['error'] }));
+  const app = await buildApplication(config, (module) =>
+    NestFactory.create(module, { logger: ['error'] }),
+  );
   await app.init();
   const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
   const jwt = new JwtService({ secret: E2E_JWT_SECRET });
@@ -78,7 +86,8 @@ export async function createE2eHarness(kind: StorageKind, extraEnv: Record<strin
     storage: app.get<StorageDriver>(STORAGE_DRIVER),
     worker,
     s3,
-    token: (userId, superuser = false) => jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256' }),
+    token: (userId, superuser = false) =>
+      jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256' }),
     async close() {
       await worker.stop('SIGKILL');
       await app.close();
@@ -89,7 +98,11 @@ export async function createE2eHarness(kind: StorageKind, extraEnv: Record<strin
 }
 
 /** Polls until `probe` answers something truthy. */
-export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 45_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 45_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

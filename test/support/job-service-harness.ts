@@ -29,18 +29,23 @@ export interface JobServiceHarness {
   close(): Promise<void>;
 }
 
-export async function createJobServiceHarness(env: Record<string, string> = {}): Promise<JobServiceHarness> {
+export async function createJobServiceHarness(
+  env: Record<string, string> = {},
+): Promise<JobServiceHarness> {
   const db = await createTestDatabase(20);
   const clock = new FakeClock();
-  const config = AppConfig.fromEnvironment({}, {
-    DATABASE_URL: db.url,
-    RETRY_JITTER: '0',
-    RETRY_BASE_SECONDS: '60',
-    RETRY_CAP_SECONDS: '3600',
-    MAX_RETRIES: '3',
-    LEASE_SECONDS: '120',
-    ...env,
-  });
+  const config = AppConfig.fromEnvironment(
+    {},
+    {
+      DATABASE_URL: db.url,
+      RETRY_JITTER: '0',
+      RETRY_BASE_SECONDS: '60',
+      RETRY_CAP_SECONDS: '3600',
+      MAX_RETRIES: '3',
+      LEASE_SECONDS: '120',
+      ...env,
+    },
+  );
   const dispatcher = new RecordingDispatcher();
   const repository = new ExtractionJobRepository(db.dataSource);
   const service = new ExtractionJobService(repository, dispatcher, clock, config);

@@ -31,12 +31,21 @@ export interface PipelineHarness {
   startWorker(extra?: Record<string, string>): Promise<ServiceProcess>;
   /** Stores a file whose text tells the test extractor what to do; returns its file_url. */
   storeFile(name: string, command: string): Promise<string>;
-  createBulk(commands: string[], ownerId?: string): Promise<{ parent: ExtractionJob; children: ExtractionJob[] }>;
-  waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
+  createBulk(
+    commands: string[],
+    ownerId?: string,
+  ): Promise<{ parent: ExtractionJob; children: ExtractionJob[] }>;
+  waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined | null | false>,
+    timeoutMs?: number,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 
-export async function createPipelineHarness(overrides: Record<string, string> = {}): Promise<PipelineHarness> {
+export async function createPipelineHarness(
+  overrides: Record<string, string> = {},
+): Promise<PipelineHarness> {
   const db = await createTestDatabase(10);
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
@@ -61,7 +70,9 @@ export async function createPipelineHarness(overrides: Record<string, string> = 
   };
   const config = AppConfig.fromEnvironment({}, { ...env, ROLE: 'api', NODE_ENV: 'test' });
   Logger.overrideLogger(['error']);
-  const api = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
+  const api = await NestFactory.createApplicationContext(AppModule.register(config), {
+    logger: ['error'],
+  });
   const jobs = api.get(ExtractionJobService);
   const storage = api.get<StorageDriver>(STORAGE_DRIVER);
   const workers: ServiceProcess[] = [];
@@ -89,7 +100,12 @@ export async function createPipelineHarness(overrides: Record<string, string> = 
       const list = [];
       for (const [i, command] of commands.entries()) {
         const filename = `file-${String(i).padStart(3, '0')}.dxf`;
-        list.push({ format: 'dxf' as const, filename, fileUrl: await harness.storeFile(filename, command), fileSize: command.length });
+        list.push({
+          format: 'dxf' as const,
+          filename,
+          fileUrl: await harness.storeFile(filename, command),
+          fileSize: command.length,
+        });
       }
       return jobs.createBulk({ ownerId, files: list });
     },
@@ -97,7 +113,7 @@ export async function createPipelineHarness(overrides: Record<string, string> = 
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const value = await probe();
-        if (value) return value as never;
+        if (value) return value;
         if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 100));
       }

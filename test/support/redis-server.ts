@@ -25,9 +25,13 @@ async function freePort(): Promise<number> {
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const proc: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const deadline = Date.now() + 10_000;
@@ -37,7 +41,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await client.ping();
       break;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`redis-server did not start on ${port}: ${String(error)}`);
+      if (Date.now() > deadline)
+        throw new Error(`redis-server did not start on ${port}: ${String(error)}`);
       client.disconnect();
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -32,7 +32,7 @@ type S3rverConstructor = new (options: {
   configureBuckets: { name: string }[];
 }) => S3rverInstance;
 // s3rver ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const S3rver = require('s3rver') as S3rverConstructor;
 
 export interface S3RecordedRequest {

@@ -16,16 +16,24 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
 }
 
-export async function startServiceProcess(env: Record<string, string>, readyTimeoutMs = 20_000): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  readyTimeoutMs = 20_000,
+): Promise<ServiceProcess> {
   const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
   const proc = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_FORMAT: 'text', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start in time:\n${output}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`service did not start in time:\n${output}`)),
+      readyTimeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);

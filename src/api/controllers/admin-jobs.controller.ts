@@ -13,7 +13,8 @@ import { JobResponse, toJobResponse } from '../job-wire';
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new ValidationFailedError(`"${name}" must be a number from 0`, { field: name, value });
+  if (!Number.isFinite(n) || n < 0)
+    throw new ValidationFailedError(`"${name}" must be a number from 0`, { field: name, value });
   return n;
 }
 
@@ -37,9 +38,18 @@ export class AdminJobsController {
 
   @Get('stuck')
   @ApiQuery({ name: 'timeout_minutes', required: false, example: 30 })
-  async stuck(@Query('timeout_minutes') timeout?: string): Promise<{ items: JobResponse[]; timeout_minutes: number }> {
-    const minutes = positiveNumber(timeout, 'timeout_minutes', this.config.sweep.stuckTimeoutMinutes);
-    return { items: (await this.jobs.findStuck(minutes)).map(toJobResponse), timeout_minutes: minutes };
+  async stuck(
+    @Query('timeout_minutes') timeout?: string,
+  ): Promise<{ items: JobResponse[]; timeout_minutes: number }> {
+    const minutes = positiveNumber(
+      timeout,
+      'timeout_minutes',
+      this.config.sweep.stuckTimeoutMinutes,
+    );
+    return {
+      items: (await this.jobs.findStuck(minutes)).map(toJobResponse),
+      timeout_minutes: minutes,
+    };
   }
 
   @Post('cleanup')
@@ -51,7 +61,11 @@ export class AdminJobsController {
     const dry = dryRun === 'true';
     const { count, files } = await this.jobs.cleanup({ olderThanDays, dryRun: dry });
     await this.results.deleteFiles(files);
-    return { dry_run: dry, older_than_days: olderThanDays, [dry ? 'would_delete' : 'deleted']: count };
+    return {
+      dry_run: dry,
+      older_than_days: olderThanDays,
+      [dry ? 'would_delete' : 'deleted']: count,
+    };
   }
 
   @Post(':id/recover')

@@ -1,5 +1,15 @@
 /** Bulk extraction: many files in one request, one job per file, tracked under a parent. */
-import { Controller, Get, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser } from '../../auth/auth-user';
@@ -42,35 +52,58 @@ export class BulkController {
       },
     },
   })
-  async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key?: string): Promise<BulkResponse> {
+  async create(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() user: AuthUser,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<BulkResponse> {
     const { parent, children } = await this.intake.createBulk(req, res, user, idempotencyKey(key));
     return toBulkResponse(parent, children, { includeResults: false });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'The bulk with one entry per file' })
-  async get(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<BulkResponse> {
+  async get(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<BulkResponse> {
     const parent = await this.bulk(id, user);
-    const children = await this.jobs.listChildren(id, { ownerId: user.id, pageSize: MAX_CHILDREN_LISTED });
+    const children = await this.jobs.listChildren(id, {
+      ownerId: user.id,
+      pageSize: MAX_CHILDREN_LISTED,
+    });
     return toBulkResponse(parent, children.items, { includeResults: true });
   }
 
   @Post(':id/retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry every failed file (400 "No failed jobs found" when none)' })
-  async retry(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<BulkResponse> {
+  async retry(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<BulkResponse> {
     await this.bulk(id, user);
     const { parent } = await this.jobs.retryBulk(id, { ownerId: user.id });
-    const children = await this.jobs.listChildren(id, { ownerId: user.id, pageSize: MAX_CHILDREN_LISTED });
+    const children = await this.jobs.listChildren(id, {
+      ownerId: user.id,
+      pageSize: MAX_CHILDREN_LISTED,
+    });
     return toBulkResponse(parent, children.items, { includeResults: false });
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  async cancel(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<BulkResponse> {
+  async cancel(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<BulkResponse> {
     await this.bulk(id, user);
     const parent = await this.jobs.cancel(id, user.id);
-    const children = await this.jobs.listChildren(id, { ownerId: user.id, pageSize: MAX_CHILDREN_LISTED });
+    const children = await this.jobs.listChildren(id, {
+      ownerId: user.id,
+      pageSize: MAX_CHILDREN_LISTED,
+    });
     return toBulkResponse(parent, children.items, { includeResults: false });
   }
 
@@ -86,7 +119,13 @@ export class BulkController {
 
   private async bulk(id: string, user: AuthUser): Promise<ExtractionJob> {
     const job = await this.jobs.get(id, user.id);
-    if (job.kind !== 'bulk') throw new InvalidTransitionError(id, 'read as bulk', job.status, `Job ${id} is not a bulk job`);
+    if (job.kind !== 'bulk')
+      throw new InvalidTransitionError(
+        id,
+        'read as bulk',
+        job.status,
+        `Job ${id} is not a bulk job`,
+      );
     return job;
   }
 }

@@ -17,7 +17,13 @@ import { ALLOWED_EXTENSIONS, extensionOf, FORMAT_BY_EXTENSION } from '../uploads
 import { UploadService } from '../uploads/upload.service';
 import { optionsFromFields } from '../format-options';
 
-const SYNC_FORMATS: Record<string, ExtractionFormat> = { pdf: 'pdf', dxf: 'dxf', ifc: 'ifc', step: 'step', werk24: 'werk24' };
+const SYNC_FORMATS: Record<string, ExtractionFormat> = {
+  pdf: 'pdf',
+  dxf: 'dxf',
+  ifc: 'ifc',
+  step: 'step',
+  werk24: 'werk24',
+};
 
 @ApiTags('extract')
 @ApiBearerAuth()
@@ -33,8 +39,13 @@ export class ExtractController {
   @Post('bom/extract')
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
-  @ApiOperation({ summary: 'Extract a bill of materials from xlsx / csv (options as multipart fields)' })
-  async bom(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  @ApiOperation({
+    summary: 'Extract a bill of materials from xlsx / csv (options as multipart fields)',
+  })
+  async bom(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
     return this.extract('bom', req, res);
   }
 
@@ -43,19 +54,33 @@ export class ExtractController {
   @ApiConsumes('multipart/form-data')
   @ApiParam({ name: 'format', enum: Object.keys(SYNC_FORMATS) })
   @ApiOperation({ summary: 'Extract one small file synchronously (options as multipart fields)' })
-  async extractFormat(@Param('format') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown>> {
+  async extractFormat(
+    @Param('format') name: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
     const format = SYNC_FORMATS[name];
     if (!format) throw ROUTE_NOT_FOUND(req);
     return this.extract(format, req, res);
   }
 
-  private async extract(format: ExtractionFormat, req: Request, res: Response): Promise<Record<string, unknown>> {
+  private async extract(
+    format: ExtractionFormat,
+    req: Request,
+    res: Response,
+  ): Promise<Record<string, unknown>> {
     const upload = await this.uploads.receiveToTemp(req, res);
     try {
-      if (!FORMAT_BY_EXTENSION[extensionOf(upload.filename)]) throw new UnsupportedFileTypeError(upload.filename, ALLOWED_EXTENSIONS);
+      if (!FORMAT_BY_EXTENSION[extensionOf(upload.filename)])
+        throw new UnsupportedFileTypeError(upload.filename, ALLOWED_EXTENSIONS);
       this.intake.checkFile(format, upload.filename, await readHead(upload.path));
       const options = optionsFromFields(format, upload.fields);
-      return (await this.pool.run({ format, filePath: upload.path, filename: upload.filename, options })) as unknown as Record<string, unknown>;
+      return (await this.pool.run({
+        format,
+        filePath: upload.path,
+        filename: upload.filename,
+        options,
+      })) as unknown as Record<string, unknown>;
     } finally {
       await upload.cleanup();
     }

@@ -2,8 +2,31 @@
  * Jobs of the caller: create (multipart upload, or JSON naming an object in our storage), read,
  * list, cancel, retry, delete, result, and a Server-Sent Events stream of progress.
  */
-import { Body, Controller, Delete, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Req, Res, Sse, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  MessageEvent,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  Sse,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import { AuthUser } from '../../auth/auth-user';
@@ -21,14 +44,21 @@ const MAX_IDEMPOTENCY_KEY = 200;
 
 export function idempotencyKey(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;
-  if (header.length > MAX_IDEMPOTENCY_KEY) throw new ValidationFailedError(`Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY} characters`);
+  if (header.length > MAX_IDEMPOTENCY_KEY)
+    throw new ValidationFailedError(
+      `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY} characters`,
+    );
   return header.trim();
 }
 
 function pageParam(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ValidationFailedError(`"${name}" must be a whole number from 1 to ${max}`, { field: name, value });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ValidationFailedError(`"${name}" must be a whole number from 1 to ${max}`, {
+      field: name,
+      value,
+    });
   return n;
 }
 
@@ -45,20 +75,31 @@ export class JobsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Create a job from an upload (multipart) or from an object in our storage (JSON)' })
+  @ApiOperation({
+    summary: 'Create a job from an upload (multipart) or from an object in our storage (JSON)',
+  })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
     schema: {
       type: 'object',
       properties: {
         file: { type: 'string', format: 'binary' },
-        format: { type: 'string', enum: ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'], example: 'dxf' },
+        format: {
+          type: 'string',
+          enum: ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'],
+          example: 'dxf',
+        },
         target_table_id: { type: 'string', example: 'tbl_123' },
         options: { type: 'string', example: '{"extract_layers": true}' },
       },
     },
   })
-  async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentUser() user: AuthUser, @Headers('idempotency-key') key?: string): Promise<JobResponse> {
+  async create(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() user: AuthUser,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<JobResponse> {
     const idempotency = idempotencyKey(key);
     const { job } = req.is('multipart/form-data')
       ? await this.intake.createFromUpload(req, res, user, idempotency)
@@ -79,7 +120,10 @@ export class JobsController {
     @Query('page_size') pageSize?: string,
   ): Promise<{ items: JobResponse[]; total: number; page: number; page_size: number }> {
     if (status && !(JOB_STATUSES as readonly string[]).includes(status)) {
-      throw new ValidationFailedError(`"status" must be one of ${JOB_STATUSES.join(', ')}`, { field: 'status', value: status });
+      throw new ValidationFailedError(`"status" must be one of ${JOB_STATUSES.join(', ')}`, {
+        field: 'status',
+        value: status,
+      });
     }
     const result = await this.jobs.list({
       ownerId: user.id,
@@ -89,18 +133,29 @@ export class JobsController {
       page: pageParam(page, 'page', 1, 1_000_000),
       pageSize: pageParam(pageSize, 'page_size', 20, 100),
     });
-    return { items: result.items.map(toJobResponse), total: result.total, page: result.page, page_size: result.pageSize };
+    return {
+      items: result.items.map(toJobResponse),
+      total: result.total,
+      page: result.page,
+      page_size: result.pageSize,
+    };
   }
 
   @Get(':id')
   @ApiOkResponse({ description: 'The job, with its result inline when small' })
-  async get(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<JobResponse> {
+  async get(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<JobResponse> {
     return toJobResponse(await this.jobs.get(id, user.id));
   }
 
   @Get(':id/result')
   @ApiOperation({ summary: 'The full result, also when it was offloaded to storage' })
-  async result(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<Record<string, unknown>> {
+  async result(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<Record<string, unknown>> {
     return this.results.fullResult(await this.jobs.get(id, user.id));
   }
 
@@ -119,20 +174,37 @@ export class JobsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  async cancel(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<JobResponse> {
+  async cancel(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<JobResponse> {
     return toJobResponse(await this.jobs.cancel(id, user.id));
   }
 
   @Post(':id/retry')
   @HttpCode(200)
-  @ApiQuery({ name: 'force', required: false, description: 'Retry even when retries are exhausted' })
-  async retry(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser, @Query('force') force?: string): Promise<JobResponse> {
+  @ApiQuery({
+    name: 'force',
+    required: false,
+    description: 'Retry even when retries are exhausted',
+  })
+  async retry(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('force') force?: string,
+  ): Promise<JobResponse> {
     return toJobResponse(await this.jobs.retry(id, { ownerId: user.id, force: force === 'true' }));
   }
 
   @Sse(':id/events')
-  @ApiOperation({ summary: 'Server-Sent Events: progress and status until the job is final (token also as ?access_token=)' })
-  async events(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<Observable<MessageEvent>> {
+  @ApiOperation({
+    summary:
+      'Server-Sent Events: progress and status until the job is final (token also as ?access_token=)',
+  })
+  async events(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id, user.id); // 404 before the stream opens
     return this.results.progressStream(id, user.id);
   }

@@ -4,12 +4,18 @@ import { EXTRACTION_FORMATS, ExtractionFormat } from '../../extraction/entities/
 
 /** POST /jobs with a JSON body: extract a file already in our storage (auto-extraction on upload). */
 export class CreateJobFromStorageDto {
-  @ApiProperty({ example: 'local://user-1/2f0c…/drawing.dxf', description: 'file_url of an object in this service\'s storage' })
+  @ApiProperty({
+    example: 'local://user-1/2f0c…/drawing.dxf',
+    description: "file_url of an object in this service's storage",
+  })
   @IsString()
   @MaxLength(2048)
   file_url!: string;
 
-  @ApiPropertyOptional({ enum: EXTRACTION_FORMATS, description: 'Defaults to the format of the file extension' })
+  @ApiPropertyOptional({
+    enum: EXTRACTION_FORMATS,
+    description: 'Defaults to the format of the file extension',
+  })
   @IsOptional()
   @IsIn(EXTRACTION_FORMATS)
   format?: ExtractionFormat;

@@ -7,8 +7,12 @@ export function validateBody<T extends object>(cls: new () => T, body: unknown):
   const instance = plainToInstance(cls, body ?? {});
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
-    const fields = Object.fromEntries(errors.map((e: ValidationError) => [e.property, Object.values(e.constraints ?? {})]));
-    throw new ValidationFailedError(`Invalid request: ${Object.keys(fields).join(', ')}`, { fields });
+    const fields = Object.fromEntries(
+      errors.map((e: ValidationError) => [e.property, Object.values(e.constraints ?? {})]),
+    );
+    throw new ValidationFailedError(`Invalid request: ${Object.keys(fields).join(', ')}`, {
+      fields,
+    });
   }
   return instance;
 }

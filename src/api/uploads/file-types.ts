@@ -38,7 +38,11 @@ export function formatFromFilename(filename: string): ExtractionFormat | null {
 }
 
 const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head[i] === b);
-const text = (head: Buffer) => head.toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+const text = (head: Buffer) =>
+  head
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
 
 /** Checks the leading bytes against the extension; null when they fit, else what is wrong. */
 export function signatureProblem(extension: string, head: Buffer): string | null {
@@ -49,10 +53,14 @@ export function signatureProblem(extension: string, head: Buffer): string | null
     case '.ifc':
     case '.stp':
     case '.step':
-      return text(head).startsWith('ISO-10303-21') ? null : 'an IFC or STEP file must start with ISO-10303-21';
+      return text(head).startsWith('ISO-10303-21')
+        ? null
+        : 'an IFC or STEP file must start with ISO-10303-21';
     case '.dxf': {
       if (head.subarray(0, 18).toString('latin1') === 'AutoCAD Binary DXF') return null;
-      return /^(0|999)\s*\r?\n/.test(text(head)) ? null : 'a DXF file must start with a group code (0 SECTION)';
+      return /^(0|999)\s*\r?\n/.test(text(head))
+        ? null
+        : 'a DXF file must start with a group code (0 SECTION)';
     }
     case '.png':
       return startsWith(head, [0x89, 0x50, 0x4e, 0x47]) ? null : 'not a PNG image';
@@ -61,9 +69,14 @@ export function signatureProblem(extension: string, head: Buffer): string | null
       return startsWith(head, [0xff, 0xd8, 0xff]) ? null : 'not a JPEG image';
     case '.tif':
     case '.tiff':
-      return startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a]) ? null : 'not a TIFF image';
+      return startsWith(head, [0x49, 0x49, 0x2a, 0x00]) ||
+        startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])
+        ? null
+        : 'not a TIFF image';
     case '.xlsx':
-      return startsWith(head, [0x50, 0x4b, 0x03, 0x04]) ? null : 'an .xlsx file must be a ZIP container';
+      return startsWith(head, [0x50, 0x4b, 0x03, 0x04])
+        ? null
+        : 'an .xlsx file must be a ZIP container';
     default:
       return head.includes(0) ? 'a text file must not contain NUL bytes' : null;
   }

@@ -6,7 +6,7 @@
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { randomUUID } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { StorageDriver } from '../../storage';
 import { buildObjectKey, sanitizeFilename } from '../../storage/object-key';
 import { extensionOf, FORMAT_BY_EXTENSION } from './file-types';
@@ -35,14 +35,37 @@ export class StorageUploadEngine implements StorageEngine {
     private readonly maxBytes: number,
   ) {}
 
-  _handleFile(_req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
+  _handleFile(
+    _req: Request,
+    file: Express.Multer.File,
+    callback: (error?: unknown, info?: Partial<Express.Multer.File>) => void,
+  ): void {
     const filename = sanitizeFilename(file.originalname);
     const extension = extensionOf(filename);
     const jobId = randomUUID();
-    const base = { jobId, fieldname: file.fieldname, originalName: file.originalname, filename, extension };
+    const base = {
+      jobId,
+      fieldname: file.fieldname,
+      originalName: file.originalname,
+      filename,
+      extension,
+    };
     if (!FORMAT_BY_EXTENSION[extension]) {
       file.stream.resume();
-      file.stream.once('end', () => callback(null, upload({ ...base, key: null, fileUrl: null, size: 0, sha256: null, head: Buffer.alloc(0), refused: true })));
+      file.stream.once('end', () =>
+        callback(
+          null,
+          upload({
+            ...base,
+            key: null,
+            fileUrl: null,
+            size: 0,
+            sha256: null,
+            head: Buffer.alloc(0),
+            refused: true,
+          }),
+        ),
+      );
       return;
     }
     const key = buildObjectKey({ ownerId: this.ownerId, jobId, filename });
@@ -58,11 +81,22 @@ export class StorageUploadEngine implements StorageEngine {
         done(null, chunk);
       },
     });
-    (file.stream as Readable).pipe(tap);
+    file.stream.pipe(tap);
     this.storage
       .put(key, tap, { maxBytes: this.maxBytes })
       .then((stored) =>
-        callback(null, upload({ ...base, key, fileUrl: this.storage.urlFor(key), size: stored.size, sha256: stored.sha256, head: Buffer.concat(chunks), refused: false })),
+        callback(
+          null,
+          upload({
+            ...base,
+            key,
+            fileUrl: this.storage.urlFor(key),
+            size: stored.size,
+            sha256: stored.sha256,
+            head: Buffer.concat(chunks),
+            refused: false,
+          }),
+        ),
       )
       .catch((error: unknown) => {
         file.stream.resume();
@@ -70,10 +104,17 @@ export class StorageUploadEngine implements StorageEngine {
       });
   }
 
-  _removeFile(_req: Request, file: Express.Multer.File, callback: (error: Error | null) => void): void {
+  _removeFile(
+    _req: Request,
+    file: Express.Multer.File,
+    callback: (error: Error | null) => void,
+  ): void {
     const key = (file as unknown as { upload?: StoredUpload }).upload?.key;
     if (!key) return callback(null);
-    this.storage.delete(key).then(() => callback(null), (error: Error) => callback(error));
+    this.storage.delete(key).then(
+      () => callback(null),
+      (error: Error) => callback(error),
+    );
   }
 }
 

@@ -39,16 +39,31 @@ export class UploadService {
   ) {}
 
   /** One `file` (or many `files`) streamed into storage under keys of the caller. */
-  async receiveToStorage(req: Request, res: Response, opts: { ownerId: string; field: 'file' | 'files'; maxFiles?: number }): Promise<ReceivedUploads> {
+  async receiveToStorage(
+    req: Request,
+    res: Response,
+    opts: { ownerId: string; field: 'file' | 'files'; maxFiles?: number },
+  ): Promise<ReceivedUploads> {
     const maxBytes = this.config.http.maxUploadBytes;
     const maxFiles = opts.field === 'file' ? 1 : (opts.maxFiles ?? 500);
     this.refuseDeclaredOversize(req, maxBytes * maxFiles);
     const engine = new StorageUploadEngine(this.storage, opts.ownerId, maxBytes);
     // multer truncates one byte past the limit so the storage put sees the excess and refuses it.
-    const upload = multer(utf8Names({ storage: engine, limits: { fileSize: maxBytes + 1, files: maxFiles, fields: 100, fieldSize: 1024 * 1024 } }));
-    const middleware = opts.field === 'file' ? upload.single('file') : upload.array('files', maxFiles);
+    const upload = multer(
+      utf8Names({
+        storage: engine,
+        limits: { fileSize: maxBytes + 1, files: maxFiles, fields: 100, fieldSize: 1024 * 1024 },
+      }),
+    );
+    const middleware =
+      opts.field === 'file' ? upload.single('file') : upload.array('files', maxFiles);
     await run(middleware, req, res);
-    const raw = opts.field === 'file' ? (req.file ? [req.file] : []) : ((req.files as Express.Multer.File[] | undefined) ?? []);
+    const raw =
+      opts.field === 'file'
+        ? req.file
+          ? [req.file]
+          : []
+        : ((req.files as Express.Multer.File[] | undefined) ?? []);
     return { files: raw.map(storedUpload), fields: (req.body ?? {}) as Record<string, string> };
   }
 
@@ -59,27 +74,41 @@ export class UploadService {
     this.refuseDeclaredOversize(req, maxBytes, hint);
     const dir = await mkdtemp(join(tmpdir(), 'extraction-sync-'));
     const cleanup = () => rm(dir, { recursive: true, force: true });
-    const upload = multer(utf8Names({
-      storage: multer.diskStorage({ destination: dir, filename: (_req, file, cb) => cb(null, sanitizeFilename(file.originalname)) }),
-      limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024 },
-    }));
+    const upload = multer(
+      utf8Names({
+        storage: multer.diskStorage({
+          destination: dir,
+          filename: (_req, file, cb) => cb(null, sanitizeFilename(file.originalname)),
+        }),
+        limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024 },
+      }),
+    );
     try {
       await run(upload.single('file'), req, res);
     } catch (error) {
       await cleanup();
-      if ((error as { code?: string }).code === 'LIMIT_FILE_SIZE') throw new PayloadTooLargeError(maxBytes, hint);
+      if ((error as { code?: string }).code === 'LIMIT_FILE_SIZE')
+        throw new PayloadTooLargeError(maxBytes, hint);
       throw error;
     }
     if (!req.file) {
       await cleanup();
       throw new ValidationFailedError('The multipart field "file" is required', { field: 'file' });
     }
-    return { path: req.file.path, filename: req.file.filename, size: req.file.size, fields: (req.body ?? {}) as Record<string, string>, cleanup };
+    return {
+      path: req.file.path,
+      filename: req.file.filename,
+      size: req.file.size,
+      fields: (req.body ?? {}) as Record<string, string>,
+      cleanup,
+    };
   }
 
   /** Removes stored uploads again (a request refused after its files arrived). */
   async discard(files: StoredUpload[]): Promise<void> {
-    await Promise.all(files.filter((f) => f.key).map((f) => this.storage.delete(f.key!).catch(() => undefined)));
+    await Promise.all(
+      files.filter((f) => f.key).map((f) => this.storage.delete(f.key!).catch(() => undefined)),
+    );
   }
 
   private refuseDeclaredOversize(req: Request, maxBytes: number, hint?: string): void {
@@ -96,6 +125,14 @@ function utf8Names(options: multer.Options): multer.Options {
   return { ...options, defParamCharset: 'utf8' } as multer.Options;
 }
 
-function run(middleware: (req: Request, res: Response, next: (error?: unknown) => void) => void, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+function run(
+  middleware: (req: Request, res: Response, next: (error?: unknown) => void) => void,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  return new Promise((resolve, reject) =>
+    middleware(req, res, (error?: unknown) =>
+      error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(),
+    ),
+  );
 }

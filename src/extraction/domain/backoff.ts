@@ -5,7 +5,10 @@
  */
 import { RetryPolicy } from '../../config/app-config';
 
-export function jitterFactor(policy: Pick<RetryPolicy, 'jitter'>, random: () => number = Math.random): number {
+export function jitterFactor(
+  policy: Pick<RetryPolicy, 'jitter'>,
+  random: () => number = Math.random,
+): number {
   return 1 - policy.jitter + 2 * policy.jitter * random();
 }
 

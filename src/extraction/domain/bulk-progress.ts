@@ -7,7 +7,10 @@ export interface BulkCounters {
 }
 
 /** Percentage of settled children, two decimals; an empty bulk counts as done. */
-export function bulkProgress({ total, processed }: Pick<BulkCounters, 'total' | 'processed'>): number {
+export function bulkProgress({
+  total,
+  processed,
+}: Pick<BulkCounters, 'total' | 'processed'>): number {
   if (total <= 0) return 100;
   return Math.round((10000 * processed) / total) / 100;
 }

@@ -10,11 +10,11 @@ export class JobNotFoundError extends DomainError {
 /** The job exists but is not in a state that allows the action. */
 export class InvalidTransitionError extends DomainError {
   constructor(id: string, action: string, status: JobStatus, reason?: string) {
-    super(
-      'INVALID_TRANSITION',
-      reason ?? `Cannot ${action} job ${id}: it is ${status}`,
-      { job_id: id, action, status },
-    );
+    super('INVALID_TRANSITION', reason ?? `Cannot ${action} job ${id}: it is ${status}`, {
+      job_id: id,
+      action,
+      status,
+    });
   }
 }
 

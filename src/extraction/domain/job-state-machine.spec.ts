@@ -2,7 +2,8 @@ import { JOB_STATUSES, JobStatus } from '../entities/job-enums';
 import { canTransition, JOB_ACTIONS, statusAfterFailure } from './job-state-machine';
 
 describe('job state machine', () => {
-  const from = (action: (typeof JOB_ACTIONS)[number]): JobStatus[] => JOB_STATUSES.filter((s) => canTransition(s, action));
+  const from = (action: (typeof JOB_ACTIONS)[number]): JobStatus[] =>
+    JOB_STATUSES.filter((s) => canTransition(s, action));
 
   it('claims only pending jobs', () => {
     expect(from('claim')).toEqual(['pending']);

@@ -74,7 +74,12 @@ export class ExtractionJob {
   @Column({ name: 'owner_id', type: 'text' })
   ownerId!: string;
 
-  @Column({ type: 'enum', enum: JOB_STATUSES, enumName: 'extraction_job_status', default: 'pending' })
+  @Column({
+    type: 'enum',
+    enum: JOB_STATUSES,
+    enumName: 'extraction_job_status',
+    default: 'pending',
+  })
   status!: JobStatus;
 
   /** Null only for a bulk parent whose files have different formats. */

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ExtractionError } from '../extractors/extraction-error';
-import { BaseExtractionResult, ExtractionFormat, ExtractorOptions, ProgressUpdate } from '../extractors/extractor';
+import {
+  BaseExtractionResult,
+  ExtractionFormat,
+  ExtractorOptions,
+  ProgressUpdate,
+} from '../extractors/extractor';
 import { ExtractorTask, ExtractorTaskOutcome } from './extractor-task';
 
 export interface ExtractorPoolOptions {
@@ -34,7 +39,17 @@ export interface ExtractionRequest {
 function workerFile(): string {
   const beside = join(__dirname, 'extractor.worker.js');
   if (existsSync(beside)) return beside;
-  const built = join(__dirname, '..', '..', '..', 'dist', 'src', 'extraction', 'extractor-pool', 'extractor.worker.js');
+  const built = join(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    'dist',
+    'src',
+    'extraction',
+    'extractor-pool',
+    'extractor.worker.js',
+  );
   if (existsSync(built)) return built;
   throw new Error(`Extractor worker not found (${beside}); run "npm run build" first`);
 }
@@ -59,7 +74,9 @@ export class ExtractorPool {
     return this.piscina.threads.length;
   }
 
-  async run<R extends BaseExtractionResult = BaseExtractionResult>(request: ExtractionRequest): Promise<R> {
+  async run<R extends BaseExtractionResult = BaseExtractionResult>(
+    request: ExtractionRequest,
+  ): Promise<R> {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
@@ -78,9 +95,14 @@ export class ExtractorPool {
       progressPort: port2,
     };
     try {
-      const outcome = (await this.piscina.run(task, { signal, transferList: [port2] })) as ExtractorTaskOutcome;
+      const outcome = (await this.piscina.run(task, {
+        signal,
+        transferList: [port2],
+      })) as ExtractorTaskOutcome;
       if (!outcome.ok) {
-        const error = new ExtractionError(outcome.error.code, outcome.error.message, { permanent: outcome.error.permanent });
+        const error = new ExtractionError(outcome.error.code, outcome.error.message, {
+          permanent: outcome.error.permanent,
+        });
         if (outcome.error.stack) error.stack = outcome.error.stack;
         throw error;
       }
@@ -106,7 +128,10 @@ export class ExtractorPool {
 
 function abortError(callerSignal: AbortSignal | undefined, timeoutMs: number): ExtractionError {
   if (callerSignal?.aborted) return new ExtractionError('ABORTED', 'Extraction was aborted');
-  return new ExtractionError('TIMEOUT', `Extraction did not finish within ${Math.round(timeoutMs / 1000)} s`);
+  return new ExtractionError(
+    'TIMEOUT',
+    `Extraction did not finish within ${Math.round(timeoutMs / 1000)} s`,
+  );
 }
 
 function crashError(error: unknown): ExtractionError {
@@ -114,9 +139,15 @@ function crashError(error: unknown): ExtractionError {
   const code = (err as NodeJS.ErrnoException).code;
   // The code is not always carried over (e.g. across realms); the message always names it.
   if (code === 'ERR_WORKER_OUT_OF_MEMORY' || err.message.includes('ERR_WORKER_OUT_OF_MEMORY')) {
-    return new ExtractionError('EXTRACTOR_OUT_OF_MEMORY', 'The extractor ran out of memory on this file');
+    return new ExtractionError(
+      'EXTRACTOR_OUT_OF_MEMORY',
+      'The extractor ran out of memory on this file',
+    );
   }
-  const crashed = new ExtractionError('EXTRACTOR_CRASHED', `The extractor thread crashed: ${err.message}`);
+  const crashed = new ExtractionError(
+    'EXTRACTOR_CRASHED',
+    `The extractor thread crashed: ${err.message}`,
+  );
   crashed.stack = err.stack;
   return crashed;
 }

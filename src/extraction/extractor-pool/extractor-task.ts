@@ -21,7 +21,6 @@ export interface SerializedExtractionError {
 }
 
 export type ExtractorTaskOutcome =
-  | { ok: true; result: Record<string, unknown> }
-  | { ok: false; error: SerializedExtractionError };
+  { ok: true; result: Record<string, unknown> } | { ok: false; error: SerializedExtractionError };
 
 export type ProgressMessage = ProgressUpdate;

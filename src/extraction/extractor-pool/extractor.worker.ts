@@ -31,10 +31,26 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
     return { ok: true, result: result as unknown as Record<string, unknown> };
   } catch (error) {
     if (error instanceof ExtractionError) {
-      return { ok: false, error: { code: error.code, message: error.message, permanent: error.permanent, stack: error.stack } };
+      return {
+        ok: false,
+        error: {
+          code: error.code,
+          message: error.message,
+          permanent: error.permanent,
+          stack: error.stack,
+        },
+      };
     }
     const err = error instanceof Error ? error : new Error(String(error));
-    return { ok: false, error: { code: 'EXTRACTION_FAILED', message: err.message, permanent: false, stack: err.stack } };
+    return {
+      ok: false,
+      error: {
+        code: 'EXTRACTION_FAILED',
+        message: err.message,
+        permanent: false,
+        stack: err.stack,
+      },
+    };
   } finally {
     progressPort.close();
   }

@@ -64,7 +64,7 @@ function xlsxCell(value: ExcelJS.CellValue, warnings: Set<string>): CellValue {
     if ('text' in value) return xlsxCell(String((value as { text: unknown }).text), warnings);
     if ('error' in value) return null;
   }
-  return String(value as unknown);
+  return String(value);
 }
 
 async function readXlsx(buffer: Buffer): Promise<ReadTables> {
@@ -193,6 +193,7 @@ function readDelimited(buffer: Buffer): ReadTables {
   const delimiter = detectDelimiter(text);
   let records: string[][];
   try {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- csv-parse's overloads type rows only with `columns`
     records = parse(text, {
       delimiter,
       relax_column_count: true,

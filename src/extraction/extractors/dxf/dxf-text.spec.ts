@@ -1,4 +1,3 @@
-import { isTitleBlockInsert } from './dxf-title-block';
 import { julianToIso, releaseName, unitsFromInsunits } from './dxf-header';
 import { aciColorName } from './aci-colors';
 import { parseTolerance, plainMText, plainText } from './dxf-text';
@@ -74,7 +73,6 @@ describe('header helpers', () => {
 
 describe('title block and BOM recognition', () => {
   it('recognises title-block names but not look-alikes', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { isTitleBlockInsert } =
       require('./dxf-title-block') as typeof import('./dxf-title-block');
     const ins = (block: string, tags: string[] = []) => ({

@@ -103,8 +103,8 @@ interface Box {
   max: [number, number];
 }
 
-const LABELLED = /^\s*([A-Za-z][A-Za-z .\/_-]{0,24}?)\s*[:=]\s*(.+?)\s*$/;
-const DRAWING_NUMBER_LIKE = /^[A-Z]{1,6}[-_ ]?\d[\w.\/-]*$|^\d{3,}[-_.\/]\d[\w.\/-]*$/i;
+const LABELLED = /^\s*([A-Za-z][A-Za-z ./_-]{0,24}?)\s*[:=]\s*(.+?)\s*$/;
+const DRAWING_NUMBER_LIKE = /^[A-Z]{1,6}[-_ ]?\d[\w./-]*$|^\d{3,}[-_./]\d[\w./-]*$/i;
 
 function regionOf(border: Box): Box {
   const w = border.max[0] - border.min[0];

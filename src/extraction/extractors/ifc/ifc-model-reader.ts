@@ -198,7 +198,8 @@ export function plainValue(value: unknown): unknown {
 /** A text attribute, or null when absent or empty. */
 export function textOf(value: unknown): string | null {
   const plain = plainValue(value);
-  if (plain === null || plain === undefined) return null;
+  if (typeof plain !== 'string' && typeof plain !== 'number' && typeof plain !== 'boolean')
+    return null;
   const text = String(plain);
   return text === '' ? null : text;
 }

@@ -169,7 +169,7 @@ function simple(value: unknown): IfcPropertyValue {
   if (typeof plain === 'string' || typeof plain === 'number' || typeof plain === 'boolean')
     return plain;
   if (Array.isArray(plain)) return plain as IfcPropertyValue[];
-  return String(plain);
+  return JSON.stringify(plain);
 }
 
 function listOf(value: unknown): IfcPropertyValue[] {

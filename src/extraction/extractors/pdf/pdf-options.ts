@@ -33,7 +33,7 @@ function parsePages(value: unknown): number[] | null {
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])];
       if (a > b)
-        throw new ExtractionError('INVALID_OPTIONS', `Option "pages": bad range "${part}"`);
+        throw new ExtractionError('INVALID_OPTIONS', `Option "pages": bad range "${String(part)}"`);
       for (let p = a; p <= b; p++) pages.push(p);
       continue;
     }

@@ -14,6 +14,7 @@ export type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type DynamicImport = (specifier: string) => Promise<unknown>;
 
 /** A real `import()` that TypeScript's CommonJS output cannot rewrite into `require()`. */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real ESM import(), not eval of data
 const functionImport = new Function('specifier', 'return import(specifier)') as DynamicImport;
 
 /**

@@ -39,7 +39,7 @@ function loadOcct(): Promise<OcctModule> {
   if (!occtPromise) {
     const entry = require.resolve('occt-import-js');
     const wasmDir = dirname(entry);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const factory = require('occt-import-js') as OcctFactory;
     occtPromise = factory({
       locateFile: (file: string) => join(wasmDir, file),

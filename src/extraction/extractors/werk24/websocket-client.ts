@@ -70,7 +70,7 @@ export class MiniWebSocket {
           );
           return;
         }
-        resolve(new MiniWebSocket(socket as Socket, head));
+        resolve(new MiniWebSocket(socket, head));
       });
       request.on('response', (response) => {
         response.resume();

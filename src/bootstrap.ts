@@ -5,8 +5,9 @@ import { ApiModule } from './api/api.module';
 import { HttpErrorFilter } from './api/http-error.filter';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 
-export const API_MODULES: Type[] = [ApiModule];
+export const API_MODULES: Type[] = [ApiModule, QueueDashboardModule];
 
 export async function buildApplication(
   config: AppConfig,

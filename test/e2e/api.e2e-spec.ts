@@ -488,6 +488,16 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
       expect(dry.body.would_delete).toBeGreaterThan(0);
     });
 
+    it('opens the queue dashboard to superusers only', async () => {
+      expect((await h.http().get('/admin/queues/api/queues')).status).toBe(401);
+      expect(
+        (await h.http().get('/admin/queues/api/queues').set('Authorization', alice)).status,
+      ).toBe(403);
+      const board = await h.http().get('/admin/queues/api/queues').set('Authorization', admin);
+      expect(board.status).toBe(200);
+      expect(board.body.queues.map((q: { name: string }) => q.name)).toEqual(['extraction']);
+    });
+
     it('answers 413 over the upload limit and leaves nothing in storage or the database', async () => {
       const before = await rowCount();
       const res = await upload(

@@ -100,21 +100,21 @@ async function main(): Promise<void> {
       fileSize: 2,
     }));
     const commitsBefore = await commits(admin, dbName);
-    const memory: number[] = [await rss(worker.port)];
+    const memory = [await memoryOf(worker.port)];
     const started = process.hrtime.bigint();
     const { parent } = await jobs.createBulk({ ownerId: 'bench', files });
     let sampledMiddle = false;
     for (;;) {
       const p = await jobs.get(parent.id);
       if (!sampledMiddle && p.processedItems >= N / 2) {
-        memory.push(await rss(worker.port));
+        memory.push(await memoryOf(worker.port));
         sampledMiddle = true;
       }
       if (p.status === 'completed' || p.status === 'failed') break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    memory.push(await rss(worker.port));
+    memory.push(await memoryOf(worker.port));
     await new Promise((r) => setTimeout(r, 1000)); // let the statistics flush
     const statements = (await commits(admin, dbName)) - commitsBefore;
     const pipeline = N / seconds;
@@ -128,7 +128,8 @@ async function main(): Promise<void> {
     console.log(
       `  SQL statements per file:          ${(statements / N).toFixed(2)}  (target <= 4; includes the polling reads of this bench)`,
     );
-    console.log(`  worker RSS start / middle / end:  ${memory.map(mb).join(' / ')}`);
+    console.log(`  worker RSS start / middle / end:  ${memory.map((m) => mb(m.rss)).join(' / ')}`);
+    console.log(`  worker heap used start/mid/end:   ${memory.map((m) => mb(m.heap)).join(' / ')}`);
   } finally {
     await worker.stop('SIGTERM');
     await api.close();
@@ -147,11 +148,17 @@ async function commits(admin: Client, db: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-async function rss(port: number): Promise<number> {
+/** Resident memory and V8 heap in use of the worker, from its /metrics. */
+async function memoryOf(port: number): Promise<{ rss: number; heap: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const match =
-    /^extraction_process_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(text);
-  return match ? Number(match[1]) : NaN;
+  const read = (name: string) => {
+    const match = new RegExp(`^${name} (\\S+)`, 'm').exec(text);
+    return match ? Number(match[1]) : NaN;
+  };
+  return {
+    rss: read('extraction_process_process_resident_memory_bytes'),
+    heap: read('extraction_process_nodejs_heap_size_used_bytes'),
+  };
 }
 
 main().catch((error) => {

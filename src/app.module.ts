@@ -4,7 +4,9 @@
  * `all` (local development) both.
  */
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ApiModule } from './api/api.module';
 import { AppConfig } from './config/app-config';
+import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExtractionWorkerModule } from './extraction/extraction-worker.module';
@@ -16,9 +18,9 @@ import { StorageModule } from './storage';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, extra: { api?: Type[] } = {}): DynamicModule {
+  static register(config: AppConfig): DynamicModule {
     const roleModules: Type[] = [];
-    if (config.runsApi) roleModules.push(...(extra.api ?? []));
+    if (config.runsApi) roleModules.push(ApiModule, QueueDashboardModule);
     if (config.runsWorker) roleModules.push(ExtractionWorkerModule);
     return {
       module: AppModule,

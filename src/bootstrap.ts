@@ -1,19 +1,15 @@
 /** Builds the Nest application for a configuration; shared by main.ts and the e2e tests. */
-import { INestApplication, Type } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ApiModule } from './api/api.module';
 import { HttpErrorFilter } from './api/http-error.filter';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
-import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
-
-export const API_MODULES: Type[] = [ApiModule, QueueDashboardModule];
 
 export async function buildApplication(
   config: AppConfig,
   create: (module: ReturnType<typeof AppModule.register>) => Promise<INestApplication>,
 ): Promise<INestApplication> {
-  const app = await create(AppModule.register(config, { api: API_MODULES }));
+  const app = await create(AppModule.register(config));
   app.useGlobalFilters(new HttpErrorFilter());
   if (config.runsApi) {
     const document = SwaggerModule.createDocument(

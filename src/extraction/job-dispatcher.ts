@@ -3,15 +3,8 @@
  * the job pending has committed. Implementations must never throw: a job whose message is lost
  * stays `pending` and the reconciler sweep enqueues it again.
  */
-import { Injectable } from '@nestjs/common';
 import { JobRef } from './extraction-job.repository';
 
 export abstract class JobDispatcher {
   abstract dispatch(refs: JobRef[]): Promise<void>;
-}
-
-/** For processes without a queue (tools, some tests): the reconciler picks the jobs up later. */
-@Injectable()
-export class NoQueueDispatcher extends JobDispatcher {
-  async dispatch(): Promise<void> {}
 }

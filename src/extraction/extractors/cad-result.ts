@@ -86,6 +86,18 @@ export interface BomItem {
   [extra: string]: unknown;
 }
 
+/** The columns every BOM item has, in wire order. */
+export const BOM_STANDARD_HEADERS: readonly string[] = [
+  'item_id',
+  'part_number',
+  'description',
+  'quantity',
+  'material',
+  'revision',
+  'parent_id',
+  'level',
+];
+
 export interface Bom {
   items: BomItem[];
   headers: string[];

@@ -3,19 +3,10 @@
  * rolled-up "inducted" quantity, level prefix, parent reference, aggregation). Other extractors
  * (DXF block attributes, IFC aggregation, STEP assembly tree) use them on their own items.
  */
-import { Bom, BomItem } from '../cad-result';
+import { Bom, BOM_STANDARD_HEADERS, BomItem } from '../cad-result';
 import { FlattenOptions } from './bom-types';
 
-const STANDARD_FIELDS = [
-  'item_id',
-  'part_number',
-  'description',
-  'quantity',
-  'material',
-  'revision',
-  'parent_id',
-  'level',
-];
+const STANDARD_FIELDS = BOM_STANDARD_HEADERS;
 
 /**
  * Makes a consistent Bom from items that carry parent_id (and maybe level): levels are recomputed

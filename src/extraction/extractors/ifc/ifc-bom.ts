@@ -4,20 +4,10 @@
  * Siblings of the same class and type (or name, when untyped) collapse into one line whose
  * quantity is their count. Spatial aggregation (project/site/building/storey) is not a BOM.
  */
-import { Bom, BomItem } from '../cad-result';
+import { Bom, BOM_STANDARD_HEADERS, BomItem } from '../cad-result';
 import { IfcModelReader, textOf } from './ifc-model-reader';
 
-export const IFC_BOM_HEADERS = [
-  'item_id',
-  'part_number',
-  'description',
-  'quantity',
-  'material',
-  'revision',
-  'parent_id',
-  'level',
-  'ifc_class',
-];
+export const IFC_BOM_HEADERS = [...BOM_STANDARD_HEADERS, 'ifc_class'];
 
 interface BomNode {
   id: number;

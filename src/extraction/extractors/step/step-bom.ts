@@ -3,19 +3,10 @@
  * (same name and kind) collapse into one line whose quantity is the occurrence count. Repeated
  * sub-assemblies are expanded once (quantities stay per parent, as in an indented BOM).
  */
-import { Bom, BomItem } from '../cad-result';
+import { Bom, BOM_STANDARD_HEADERS, BomItem } from '../cad-result';
 import { StepPart } from './step-types';
 
-export const BOM_HEADERS = [
-  'item_id',
-  'part_number',
-  'description',
-  'quantity',
-  'material',
-  'revision',
-  'parent_id',
-  'level',
-];
+export const BOM_HEADERS = [...BOM_STANDARD_HEADERS];
 
 export function buildStepBom(assemblyName: string, parts: StepPart[]): Bom | null {
   if (parts.length === 0) return null;

@@ -1,20 +1,17 @@
 /**
- * Named queries on `extraction_jobs`. Every lifecycle step is one conditional statement
- * (`UPDATE … WHERE id AND status = ANY(allowed) [AND attempt] RETURNING *`); zero rows means the
- * transition did not apply, and the service turns that into a domain error. A child's settling
- * transition updates its bulk parent's counters in the same statement, so they are always exact.
+ * Named queries on `extraction_jobs` for creation, reads and transitions. Every lifecycle step is
+ * one conditional statement (`UPDATE … WHERE id AND status = ANY(allowed) [AND attempt] RETURNING
+ * *`); zero rows means the transition did not apply, and the service turns that into a domain
+ * error. A child's settling transition updates its bulk parent's counters in the same statement,
+ * so they are always exact.
  */
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { DataSource, QueryRunner } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { QueryRunner } from 'typeorm';
 import { ExtractionJob } from './entities/extraction-job.entity';
-import { ACTIVE_STATUSES, ExtractionFormat, JobKind, JobStatus } from './entities/job-enums';
-import { JobAction, statusesAllowing } from './domain/job-state-machine';
-import { createJobRowMapper, JobRow } from './job-row.mapper';
+import { ExtractionFormat, JobKind, JobStatus } from './entities/job-enums';
+import { JobDatabase } from './job-database';
+import { ACTIVE, ALL_COLUMNS, allowed, settleParentCte } from './job-sql';
 
 export interface NewJob {
   id?: string;
@@ -64,114 +61,13 @@ export interface ListQuery {
   pageSize: number;
 }
 
-const ALL_COLUMNS = 'j.*';
-
-const statementNames = new Map<string, string>();
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `extraction_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
-}
-const ACTIVE = ACTIVE_STATUSES as JobStatus[];
-const allowed = (action: JobAction) => statusesAllowing(action) as JobStatus[];
-
-/**
- * Updates the parent of the child rows in CTE `child` when that child has just settled
- * (completed, failed or cancelled). `$now` is the parameter index of the current time.
- */
-function settleParentCte(now: number): string {
-  return `parent AS (
-    UPDATE extraction_jobs p SET
-      processed_items = p.processed_items + 1,
-      failed_items = p.failed_items + (c.status = 'failed')::int,
-      cancelled_items = p.cancelled_items + (c.status = 'cancelled')::int,
-      progress = round(100.0 * (p.processed_items + 1) / GREATEST(p.total_items, 1), 2),
-      status = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items THEN
-          CASE WHEN (p.processed_items + 1) - (p.failed_items + (c.status = 'failed')::int)
-                    - (p.cancelled_items + (c.status = 'cancelled')::int) > 0
-               THEN 'completed' ELSE 'failed' END::extraction_job_status
-        ELSE p.status END,
-      completed_at = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
-        THEN $${now}::timestamptz ELSE p.completed_at END,
-      duration_ms = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
-        THEN GREATEST(0, (extract(epoch FROM ($${now}::timestamptz - COALESCE(p.started_at, p.created_at))) * 1000))::int
-        ELSE p.duration_ms END,
-      updated_at = $${now}::timestamptz
-    FROM child c
-    WHERE p.id = c.parent_job_id AND c.status IN ('completed', 'failed', 'cancelled')
-    RETURNING p.id
-  )`;
-}
-
 @Injectable()
 export class ExtractionJobRepository {
-  private readonly toJob: (row: JobRow) => ExtractionJob;
-  /** Statements sent, for metrics and the pipeline benchmark. */
-  statements = 0;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.toJob = createJobRowMapper(dataSource);
-  }
-
-  /**
-   * Outside transactions, statements go straight to the driver's pool as named prepared
-   * statements: each connection plans a lifecycle statement once instead of at every call.
-   */
-  private async run(sql: string, params: unknown[], runner?: QueryRunner): Promise<JobRow[]> {
-    this.statements += 1;
-    if (runner) return (await runner.query(sql, params, true)).records as JobRow[];
-    const result = await this.pool().query<JobRow>({
-      name: statementName(sql),
-      text: sql,
-      values: params,
-    });
-    return result.rows;
-  }
-
-  private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
-  }
-
-  private async jobs(
-    sql: string,
-    params: unknown[],
-    runner?: QueryRunner,
-  ): Promise<ExtractionJob[]> {
-    return (await this.run(sql, params, runner)).map(this.toJob);
-  }
-
-  private async job(
-    sql: string,
-    params: unknown[],
-    runner?: QueryRunner,
-  ): Promise<ExtractionJob | null> {
-    return (await this.jobs(sql, params, runner))[0] ?? null;
-  }
+  constructor(private readonly db: JobDatabase) {}
 
   async transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    this.statements += 2;
-    try {
-      const value = await work(runner);
-      await runner.commitTransaction();
-      return value;
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    return this.db.transaction(work);
   }
-
-  // ---------------------------------------------------------------- creation
 
   /** Inserts unless a unique index (idempotency key, live attachment) already holds a job. */
   async insertIfAbsent(
@@ -179,7 +75,7 @@ export class ExtractionJobRepository {
     now: Date,
     runner?: QueryRunner,
   ): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, filename, file_url, file_size,
          content_sha256, record_id, field_id, attachment_id, target_table_id, idempotency_key,
          options, max_retries, created_at, updated_at)
@@ -210,7 +106,7 @@ export class ExtractionJobRepository {
 
   /** The job that blocked an insert: same (owner, idempotency key), or live (record, attachment). */
   async findConflicting(job: NewJob, runner?: QueryRunner): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
        WHERE ($2::text IS NOT NULL AND j.owner_id = $1 AND j.idempotency_key = $2)
           OR ($4::text IS NOT NULL AND j.record_id IS NOT DISTINCT FROM $3 AND j.attachment_id = $4
@@ -243,7 +139,7 @@ export class ExtractionJobRepository {
     runner: QueryRunner,
   ): Promise<ExtractionJob | null> {
     const settledAll = parent.failedAtCreation >= parent.total;
-    return this.job(
+    return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, target_table_id, idempotency_key,
          options, max_retries, total_items, processed_items, failed_items, progress, status,
          completed_at, created_at, updated_at)
@@ -277,7 +173,7 @@ export class ExtractionJobRepository {
     runner: QueryRunner,
   ): Promise<ExtractionJob[]> {
     const col = <T>(pick: (c: NewJob, i: number) => T) => children.map(pick);
-    return this.jobs(
+    return this.db.jobs(
       `INSERT INTO extraction_jobs AS j (id, kind, parent_job_id, owner_id, format, filename, file_url,
          file_size, content_sha256, target_table_id, options, max_retries, status, error_code,
          error_message, completed_at, created_at, updated_at)
@@ -316,14 +212,14 @@ export class ExtractionJobRepository {
   // ---------------------------------------------------------------- reads
 
   async findById(id: string, ownerId?: string): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.owner_id = $2)`,
       [id, ownerId ?? null],
     );
   }
 
   async findByFileUrl(fileUrl: string): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.file_url = $1 ORDER BY j.created_at DESC LIMIT 1`,
       [fileUrl],
     );
@@ -331,7 +227,7 @@ export class ExtractionJobRepository {
 
   /** The live job for an attachment if there is one, else the latest. */
   async findByAttachment(attachmentId: string, recordId?: string): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
        WHERE j.attachment_id = $1 AND ($2::text IS NULL OR j.record_id = $2)
        ORDER BY (j.status = ANY($3)) DESC, j.created_at DESC, j.id DESC LIMIT 1`,
@@ -353,8 +249,8 @@ export class ExtractionJobRepository {
     ];
     const order = query.parentJobId ? 'j.created_at ASC, j.id ASC' : 'j.created_at DESC, j.id DESC';
     const [countRows, items] = await Promise.all([
-      this.run(`SELECT count(*)::int AS total FROM extraction_jobs j WHERE ${where}`, params),
-      this.jobs(
+      this.db.run(`SELECT count(*)::int AS total FROM extraction_jobs j WHERE ${where}`, params),
+      this.db.jobs(
         `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
         [...params, query.pageSize, (query.page - 1) * query.pageSize],
       ),
@@ -366,7 +262,7 @@ export class ExtractionJobRepository {
     now: Date,
     ownerId?: string,
   ): Promise<{ byStatus: Partial<Record<JobStatus, number>>; retryableDue: number }> {
-    const rows = await this.run(
+    const rows = await this.db.run(
       `SELECT j.status::text AS status, count(*)::int AS n,
               count(*) FILTER (WHERE j.status = 'retrying' AND j.next_retry_at <= $2)::int AS due
        FROM extraction_jobs j WHERE j.kind <> 'bulk' AND ($1::text IS NULL OR j.owner_id = $1)
@@ -383,7 +279,7 @@ export class ExtractionJobRepository {
   }
 
   async findProcessingStartedBefore(cutoff: Date, limit: number): Promise<ExtractionJob[]> {
-    return this.jobs(
+    return this.db.jobs(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.status = 'processing' AND j.started_at < $1
        ORDER BY j.started_at LIMIT $2`,
       [cutoff, limit],
@@ -399,7 +295,7 @@ export class ExtractionJobRepository {
     now: Date,
     leaseSeconds: number,
   ): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `WITH claimed AS (
          UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1, worker_id = $3,
            started_at = $4::timestamptz, heartbeat_at = $4::timestamptz, lease_expires_at = $4::timestamptz + $5::float8 * interval '1 second',
@@ -419,7 +315,7 @@ export class ExtractionJobRepository {
 
   /** Renews the lease (and records progress when given) for the claimed attempt only. */
   async touch(ref: JobRef, now: Date, leaseSeconds: number, progress?: number): Promise<boolean> {
-    const rows = await this.run(
+    const rows = await this.db.run(
       `UPDATE extraction_jobs j SET heartbeat_at = $3::timestamptz, lease_expires_at = $3::timestamptz + $4::float8 * interval '1 second',
          progress = COALESCE($5, j.progress), updated_at = $3::timestamptz
        WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($6)
@@ -435,7 +331,7 @@ export class ExtractionJobRepository {
     resultPath: string | null,
     now: Date,
   ): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET status = 'completed', result = $3, result_path = $4, progress = 100,
            completed_at = $5::timestamptz, duration_ms = GREATEST(0, (extract(epoch FROM ($5::timestamptz - j.started_at)) * 1000))::int,
@@ -467,7 +363,7 @@ export class ExtractionJobRepository {
     onlyIfLeaseExpired = false,
     partialResult: Record<string, unknown> | null = null,
   ): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET
            status = CASE WHEN $3 AND j.retry_count < j.max_retries THEN 'retrying' ELSE 'failed' END::extraction_job_status,
@@ -508,7 +404,7 @@ export class ExtractionJobRepository {
     action: 'release' | 'recover',
     now: Date,
   ): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `UPDATE extraction_jobs j SET status = 'pending', lease_expires_at = NULL, worker_id = NULL,
          next_retry_at = NULL, progress = 0, updated_at = $3::timestamptz
        WHERE j.id = $1 AND ($2::int IS NULL OR j.attempt = $2) AND j.status = ANY($4) AND j.kind <> 'bulk'
@@ -520,7 +416,7 @@ export class ExtractionJobRepository {
   // ---------------------------------------------------------------- user transitions
 
   async cancelOne(id: string, now: Date): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
            next_retry_at = NULL, updated_at = $2::timestamptz
@@ -537,7 +433,7 @@ export class ExtractionJobRepository {
     id: string,
     now: Date,
   ): Promise<{ parent: ExtractionJob | null; cancelled: string[] }> {
-    const rows = await this.run(
+    const rows = await this.db.run(
       `WITH kids AS (
          UPDATE extraction_jobs c SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
            next_retry_at = NULL, updated_at = $2::timestamptz
@@ -555,14 +451,14 @@ export class ExtractionJobRepository {
     );
     const row = rows[0];
     return {
-      parent: row ? this.toJob(row) : null,
+      parent: row ? this.db.toJob(row) : null,
       cancelled: row ? (row.cancelled_ids as string[]) : [],
     };
   }
 
   /** failed → pending for one single job (manual retry). */
   async retrySingle(id: string, force: boolean, now: Date): Promise<ExtractionJob | null> {
-    return this.job(
+    return this.db.job(
       `UPDATE extraction_jobs j SET status = 'pending', retry_count = j.retry_count + 1, last_retry_at = $2::timestamptz,
          next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
          result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz
@@ -582,7 +478,7 @@ export class ExtractionJobRepository {
     force: boolean,
     now: Date,
   ): Promise<{ parent: ExtractionJob | null; retried: JobRef[] }> {
-    const rows = await this.run(
+    const rows = await this.db.run(
       `WITH kids AS (
          UPDATE extraction_jobs c SET status = 'pending', retry_count = c.retry_count + 1, last_retry_at = $2::timestamptz,
            next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
@@ -607,12 +503,15 @@ export class ExtractionJobRepository {
       [parentId, now, allowed('retry'), childIds, force],
     );
     const row = rows[0];
-    return { parent: row ? this.toJob(row) : null, retried: row ? (row.retried as JobRef[]) : [] };
+    return {
+      parent: row ? this.db.toJob(row) : null,
+      retried: row ? (row.retried as JobRef[]) : [],
+    };
   }
 
   /** Deletes a settled single job or bulk (children by cascade); returns the stored files to remove. */
   async deleteSettled(id: string): Promise<{ deleted: boolean; files: string[] }> {
-    const rows = await this.run(
+    const rows = await this.db.run(
       `WITH target AS (
          SELECT j.id FROM extraction_jobs j WHERE j.id = $1 AND j.kind <> 'file' AND j.status = ANY($2)
          FOR UPDATE
@@ -625,78 +524,5 @@ export class ExtractionJobRepository {
       [id, allowed('delete')],
     );
     return { deleted: Number(rows[0].deleted) === 1, files: rows[0].files as string[] };
-  }
-
-  // ---------------------------------------------------------------- sweep primitives
-
-  /** Due `retrying` jobs → `pending`, claimed by this instance only (SKIP LOCKED). */
-  async requeueDueRetries(now: Date, limit: number): Promise<JobRef[]> {
-    const rows = await this.run(
-      `UPDATE extraction_jobs j SET status = 'pending', next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
-       FROM (SELECT d.id FROM extraction_jobs d WHERE d.status = 'retrying' AND d.next_retry_at <= $1::timestamptz
-             ORDER BY d.next_retry_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
-       WHERE j.id = due.id AND j.status = ANY($3)
-       RETURNING j.id, j.attempt`,
-      [now, limit, allowed('requeue')],
-    );
-    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
-  }
-
-  /** Running jobs whose lease ran out (their worker is gone), oldest first. */
-  async findExpiredLeases(now: Date, limit: number): Promise<JobRef[]> {
-    const rows = await this.run(
-      `SELECT j.id, j.attempt FROM extraction_jobs j
-       WHERE j.status = 'processing' AND j.lease_expires_at < $1::timestamptz
-       ORDER BY j.lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, limit],
-    );
-    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
-  }
-
-  /**
-   * Pending jobs untouched for `olderThanSeconds`; touching them hands each to one sweeping
-   * instance (SKIP LOCKED) and keeps the next sweep from checking them again at once.
-   */
-  async takeStalePending(now: Date, olderThanSeconds: number, limit: number): Promise<JobRef[]> {
-    const rows = await this.run(
-      `UPDATE extraction_jobs j SET updated_at = $1::timestamptz
-       FROM (SELECT s.id FROM extraction_jobs s
-             WHERE s.status = 'pending' AND s.kind <> 'bulk' AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
-             ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) stale
-       WHERE j.id = stale.id AND j.status = 'pending'
-       RETURNING j.id, j.attempt`,
-      [now, olderThanSeconds, limit],
-    );
-    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
-  }
-
-  /** Completed and cancelled top-level jobs settled strictly before the cutoff. */
-  async countCleanable(cutoff: Date): Promise<number> {
-    const rows = await this.run(
-      `SELECT count(*)::int AS n FROM extraction_jobs j
-       WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1`,
-      [cutoff],
-    );
-    return Number(rows[0].n);
-  }
-
-  async deleteCleanable(
-    cutoff: Date,
-    limit: number,
-  ): Promise<{ deleted: number; files: string[] }> {
-    const rows = await this.run(
-      `WITH doomed AS (
-         SELECT j.id FROM extraction_jobs j
-         WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1
-         ORDER BY j.completed_at LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), files AS (
-         SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.file_url IS NOT NULL
-         UNION ALL
-         SELECT f.result_path FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.result_path IS NOT NULL
-       ), del AS (DELETE FROM extraction_jobs j USING doomed d WHERE j.id = d.id RETURNING j.id)
-       SELECT (SELECT count(*)::int FROM del) AS deleted, (SELECT coalesce(array_agg(key), '{}') FROM files) AS files`,
-      [cutoff, limit],
-    );
-    return { deleted: Number(rows[0].deleted), files: rows[0].files as string[] };
   }
 }

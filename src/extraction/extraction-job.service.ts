@@ -22,6 +22,7 @@ import { JobAction } from './domain/job-state-machine';
 import { ExtractionJob } from './entities/extraction-job.entity';
 import { ExtractionFormat, JobKind, JobStatus, JOB_STATUSES } from './entities/job-enums';
 import { ExtractionJobRepository, FailureInput, JobRef, NewJob } from './extraction-job.repository';
+import { ExtractionJobSweepsRepository } from './extraction-job-sweeps.repository';
 import { JobDispatcher } from './job-dispatcher';
 
 export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & {
@@ -69,6 +70,7 @@ export class ExtractionJobService {
 
   constructor(
     private readonly jobs: ExtractionJobRepository,
+    private readonly sweeps: ExtractionJobSweepsRepository,
     private readonly dispatcher: JobDispatcher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -369,7 +371,7 @@ export class ExtractionJobService {
 
   /** Due retries → pending → enqueued. Safe on several instances (SKIP LOCKED). */
   async requeueDueRetries(limit: number): Promise<JobRef[]> {
-    const refs = await this.jobs.requeueDueRetries(this.clock.now(), limit);
+    const refs = await this.sweeps.requeueDueRetries(this.clock.now(), limit);
     if (refs.length > 0) this.metrics?.retries.inc({ trigger: 'sweep' }, refs.length);
     await this.dispatchRefs(refs);
     return refs;
@@ -377,7 +379,7 @@ export class ExtractionJobService {
 
   /** Expired leases → retryable failure WORKER_LOST (guarded by attempt and lease). */
   async recoverExpiredLeases(limit: number): Promise<ExtractionJob[]> {
-    const refs = await this.jobs.findExpiredLeases(this.clock.now(), limit);
+    const refs = await this.sweeps.findExpiredLeases(this.clock.now(), limit);
     const recovered: ExtractionJob[] = [];
     for (const ref of refs) {
       const job = await this.jobs.fail(
@@ -406,7 +408,7 @@ export class ExtractionJobService {
     limit: number,
     isQueued: (ref: JobRef) => Promise<boolean>,
   ): Promise<JobRef[]> {
-    const stale = await this.jobs.takeStalePending(this.clock.now(), olderThanSeconds, limit);
+    const stale = await this.sweeps.takeStalePending(this.clock.now(), olderThanSeconds, limit);
     const lost: JobRef[] = [];
     for (const ref of stale) if (!(await isQueued(ref))) lost.push(ref);
     await this.dispatchRefs(lost);
@@ -423,8 +425,8 @@ export class ExtractionJobService {
     limit?: number;
   }): Promise<{ count: number; files: string[] }> {
     const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
-    if (opts.dryRun) return { count: await this.jobs.countCleanable(cutoff), files: [] };
-    const { deleted, files } = await this.jobs.deleteCleanable(cutoff, opts.limit ?? 1000);
+    if (opts.dryRun) return { count: await this.sweeps.countCleanable(cutoff), files: [] };
+    const { deleted, files } = await this.sweeps.deleteCleanable(cutoff, opts.limit ?? 1000);
     return { count: deleted, files };
   }
 

@@ -1,5 +1,5 @@
 /**
- * The job core every role needs: repository, ExtractionJobService (exported for other modules),
+ * The job core every role needs: repositories, ExtractionJobService (exported for other modules),
  * dispatching through Bull, and the extractor pool.
  */
 import { Module } from '@nestjs/common';
@@ -8,6 +8,8 @@ import { AppConfig } from '../config/app-config';
 import { BullJobDispatcher } from '../queue/bull-job.dispatcher';
 import { QueueModule } from '../queue/queue.module';
 import { ExtractionJobRepository } from './extraction-job.repository';
+import { ExtractionJobSweepsRepository } from './extraction-job-sweeps.repository';
+import { JobDatabase } from './job-database';
 import { ExtractionJobService } from './extraction-job.service';
 import { ExtractorPool } from './extractor-pool/extractor-pool';
 import { JobDispatcher } from './job-dispatcher';
@@ -15,7 +17,9 @@ import { JobDispatcher } from './job-dispatcher';
 @Module({
   imports: [QueueModule],
   providers: [
+    JobDatabase,
     ExtractionJobRepository,
+    ExtractionJobSweepsRepository,
     ExtractionJobService,
     { provide: Clock, useClass: SystemClock },
     { provide: JobDispatcher, useExisting: BullJobDispatcher },
@@ -31,6 +35,6 @@ import { JobDispatcher } from './job-dispatcher';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool, ExtractionJobRepository],
+  exports: [ExtractionJobService, ExtractorPool],
 })
 export class ExtractionModule {}

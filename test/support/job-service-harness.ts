@@ -1,6 +1,8 @@
 /** Builds ExtractionJobService on a fresh test database, with a fake clock and a recording queue. */
 import { AppConfig } from '../../src/config/app-config';
 import { ExtractionJobRepository, JobRef } from '../../src/extraction/extraction-job.repository';
+import { ExtractionJobSweepsRepository } from '../../src/extraction/extraction-job-sweeps.repository';
+import { JobDatabase } from '../../src/extraction/job-database';
 import { ExtractionJobService, CreateJobInput } from '../../src/extraction/extraction-job.service';
 import { JobDispatcher } from '../../src/extraction/job-dispatcher';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -47,8 +49,15 @@ export async function createJobServiceHarness(
     },
   );
   const dispatcher = new RecordingDispatcher();
-  const repository = new ExtractionJobRepository(db.dataSource);
-  const service = new ExtractionJobService(repository, dispatcher, clock, config);
+  const database = new JobDatabase(db.dataSource);
+  const repository = new ExtractionJobRepository(database);
+  const service = new ExtractionJobService(
+    repository,
+    new ExtractionJobSweepsRepository(database),
+    dispatcher,
+    clock,
+    config,
+  );
   return { db, clock, config, dispatcher, repository, service, close: () => db.close() };
 }
 

@@ -12,11 +12,17 @@
  */
 const { appendFileSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { ExtractionError } = require(join(__dirname, '..', '..', 'dist', 'src', 'extraction', 'extractors', 'extraction-error.js'));
+const { ExtractionError } = require(
+  join(__dirname, '..', '..', 'dist', 'src', 'extraction', 'extractors', 'extraction-error.js'),
+);
 
 /** With TEST_EXTRACTOR_LOG set, every run leaves "start|end <file> <pid> <epoch ms>" lines there. */
 const trace = (event, filename) => {
-  if (process.env.TEST_EXTRACTOR_LOG) appendFileSync(process.env.TEST_EXTRACTOR_LOG, `${event} ${filename} ${process.pid} ${Date.now()}\n`);
+  if (process.env.TEST_EXTRACTOR_LOG)
+    appendFileSync(
+      process.env.TEST_EXTRACTOR_LOG,
+      `${event} ${filename} ${process.pid} ${Date.now()}\n`,
+    );
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,8 +44,12 @@ const testExtractor = (format) => ({
         break;
       }
       case 'fail':
-        if (arg === 'permanent') throw new ExtractionError('CORRUPT_FILE', `test file ${filename} is corrupt`);
-        throw new ExtractionError('PROVIDER_UNAVAILABLE', `test provider unavailable for ${filename}`);
+        if (arg === 'permanent')
+          throw new ExtractionError('CORRUPT_FILE', `test file ${filename} is corrupt`);
+        throw new ExtractionError(
+          'PROVIDER_UNAVAILABLE',
+          `test provider unavailable for ${filename}`,
+        );
       case 'hang':
         for (;;) {
           // busy: the event loop of this thread never comes back
@@ -58,8 +68,17 @@ const testExtractor = (format) => ({
         break;
     }
     trace('end', filename);
-    return { source_file: filename, source_type: format, success: true, metadata: { command, pid: process.pid }, errors: [], warnings: [] };
+    return {
+      source_file: filename,
+      source_type: format,
+      success: true,
+      metadata: { command, pid: process.pid },
+      errors: [],
+      warnings: [],
+    };
   },
 });
 
-module.exports = Object.fromEntries(['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'].map((f) => [f, testExtractor(f)]));
+module.exports = Object.fromEntries(
+  ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'].map((f) => [f, testExtractor(f)]),
+);

@@ -1,0 +1,85 @@
+/**
+ * Sweep primitives on `extraction_jobs`. Each is safe when several instances sweep at once: rows
+ * are taken with `FOR UPDATE SKIP LOCKED`, and whatever changes a job afterwards is fenced by its
+ * status and attempt.
+ */
+import { Injectable } from '@nestjs/common';
+import { JobRef } from './extraction-job.repository';
+import { JobDatabase } from './job-database';
+import { allowed } from './job-sql';
+
+@Injectable()
+export class ExtractionJobSweepsRepository {
+  constructor(private readonly db: JobDatabase) {}
+
+  /** Due `retrying` jobs → `pending`, claimed by this instance only (SKIP LOCKED). */
+  async requeueDueRetries(now: Date, limit: number): Promise<JobRef[]> {
+    const rows = await this.db.run(
+      `UPDATE extraction_jobs j SET status = 'pending', next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
+       FROM (SELECT d.id FROM extraction_jobs d WHERE d.status = 'retrying' AND d.next_retry_at <= $1::timestamptz
+             ORDER BY d.next_retry_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+       WHERE j.id = due.id AND j.status = ANY($3)
+       RETURNING j.id, j.attempt`,
+      [now, limit, allowed('requeue')],
+    );
+    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+  }
+
+  /** Running jobs whose lease ran out (their worker is gone), oldest first. */
+  async findExpiredLeases(now: Date, limit: number): Promise<JobRef[]> {
+    const rows = await this.db.run(
+      `SELECT j.id, j.attempt FROM extraction_jobs j
+       WHERE j.status = 'processing' AND j.lease_expires_at < $1::timestamptz
+       ORDER BY j.lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+  }
+
+  /**
+   * Pending jobs untouched for `olderThanSeconds`; touching them hands each to one sweeping
+   * instance (SKIP LOCKED) and keeps the next sweep from checking them again at once.
+   */
+  async takeStalePending(now: Date, olderThanSeconds: number, limit: number): Promise<JobRef[]> {
+    const rows = await this.db.run(
+      `UPDATE extraction_jobs j SET updated_at = $1::timestamptz
+       FROM (SELECT s.id FROM extraction_jobs s
+             WHERE s.status = 'pending' AND s.kind <> 'bulk' AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
+             ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) stale
+       WHERE j.id = stale.id AND j.status = 'pending'
+       RETURNING j.id, j.attempt`,
+      [now, olderThanSeconds, limit],
+    );
+    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+  }
+
+  /** Completed and cancelled top-level jobs settled strictly before the cutoff. */
+  async countCleanable(cutoff: Date): Promise<number> {
+    const rows = await this.db.run(
+      `SELECT count(*)::int AS n FROM extraction_jobs j
+       WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1`,
+      [cutoff],
+    );
+    return Number(rows[0].n);
+  }
+
+  async deleteCleanable(
+    cutoff: Date,
+    limit: number,
+  ): Promise<{ deleted: number; files: string[] }> {
+    const rows = await this.db.run(
+      `WITH doomed AS (
+         SELECT j.id FROM extraction_jobs j
+         WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1
+         ORDER BY j.completed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), files AS (
+         SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.file_url IS NOT NULL
+         UNION ALL
+         SELECT f.result_path FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.result_path IS NOT NULL
+       ), del AS (DELETE FROM extraction_jobs j USING doomed d WHERE j.id = d.id RETURNING j.id)
+       SELECT (SELECT count(*)::int FROM del) AS deleted, (SELECT coalesce(array_agg(key), '{}') FROM files) AS files`,
+      [cutoff, limit],
+    );
+    return { deleted: Number(rows[0].deleted), files: rows[0].files as string[] };
+  }
+}

@@ -45,6 +45,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   EXTRACTOR_CRASHED: 500,
 };
 
+/** The body @nestjs/terminus sends with a failed health check. */
+function isHealthReport(payload: unknown): boolean {
+  return (
+    typeof payload === 'object' && payload !== null && 'status' in payload && 'details' in payload
+  );
+}
+
 export interface ErrorBody {
   code: string;
   message: string;
@@ -62,6 +69,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    if (error instanceof HttpException && isHealthReport(error.getResponse())) {
+      // Readiness answers are for probes and operators: keep terminus's report as it is.
+      response.status(error.getStatus()).json(error.getResponse());
+      return;
+    }
     const { status, body } = this.describe(error, requestId);
     if (status >= 500 && status !== 501 && status !== 503) {
       this.logger.error(

@@ -64,7 +64,7 @@ describe(BulkExtractionService.name, () => {
 
   it('completes a bulk of 50 files with exact counters and per-file progress at every poll', async () => {
     h = await createPipelineHarness();
-    await h.startWorker();
+    const worker = await h.startWorker();
     const { parent } = await h.createBulk(
       Array.from({ length: 50 }, (_, i) => `sleep:${50 + (i % 5) * 40}`),
     );
@@ -82,6 +82,24 @@ describe(BulkExtractionService.name, () => {
       status: 'completed',
       progress: 100,
       result: { success: true, metadata: { command: 'sleep:130' } },
+    });
+
+    const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+    expect(metrics).toContain('extraction_jobs_finished_total{format="dxf",status="completed"} 50');
+    expect(metrics).toContain(
+      'extraction_processing_duration_seconds_count{format="dxf",status="completed"} 50',
+    );
+    expect(metrics).toMatch(/extraction_sweep_runs_total\{sweep="reconcile",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/extraction_queue_depth\{state="waiting"\} 0/);
+    const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: {
+        database: { status: 'up' },
+        redis: { status: 'up' },
+        storage: { status: 'up', driver: 'local' },
+      },
     });
   });
 

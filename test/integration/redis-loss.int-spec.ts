@@ -43,7 +43,7 @@ describe(`${BulkExtractionService.name} when Redis loses its data`, () => {
   });
 
   it('still creates jobs while Redis is unreachable, leaving them pending for the reconciler', async () => {
-    await h.close();
+    await h?.close();
     const down = await startPrivateRedis();
     await down.stop();
     h = await createPipelineHarness({ REDIS_URL: down.url });
@@ -57,5 +57,14 @@ describe(`${BulkExtractionService.name} when Redis loses its data`, () => {
     expect(created).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(h.jobs.get(job.id)).resolves.toMatchObject({ status: 'pending', attempt: 0 });
+    // readiness names what is wrong, within its timeout
+    const worker = await h.startWorker();
+    const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: 'error',
+      error: { redis: { status: 'down' } },
+      info: { database: { status: 'up' } },
+    });
   });
 });

@@ -30,7 +30,11 @@ export function settleParentCte(now: number): string {
         WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
         THEN GREATEST(0, (extract(epoch FROM ($${now}::timestamptz - COALESCE(p.started_at, p.created_at))) * 1000))::int
         ELSE p.duration_ms END,
-      updated_at = $${now}::timestamptz
+      -- Only when the parent settles: leaving indexed columns alone keeps the update of this hot
+      -- row a heap-only (HOT) update, with no new index entries per finished child.
+      updated_at = CASE
+        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
+        THEN $${now}::timestamptz ELSE p.updated_at END
     FROM child c
     WHERE p.id = c.parent_job_id AND c.status IN ('completed', 'failed', 'cancelled')
     RETURNING p.id

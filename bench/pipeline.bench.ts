@@ -89,6 +89,12 @@ async function main(): Promise<void> {
   const jobs = api.get(ExtractionJobService);
   const storage = api.get<StorageDriver>(STORAGE_DRIVER);
   const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
+  // More worker processes (BENCH_WORKERS) show whether one worker's main thread is the limit.
+  const extraWorkers = await Promise.all(
+    Array.from({ length: Number(process.env.BENCH_WORKERS ?? 1) - 1 }, () =>
+      startServiceProcess({ ...env, ROLE: 'worker' }),
+    ),
+  );
 
   try {
     const bare = await bareBull(`bench-bare-${id}`);
@@ -119,7 +125,9 @@ async function main(): Promise<void> {
     const statements = (await commits(admin, dbName)) - commitsBefore;
     const pipeline = N / seconds;
     const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
-    console.log(`pipeline bench: N=${N}, Bull concurrency ${CONCURRENCY}, 2 extractor threads`);
+    console.log(
+      `pipeline bench: N=${N}, ${1 + extraWorkers.length} worker process(es), Bull concurrency ${CONCURRENCY}, 2 extractor threads each`,
+    );
     console.log(`  bare Bull (no-op, no database):  ${bare.toFixed(0)} files/s`);
     console.log(`  full pipeline:                    ${pipeline.toFixed(0)} files/s`);
     console.log(
@@ -131,7 +139,7 @@ async function main(): Promise<void> {
     console.log(`  worker RSS start / middle / end:  ${memory.map((m) => mb(m.rss)).join(' / ')}`);
     console.log(`  worker heap used start/mid/end:   ${memory.map((m) => mb(m.heap)).join(' / ')}`);
   } finally {
-    await worker.stop('SIGTERM');
+    await Promise.all([worker, ...extraWorkers].map((w) => w.stop('SIGTERM')));
     await api.close();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();

@@ -8,4 +8,13 @@ bash scripts/ensure-services.sh
 echo "[test] building"
 npx nest build
 echo "[test] running jest"
-npx jest --ci "$@"
+results=$(mktemp)
+status=0
+npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed, N skipped".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' "$results" || true
+rm -f "$results"
+exit "$status"

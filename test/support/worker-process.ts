@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+const MAX_OUTPUT_CHARS = 1_000_000;
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 export interface ServiceProcess {
@@ -34,10 +35,14 @@ export async function startServiceProcess(
       () => reject(new Error(`service did not start in time:\n${output}`)),
       readyTimeoutMs,
     );
+    let ready = false;
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      // Keep the latest output only: a busy worker logs a line per file.
+      output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
+      if (ready) return;
       const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
       if (match) {
+        ready = true;
         clearTimeout(timer);
         resolve(Number(match[1]));
       }

@@ -6,9 +6,9 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ExtractionError } from '../../src/extraction/extractors/extraction-error';
 import { ifcExtractor } from '../../src/extraction/extractors/ifc/ifc.extractor';
 import { IfcExtractionResult } from '../../src/extraction/extractors/ifc/ifc-types';
+import { extractionErrorCode } from '../support/extraction-outcome';
 
 const dir = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'ifc');
 const present = existsSync(dir);
@@ -211,17 +211,4 @@ d('IFC corpus (../shared/fixtures/ifc)', () => {
   });
 });
 
-async function codeOf(filePath: string): Promise<string> {
-  return ifcExtractor
-    .extract({
-      filePath,
-      filename: 'bad.ifc',
-      options: {},
-      onProgress: () => undefined,
-      signal: new AbortController().signal,
-    })
-    .then(
-      () => 'no error',
-      (err: unknown) => (err instanceof ExtractionError ? err.code : `crash: ${String(err)}`),
-    );
-}
+const codeOf = (filePath: string) => extractionErrorCode(ifcExtractor, filePath, 'bad.ifc');

@@ -6,10 +6,10 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ExtractionError } from '../../src/extraction/extractors/extraction-error';
 import { walkParts } from '../../src/extraction/extractors/step/step-assembly';
 import { stepExtractor } from '../../src/extraction/extractors/step/step.extractor';
 import { StepExtractionResult, StepPart } from '../../src/extraction/extractors/step/step-types';
+import { extractionErrorCode } from '../support/extraction-outcome';
 
 const dir = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'step');
 const present = existsSync(dir);
@@ -199,17 +199,4 @@ d('STEP corpus (../shared/fixtures/step)', () => {
   });
 });
 
-async function codeOf(filePath: string): Promise<string> {
-  return stepExtractor
-    .extract({
-      filePath,
-      filename: 'bad.step',
-      options: {},
-      onProgress: () => undefined,
-      signal: new AbortController().signal,
-    })
-    .then(
-      () => 'no error',
-      (err: unknown) => (err instanceof ExtractionError ? err.code : `crash: ${String(err)}`),
-    );
-}
+const codeOf = (filePath: string) => extractionErrorCode(stepExtractor, filePath, 'bad.step');

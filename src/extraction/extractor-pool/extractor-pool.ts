@@ -14,7 +14,12 @@ import {
   ExtractorOptions,
   ProgressUpdate,
 } from '../extractors/extractor';
-import { ExtractorTask, ExtractorTaskOutcome } from './extractor-task';
+import {
+  ExtractorTask,
+  ExtractorTaskOutcome,
+  ProgressMessage,
+  PROGRESS_END,
+} from './extractor-task';
 
 export interface ExtractorPoolOptions {
   threads: number;
@@ -83,10 +88,14 @@ export class ExtractorPool {
     if (signal.aborted) throw abortError(request.signal, timeoutMs);
 
     const { port1, port2 } = new MessageChannel();
-    if (request.onProgress) {
-      const onProgress = request.onProgress;
-      port1.on('message', (update: ProgressUpdate) => onProgress(update));
-    }
+    // The result comes back on piscina's channel, progress on this one: the thread ends its
+    // updates with PROGRESS_END, and a finished run waits for it so no update is lost.
+    let ended!: () => void;
+    const drained = new Promise<void>((resolve) => (ended = resolve));
+    port1.on('message', (message: ProgressMessage) => {
+      if (message === PROGRESS_END) ended();
+      else request.onProgress?.(message);
+    });
     const task: ExtractorTask = {
       format: request.format,
       filePath: request.filePath,
@@ -99,6 +108,7 @@ export class ExtractorPool {
         signal,
         transferList: [port2],
       })) as ExtractorTaskOutcome;
+      await Promise.race([drained, delay(PROGRESS_DRAIN_MS)]);
       if (!outcome.ok) {
         const error = new ExtractionError(outcome.error.code, outcome.error.message, {
           permanent: outcome.error.permanent,
@@ -124,6 +134,12 @@ export class ExtractorPool {
   async onApplicationShutdown(): Promise<void> {
     await this.destroy();
   }
+}
+
+const PROGRESS_DRAIN_MS = 500;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function abortError(callerSignal: AbortSignal | undefined, timeoutMs: number): ExtractionError {

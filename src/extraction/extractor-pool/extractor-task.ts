@@ -23,4 +23,7 @@ export interface SerializedExtractionError {
 export type ExtractorTaskOutcome =
   { ok: true; result: Record<string, unknown> } | { ok: false; error: SerializedExtractionError };
 
-export type ProgressMessage = ProgressUpdate;
+/** Sent last on the progress port: every update before it has been delivered. */
+export const PROGRESS_END = 'end';
+
+export type ProgressMessage = ProgressUpdate | typeof PROGRESS_END;

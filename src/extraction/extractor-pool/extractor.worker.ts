@@ -8,7 +8,7 @@ import { workerData } from 'node:worker_threads';
 import { ExtractionError } from '../extractors/extraction-error';
 import { Extractor, ExtractionFormat } from '../extractors/extractor';
 import { getExtractor } from '../extractors/registry';
-import { ExtractorTask, ExtractorTaskOutcome } from './extractor-task';
+import { ExtractorTask, ExtractorTaskOutcome, PROGRESS_END } from './extractor-task';
 
 const overridesModule = (workerData as { overridesModule?: string } | undefined)?.overridesModule;
 const overrides: Partial<Record<ExtractionFormat, Extractor>> = overridesModule
@@ -52,6 +52,7 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
       },
     };
   } finally {
+    progressPort.postMessage(PROGRESS_END);
     progressPort.close();
   }
 }

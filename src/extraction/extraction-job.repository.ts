@@ -38,6 +38,18 @@ export interface JobRef {
   attempt: number;
 }
 
+export interface ClaimRequest {
+  ref: JobRef;
+  workerId: string;
+}
+
+export interface CompleteRequest {
+  ref: JobRef;
+  /** The result as JSON text (already serialised to measure it), or null when stored elsewhere. */
+  resultJson: string | null;
+  resultPath: string | null;
+}
+
 export interface FailureInput {
   code: string;
   message: string;
@@ -288,28 +300,46 @@ export class ExtractionJobRepository {
 
   // ---------------------------------------------------------------- worker transitions
 
-  /** pending → processing for the attempt the message names; also opens the bulk parent. */
+  /**
+   * pending → processing for the attempts the messages name (one statement for a batch); also
+   * opens their bulk parents. Answers, per request in order, the claimed job or null.
+   */
   async claim(
-    ref: JobRef,
-    workerId: string,
+    requests: ClaimRequest[],
     now: Date,
     leaseSeconds: number,
-  ): Promise<ExtractionJob | null> {
-    return this.db.job(
-      `WITH claimed AS (
-         UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1, worker_id = $3,
+  ): Promise<Array<ExtractionJob | null>> {
+    const jobs = await this.db.jobs(
+      `WITH request AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(id, attempt, worker_id)
+       ), claimed AS (
+         UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1, worker_id = r.worker_id,
            started_at = $4::timestamptz, heartbeat_at = $4::timestamptz, lease_expires_at = $4::timestamptz + $5::float8 * interval '1 second',
            progress = 0, completed_at = NULL, error_code = NULL, error_message = NULL,
            error_stack = NULL, updated_at = $4::timestamptz
-         WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($6) AND j.kind <> 'bulk'
+         FROM request r
+         WHERE j.id = r.id AND j.attempt = r.attempt AND j.status = ANY($6) AND j.kind <> 'bulk'
          RETURNING ${ALL_COLUMNS}
        ), opened AS (
          UPDATE extraction_jobs p SET status = 'processing', started_at = COALESCE(p.started_at, $4::timestamptz), updated_at = $4::timestamptz
-         FROM claimed c WHERE p.id = c.parent_job_id AND p.status = 'pending'
+         WHERE p.id IN (SELECT parent_job_id FROM claimed) AND p.status = 'pending'
          RETURNING p.id
        )
        SELECT * FROM claimed`,
-      [ref.id, ref.attempt, workerId, now, leaseSeconds, allowed('claim')],
+      [
+        requests.map((r) => r.ref.id),
+        requests.map((r) => r.ref.attempt),
+        requests.map((r) => r.workerId),
+        now,
+        leaseSeconds,
+        allowed('claim'),
+      ],
+    );
+    // A claimed row carries the next attempt number.
+    return matchInOrder(
+      requests,
+      jobs,
+      (r, job) => job.id === r.ref.id && job.attempt === r.ref.attempt + 1,
     );
   }
 
@@ -325,29 +355,33 @@ export class ExtractionJobRepository {
     return rows.length === 1;
   }
 
-  async complete(
-    ref: JobRef,
-    result: Record<string, unknown> | null,
-    resultPath: string | null,
-    now: Date,
-  ): Promise<ExtractionJob | null> {
-    return this.db.job(
-      `WITH child AS (
-         UPDATE extraction_jobs j SET status = 'completed', result = $3, result_path = $4, progress = 100,
+  /** processing → completed for the claimed attempts (one statement for a batch). */
+  async complete(requests: CompleteRequest[], now: Date): Promise<Array<ExtractionJob | null>> {
+    const jobs = await this.db.jobs(
+      `WITH request AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS r(id, attempt, result, result_path)
+       ), child AS (
+         UPDATE extraction_jobs j SET status = 'completed', result = r.result::jsonb, result_path = r.result_path, progress = 100,
            completed_at = $5::timestamptz, duration_ms = GREATEST(0, (extract(epoch FROM ($5::timestamptz - j.started_at)) * 1000))::int,
            lease_expires_at = NULL, next_retry_at = NULL, updated_at = $5::timestamptz
-         WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($6)
+         FROM request r
+         WHERE j.id = r.id AND j.attempt = r.attempt AND j.status = ANY($6)
          RETURNING ${ALL_COLUMNS}
        ), ${settleParentCte(5)}
        SELECT * FROM child`,
       [
-        ref.id,
-        ref.attempt,
-        result === null ? null : JSON.stringify(result),
-        resultPath,
+        requests.map((r) => r.ref.id),
+        requests.map((r) => r.ref.attempt),
+        requests.map((r) => r.resultJson),
+        requests.map((r) => r.resultPath),
         now,
         allowed('complete'),
       ],
+    );
+    return matchInOrder(
+      requests,
+      jobs,
+      (r, job) => job.id === r.ref.id && job.attempt === r.ref.attempt,
     );
   }
 
@@ -525,4 +559,24 @@ export class ExtractionJobRepository {
     );
     return { deleted: Number(rows[0].deleted) === 1, files: rows[0].files as string[] };
   }
+}
+
+/**
+ * Pairs each request with the row it produced, in request order; each row answers one request
+ * only, so a duplicate request in the same batch gets null like any refused transition.
+ */
+function matchInOrder<R>(
+  requests: R[],
+  jobs: ExtractionJob[],
+  matches: (request: R, job: ExtractionJob) => boolean,
+): Array<ExtractionJob | null> {
+  const unmatched = new Set(jobs);
+  return requests.map((request) => {
+    for (const job of unmatched)
+      if (matches(request, job)) {
+        unmatched.delete(job);
+        return job;
+      }
+    return null;
+  });
 }

@@ -7,6 +7,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { StatementBatcher } from '../common/statement-batcher';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { jitterFactor } from './domain/backoff';
@@ -21,7 +22,14 @@ import {
 import { JobAction } from './domain/job-state-machine';
 import { ExtractionJob } from './entities/extraction-job.entity';
 import { ExtractionFormat, JobKind, JobStatus, JOB_STATUSES } from './entities/job-enums';
-import { ExtractionJobRepository, FailureInput, JobRef, NewJob } from './extraction-job.repository';
+import {
+  ClaimRequest,
+  CompleteRequest,
+  ExtractionJobRepository,
+  FailureInput,
+  JobRef,
+  NewJob,
+} from './extraction-job.repository';
 import { ExtractionJobSweepsRepository } from './extraction-job-sweeps.repository';
 import { JobDispatcher } from './job-dispatcher';
 
@@ -67,6 +75,14 @@ const MAX_CREATE_ATTEMPTS = 3;
 @Injectable()
 export class ExtractionJobService {
   private readonly logger = new Logger(ExtractionJobService.name);
+
+  // Claims and completions from concurrent files share statements (see StatementBatcher).
+  private readonly claims = new StatementBatcher<ClaimRequest, ExtractionJob | null>((requests) =>
+    this.jobs.claim(requests, this.clock.now(), this.config.worker.leaseSeconds),
+  );
+  private readonly completions = new StatementBatcher<CompleteRequest, ExtractionJob | null>(
+    (requests) => this.jobs.complete(requests, this.clock.now()),
+  );
 
   constructor(
     private readonly jobs: ExtractionJobRepository,
@@ -219,7 +235,7 @@ export class ExtractionJobService {
 
   /** pending → processing for exactly this attempt; null when it no longer applies (skip quietly). */
   async claim(ref: JobRef, workerId: string): Promise<ExtractionJob | null> {
-    return this.jobs.claim(ref, workerId, this.clock.now(), this.config.worker.leaseSeconds);
+    return this.claims.submit({ ref, workerId });
   }
 
   /** Renews the lease; false means the attempt is no longer ours (cancelled, re-claimed). */
@@ -237,7 +253,8 @@ export class ExtractionJobService {
     result: Record<string, unknown> | null,
     resultPath: string | null = null,
   ): Promise<ExtractionJob> {
-    const job = await this.jobs.complete(ref, result, resultPath, this.clock.now());
+    const resultJson = result === null ? null : JSON.stringify(result);
+    const job = await this.completions.submit({ ref, resultJson, resultPath });
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
     return job;
   }

@@ -3,12 +3,13 @@
  * mapped to ExtractionJob by the entity's own metadata. Outside transactions, statements are
  * named prepared statements, so each connection plans a lifecycle statement once.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { MetricsService } from '../metrics/metrics.service';
 import { ExtractionJob } from './entities/extraction-job.entity';
 import { createJobRowMapper, JobRow } from './job-row.mapper';
 
@@ -25,15 +26,16 @@ function statementName(sql: string): string {
 @Injectable()
 export class JobDatabase {
   readonly toJob: (row: JobRow) => ExtractionJob;
-  /** Statements sent, for metrics and the pipeline benchmark. */
-  statements = 0;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
     this.toJob = createJobRowMapper(dataSource);
   }
 
   async run(sql: string, params: unknown[], runner?: QueryRunner): Promise<JobRow[]> {
-    this.statements += 1;
+    this.metrics?.databaseStatements.inc();
     if (runner) return (await runner.query(sql, params, true)).records as JobRow[];
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const result = await pool.query<JobRow>({
@@ -56,7 +58,7 @@ export class JobDatabase {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
-    this.statements += 2;
+    this.metrics?.databaseStatements.inc(2); // BEGIN and COMMIT
     try {
       const value = await work(runner);
       await runner.commitTransaction();

@@ -7,36 +7,40 @@ export const ACTIVE = ACTIVE_STATUSES as JobStatus[];
 export const allowed = (action: JobAction) => statusesAllowing(action) as JobStatus[];
 
 /**
- * Updates the parent of the child rows in CTE `child` when that child has just settled
- * (completed, failed or cancelled). `$now` is the parameter index of the current time.
+ * Updates the bulk parents of the child rows in CTE `child` that have just settled (completed,
+ * failed or cancelled), by the number of their children that did, so a statement may settle many
+ * children of several parents at once. `$now` is the parameter index of the current time.
  */
 export function settleParentCte(now: number): string {
-  return `parent AS (
+  const settles = `p.status IN ('pending', 'processing') AND p.processed_items + s.settled >= p.total_items`;
+  return `settled AS (
+    SELECT parent_job_id AS id, count(*)::int AS settled,
+      (count(*) FILTER (WHERE status = 'failed'))::int AS failed,
+      (count(*) FILTER (WHERE status = 'cancelled'))::int AS cancelled
+    FROM child
+    WHERE parent_job_id IS NOT NULL AND status IN ('completed', 'failed', 'cancelled')
+    GROUP BY parent_job_id
+    ORDER BY parent_job_id -- the same lock order in every statement, against deadlocks
+  ), parent AS (
     UPDATE extraction_jobs p SET
-      processed_items = p.processed_items + 1,
-      failed_items = p.failed_items + (c.status = 'failed')::int,
-      cancelled_items = p.cancelled_items + (c.status = 'cancelled')::int,
-      progress = round(100.0 * (p.processed_items + 1) / GREATEST(p.total_items, 1), 2),
-      status = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items THEN
-          CASE WHEN (p.processed_items + 1) - (p.failed_items + (c.status = 'failed')::int)
-                    - (p.cancelled_items + (c.status = 'cancelled')::int) > 0
+      processed_items = p.processed_items + s.settled,
+      failed_items = p.failed_items + s.failed,
+      cancelled_items = p.cancelled_items + s.cancelled,
+      progress = round(100.0 * (p.processed_items + s.settled) / GREATEST(p.total_items, 1), 2),
+      status = CASE WHEN ${settles} THEN
+          CASE WHEN (p.processed_items + s.settled) - (p.failed_items + s.failed)
+                    - (p.cancelled_items + s.cancelled) > 0
                THEN 'completed' ELSE 'failed' END::extraction_job_status
         ELSE p.status END,
-      completed_at = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
-        THEN $${now}::timestamptz ELSE p.completed_at END,
-      duration_ms = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
+      completed_at = CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.completed_at END,
+      duration_ms = CASE WHEN ${settles}
         THEN GREATEST(0, (extract(epoch FROM ($${now}::timestamptz - COALESCE(p.started_at, p.created_at))) * 1000))::int
         ELSE p.duration_ms END,
       -- Only when the parent settles: leaving indexed columns alone keeps the update of this hot
       -- row a heap-only (HOT) update, with no new index entries per finished child.
-      updated_at = CASE
-        WHEN p.status IN ('pending', 'processing') AND p.processed_items + 1 >= p.total_items
-        THEN $${now}::timestamptz ELSE p.updated_at END
-    FROM child c
-    WHERE p.id = c.parent_job_id AND c.status IN ('completed', 'failed', 'cancelled')
+      updated_at = CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.updated_at END
+    FROM settled s
+    WHERE p.id = s.id
     RETURNING p.id
   )`;
 }

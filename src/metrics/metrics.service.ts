@@ -54,6 +54,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly databaseStatements = new Counter({
+    name: 'extraction_database_statements_total',
+    help: 'SQL statements sent by the job repositories (a batch of claims or completions is one)',
+    registers: [this.registry],
+  });
+
   constructor(@InjectQueue(EXTRACTION_QUEUE) queue: Queue) {
     collectDefaultMetrics({ register: this.registry, prefix: 'extraction_process_' });
     new Gauge({

@@ -217,4 +217,85 @@ describe(`${ExtractionJobService.name} (bulk)`, () => {
     expect(again.parent.id).toBe(first.parent.id);
     expect(again.children.map((c) => c.id)).toEqual(first.children.map((c) => c.id));
   });
+
+  describe('batched claims and completions', () => {
+    it('claims concurrent messages in one statement, and a message twice in a batch only once', async () => {
+      const { parent, children } = await service.createBulk({
+        ownerId: 'user-a',
+        files: files(3),
+      });
+      const claims = jest.spyOn(h.repository, 'claim');
+      const [a, b, c] = children.map((child) => ({ id: child.id, attempt: 0 }));
+      const results = await Promise.all([
+        service.claim(a, 'w'), // goes alone; the others wait for it and go together
+        service.claim(b, 'w'),
+        service.claim(c, 'w'),
+        service.claim(c, 'w'),
+      ]);
+      expect(claims.mock.calls.map(([requests]) => requests.map((r) => r.ref.id))).toEqual([
+        [a.id],
+        [b.id, c.id, c.id],
+      ]);
+      expect(results.map((job) => job && [job.id, job.status, job.attempt])).toEqual([
+        [a.id, 'processing', 1],
+        [b.id, 'processing', 1],
+        [c.id, 'processing', 1],
+        null,
+      ]);
+      await expect(service.get(parent.id)).resolves.toMatchObject({ status: 'processing' });
+    });
+
+    it('settles children of two bulks in shared statements with exact counters for each', async () => {
+      const first = await service.createBulk({ ownerId: 'user-a', files: files(4) });
+      const second = await service.createBulk({ ownerId: 'user-a', files: files(3) });
+      const children = [...first.children, ...second.children];
+      const refs = await Promise.all(
+        children.map(async (child) => {
+          const job = await service.claim({ id: child.id, attempt: 0 }, 'w');
+          return { id: child.id, attempt: job!.attempt };
+        }),
+      );
+      const completions = jest.spyOn(h.repository, 'complete');
+      await Promise.all(refs.map((ref) => service.complete(ref, { ok: ref.id })));
+      expect(completions.mock.calls.length).toBeLessThan(refs.length);
+      for (const [bulk, total] of [
+        [first, 4],
+        [second, 3],
+      ] as const) {
+        await expect(service.get(bulk.parent.id)).resolves.toMatchObject({
+          status: 'completed',
+          totalItems: total,
+          processedItems: total,
+          failedItems: 0,
+          progress: 100,
+        });
+      }
+      const child = await service.get(children[5].id);
+      expect(child).toMatchObject({ status: 'completed', result: { ok: children[5].id } });
+    });
+
+    it('fails only the completion the database refuses when it shared a statement', async () => {
+      const { parent, children } = await service.createBulk({
+        ownerId: 'user-a',
+        files: files(3),
+      });
+      const refs = await Promise.all(
+        children.map(async (child) => {
+          const job = await service.claim({ id: child.id, attempt: 0 }, 'w');
+          return { id: child.id, attempt: job!.attempt };
+        }),
+      );
+      // PostgreSQL's jsonb refuses the NUL character: that statement fails as a whole.
+      const outcomes = await Promise.allSettled(
+        refs.map((ref, i) => service.complete(ref, { text: i === 1 ? 'a\u0000b' : 'fine' })),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/Unicode/);
+      await expect(service.get(children[1].id)).resolves.toMatchObject({ status: 'processing' });
+      await expect(service.get(parent.id)).resolves.toMatchObject({
+        status: 'processing',
+        processedItems: 2,
+      });
+    });
+  });
 });

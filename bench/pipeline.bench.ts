@@ -26,9 +26,10 @@ import { STORAGE_DRIVER, StorageDriver } from '../src/storage';
 import { startServiceProcess } from '../test/support/worker-process';
 import { startCpuMeter } from './support/process-cpu';
 
-const N = Number(process.argv[2] ?? 2000);
+const N = Number(process.argv[2] ?? 6000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? Math.min(1000, Math.ceil(N / 4)));
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+// Tiny files make the work I/O-bound: many files in flight per worker, for both sides alike.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const STATEMENTS_METRIC = 'extraction_database_statements_total';
 const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -26,21 +26,31 @@ export async function startServiceProcess(
     env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_FORMAT: 'text', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  // Keep the latest output only (a busy worker logs a line per file), in chunks: appending to one
+  // long string would copy it on every chunk.
+  const chunks: string[] = [];
+  let kept = 0;
+  const output = () => {
+    const text = chunks.join('');
+    chunks.splice(0, chunks.length, text.slice(-MAX_OUTPUT_CHARS));
+    kept = chunks[0].length;
+    return chunks[0];
+  };
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
     proc.once('exit', (code, signal) => resolve(code ?? signal)),
   );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`service did not start in time:\n${output}`)),
+      () => reject(new Error(`service did not start in time:\n${output()}`)),
       readyTimeoutMs,
     );
     let ready = false;
     const onData = (chunk: Buffer) => {
-      // Keep the latest output only: a busy worker logs a line per file.
-      output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
+      chunks.push(chunk.toString());
+      kept += chunks[chunks.length - 1].length;
+      if (kept > 2 * MAX_OUTPUT_CHARS) output();
       if (ready) return;
-      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output());
       if (match) {
         ready = true;
         clearTimeout(timer);
@@ -51,14 +61,14 @@ export async function startServiceProcess(
     proc.stderr?.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`service exited with ${code} before starting:\n${output}`));
+      reject(new Error(`service exited with ${code} before starting:\n${output()}`));
     });
   });
   return {
     proc,
     pid: proc.pid!,
     port,
-    output: () => output,
+    output,
     stop: async (signal = 'SIGTERM') => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
       return exited;

@@ -16,6 +16,15 @@ export interface ConnectionTuning {
    * (lease expiry or the reconciler), while each commit stops waiting for its WAL flush.
    */
   asyncCommit?: boolean;
+  /**
+   * Worker processes plan each statement once per connection (generic plans): their batch
+   * statements take arrays of ids whose length a plan cannot know, so PostgreSQL would otherwise
+   * plan them again at every execution, which costs more than running them. A plan made while the
+   * table was nearly empty must not turn into a scan of the full table later, so sequential scans
+   * are ruled out too: every worker statement finds its rows through the primary key or a partial
+   * index (`id = ANY($ids)` in the batch statements).
+   */
+  keyedPlans?: boolean;
 }
 
 export function buildDataSourceOptions(
@@ -34,7 +43,15 @@ export function buildDataSourceOptions(
     logging: false,
     extra: {
       max: extra.poolSize ?? 10,
-      ...(extra.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+      ...sessionOptions(extra),
     },
   };
+}
+
+function sessionOptions(extra: ConnectionTuning): { options?: string } {
+  const settings = [
+    ...(extra.asyncCommit ? ['synchronous_commit=off'] : []),
+    ...(extra.keyedPlans ? ['plan_cache_mode=force_generic_plan', 'enable_seqscan=off'] : []),
+  ];
+  return settings.length > 0 ? { options: settings.map((s) => `-c ${s}`).join(' ') } : {};
 }

@@ -12,6 +12,7 @@ import { buildDataSourceOptions } from './data-source-options';
         buildDataSourceOptions(config.database.url, {
           poolSize: config.database.poolSize,
           asyncCommit: config.role === 'worker',
+          keyedPlans: config.role === 'worker',
         }),
     }),
   ],

@@ -15,10 +15,12 @@ export class ExtractionJobSweepsRepository {
   /** Due `retrying` jobs → `pending`, claimed by this instance only (SKIP LOCKED). */
   async requeueDueRetries(now: Date, limit: number): Promise<JobRef[]> {
     const rows = await this.db.run(
-      `UPDATE extraction_jobs j SET status = 'pending', next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
-       FROM (SELECT d.id FROM extraction_jobs d WHERE d.status = 'retrying' AND d.next_retry_at <= $1::timestamptz
-             ORDER BY d.next_retry_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
-       WHERE j.id = due.id AND j.status = ANY($3)
+      `WITH due AS (
+         SELECT d.id FROM extraction_jobs d WHERE d.status = 'retrying' AND d.next_retry_at <= $1::timestamptz
+         ORDER BY d.next_retry_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE extraction_jobs j SET status = 'pending', next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
+       WHERE j.id = ANY(ARRAY(SELECT id FROM due)) AND j.status = ANY($3)
        RETURNING j.id, j.attempt`,
       [now, limit, allowed('requeue')],
     );
@@ -42,11 +44,13 @@ export class ExtractionJobSweepsRepository {
    */
   async takeStalePending(now: Date, olderThanSeconds: number, limit: number): Promise<JobRef[]> {
     const rows = await this.db.run(
-      `UPDATE extraction_jobs j SET updated_at = $1::timestamptz
-       FROM (SELECT s.id FROM extraction_jobs s
-             WHERE s.status = 'pending' AND s.kind <> 'bulk' AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
-             ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED) stale
-       WHERE j.id = stale.id AND j.status = 'pending'
+      `WITH stale AS (
+         SELECT s.id FROM extraction_jobs s
+         WHERE s.status = 'pending' AND s.kind <> 'bulk' AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
+         ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE extraction_jobs j SET updated_at = $1::timestamptz
+       WHERE j.id = ANY(ARRAY(SELECT id FROM stale)) -- still pending: locked since it was chosen
        RETURNING j.id, j.attempt`,
       [now, olderThanSeconds, limit],
     );
@@ -72,11 +76,14 @@ export class ExtractionJobSweepsRepository {
          SELECT j.id FROM extraction_jobs j
          WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1
          ORDER BY j.completed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), doomed_rows AS (
+         SELECT f.file_url, f.result_path FROM extraction_jobs f
+         WHERE f.id = ANY(ARRAY(SELECT id FROM doomed)) OR f.parent_job_id = ANY(ARRAY(SELECT id FROM doomed))
        ), files AS (
-         SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.file_url IS NOT NULL
+         SELECT file_url AS key FROM doomed_rows WHERE file_url IS NOT NULL
          UNION ALL
-         SELECT f.result_path FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM doomed) OR f.parent_job_id IN (SELECT id FROM doomed)) AND f.result_path IS NOT NULL
-       ), del AS (DELETE FROM extraction_jobs j USING doomed d WHERE j.id = d.id RETURNING j.id)
+         SELECT result_path FROM doomed_rows WHERE result_path IS NOT NULL
+       ), del AS (DELETE FROM extraction_jobs j WHERE j.id = ANY(ARRAY(SELECT id FROM doomed)) RETURNING j.id)
        SELECT (SELECT count(*)::int FROM del) AS deleted, (SELECT coalesce(array_agg(key), '{}') FROM files) AS files`,
       [cutoff, limit],
     );

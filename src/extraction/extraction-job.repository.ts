@@ -309,20 +309,28 @@ export class ExtractionJobRepository {
     now: Date,
     leaseSeconds: number,
   ): Promise<Array<ExtractionJob | null>> {
+    return byDistinctIds(requests, (distinct) => this.claimDistinct(distinct, now, leaseSeconds));
+  }
+
+  private async claimDistinct(
+    requests: ClaimRequest[],
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<Array<ExtractionJob | null>> {
     const jobs = await this.db.jobs(
-      `WITH request AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(id, attempt, worker_id)
-       ), claimed AS (
-         UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1, worker_id = r.worker_id,
+      `WITH claimed AS (
+         UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1,
+           worker_id = ($3::text[])[array_position($1::uuid[], j.id)],
            started_at = $4::timestamptz, heartbeat_at = $4::timestamptz, lease_expires_at = $4::timestamptz + $5::float8 * interval '1 second',
            progress = 0, completed_at = NULL, error_code = NULL, error_message = NULL,
            error_stack = NULL, updated_at = $4::timestamptz
-         FROM request r
-         WHERE j.id = r.id AND j.attempt = r.attempt AND j.status = ANY($6) AND j.kind <> 'bulk'
+         WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
+           AND j.status = ANY($6) AND j.kind <> 'bulk'
          RETURNING ${ALL_COLUMNS}
        ), opened AS (
          UPDATE extraction_jobs p SET status = 'processing', started_at = COALESCE(p.started_at, $4::timestamptz), updated_at = $4::timestamptz
-         WHERE p.id IN (SELECT parent_job_id FROM claimed) AND p.status = 'pending'
+         -- status as text: a condition no index serves, so the plan stays a lookup by id
+         WHERE p.id = ANY(ARRAY(SELECT parent_job_id FROM claimed)) AND p.status::text = 'pending'
          RETURNING p.id
        )
        SELECT * FROM claimed`,
@@ -357,15 +365,22 @@ export class ExtractionJobRepository {
 
   /** processing → completed for the claimed attempts (one statement for a batch). */
   async complete(requests: CompleteRequest[], now: Date): Promise<Array<ExtractionJob | null>> {
+    return byDistinctIds(requests, (distinct) => this.completeDistinct(distinct, now));
+  }
+
+  private async completeDistinct(
+    requests: CompleteRequest[],
+    now: Date,
+  ): Promise<Array<ExtractionJob | null>> {
     const jobs = await this.db.jobs(
-      `WITH request AS (
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS r(id, attempt, result, result_path)
-       ), child AS (
-         UPDATE extraction_jobs j SET status = 'completed', result = r.result::jsonb, result_path = r.result_path, progress = 100,
+      `WITH child AS (
+         UPDATE extraction_jobs j SET status = 'completed', progress = 100,
+           result = ($3::text[])[array_position($1::uuid[], j.id)]::jsonb,
+           result_path = ($4::text[])[array_position($1::uuid[], j.id)],
            completed_at = $5::timestamptz, duration_ms = GREATEST(0, (extract(epoch FROM ($5::timestamptz - j.started_at)) * 1000))::int,
            lease_expires_at = NULL, next_retry_at = NULL, updated_at = $5::timestamptz
-         FROM request r
-         WHERE j.id = r.id AND j.attempt = r.attempt AND j.status = ANY($6)
+         WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
+           AND j.status = ANY($6)
          RETURNING ${ALL_COLUMNS}
        ), ${settleParentCte(5)}
        SELECT * FROM child`,
@@ -562,21 +577,39 @@ export class ExtractionJobRepository {
 }
 
 /**
- * Pairs each request with the row it produced, in request order; each row answers one request
- * only, so a duplicate request in the same batch gets null like any refused transition.
+ * Runs a batch statement whose rows are looked up by id (`array_position`), which needs each id
+ * once: a job named again in the same batch (a duplicate or stale message) goes in a following
+ * statement, where the transition decides as it would alone.
  */
+async function byDistinctIds<R extends { ref: JobRef }>(
+  requests: R[],
+  run: (distinct: R[]) => Promise<Array<ExtractionJob | null>>,
+): Promise<Array<ExtractionJob | null>> {
+  const seen = new Set<string>();
+  const first: number[] = [];
+  const again: number[] = [];
+  requests.forEach((r, i) => {
+    (seen.has(r.ref.id) ? again : first).push(i);
+    seen.add(r.ref.id);
+  });
+  const answers = new Array<ExtractionJob | null>(requests.length);
+  const firstAnswers = await run(first.map((i) => requests[i]));
+  first.forEach((i, k) => (answers[i] = firstAnswers[k]));
+  if (again.length > 0) {
+    const againAnswers = await byDistinctIds(
+      again.map((i) => requests[i]),
+      run,
+    );
+    again.forEach((i, k) => (answers[i] = againAnswers[k]));
+  }
+  return answers;
+}
+
+/** Pairs each request with the row it produced (same id and the attempt `matches` expects). */
 function matchInOrder<R>(
   requests: R[],
   jobs: ExtractionJob[],
   matches: (request: R, job: ExtractionJob) => boolean,
 ): Array<ExtractionJob | null> {
-  const unmatched = new Set(jobs);
-  return requests.map((request) => {
-    for (const job of unmatched)
-      if (matches(request, job)) {
-        unmatched.delete(job);
-        return job;
-      }
-    return null;
-  });
+  return requests.map((request) => jobs.find((job) => matches(request, job)) ?? null);
 }

@@ -10,6 +10,8 @@ export const allowed = (action: JobAction) => statusesAllowing(action) as JobSta
  * Updates the bulk parents of the child rows in CTE `child` that have just settled (completed,
  * failed or cancelled), by the number of their children that did, so a statement may settle many
  * children of several parents at once. `$now` is the parameter index of the current time.
+ * The parents are found by primary key only (`id = ANY(…)`, the new values from a subquery rather
+ * than a join), so the plan stays a key lookup however it was made (see keyedPlans).
  */
 export function settleParentCte(now: number): string {
   const settles = `p.status IN ('pending', 'processing') AND p.processed_items + s.settled >= p.total_items`;
@@ -20,27 +22,27 @@ export function settleParentCte(now: number): string {
     FROM child
     WHERE parent_job_id IS NOT NULL AND status IN ('completed', 'failed', 'cancelled')
     GROUP BY parent_job_id
-    ORDER BY parent_job_id -- the same lock order in every statement, against deadlocks
   ), parent AS (
-    UPDATE extraction_jobs p SET
-      processed_items = p.processed_items + s.settled,
-      failed_items = p.failed_items + s.failed,
-      cancelled_items = p.cancelled_items + s.cancelled,
-      progress = round(100.0 * (p.processed_items + s.settled) / GREATEST(p.total_items, 1), 2),
-      status = CASE WHEN ${settles} THEN
-          CASE WHEN (p.processed_items + s.settled) - (p.failed_items + s.failed)
-                    - (p.cancelled_items + s.cancelled) > 0
-               THEN 'completed' ELSE 'failed' END::extraction_job_status
-        ELSE p.status END,
-      completed_at = CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.completed_at END,
-      duration_ms = CASE WHEN ${settles}
-        THEN GREATEST(0, (extract(epoch FROM ($${now}::timestamptz - COALESCE(p.started_at, p.created_at))) * 1000))::int
-        ELSE p.duration_ms END,
-      -- Only when the parent settles: leaving indexed columns alone keeps the update of this hot
-      -- row a heap-only (HOT) update, with no new index entries per finished child.
-      updated_at = CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.updated_at END
-    FROM settled s
-    WHERE p.id = s.id
+    UPDATE extraction_jobs p SET (processed_items, failed_items, cancelled_items, progress, status,
+                                  completed_at, duration_ms, updated_at) = (
+      SELECT p.processed_items + s.settled,
+        p.failed_items + s.failed,
+        p.cancelled_items + s.cancelled,
+        round(100.0 * (p.processed_items + s.settled) / GREATEST(p.total_items, 1), 2),
+        CASE WHEN ${settles} THEN
+            CASE WHEN (p.processed_items + s.settled) - (p.failed_items + s.failed)
+                      - (p.cancelled_items + s.cancelled) > 0
+                 THEN 'completed' ELSE 'failed' END::extraction_job_status
+          ELSE p.status END,
+        CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.completed_at END,
+        CASE WHEN ${settles}
+          THEN GREATEST(0, (extract(epoch FROM ($${now}::timestamptz - COALESCE(p.started_at, p.created_at))) * 1000))::int
+          ELSE p.duration_ms END,
+        -- Only when the parent settles: leaving indexed columns alone keeps the update of this hot
+        -- row a heap-only (HOT) update, with no new index entries per finished child.
+        CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.updated_at END
+      FROM settled s WHERE s.id = p.id)
+    WHERE p.id = ANY(ARRAY(SELECT id FROM settled ORDER BY id))
     RETURNING p.id
   )`;
 }

@@ -60,6 +60,24 @@ export interface CadTitleBlock {
   confidence: number;
 }
 
+/** A title block with no field found yet. */
+export function emptyTitleBlock(confidence = 0): CadTitleBlock {
+  return {
+    drawing_number: null,
+    title: null,
+    revision: null,
+    date: null,
+    author: null,
+    company: null,
+    scale: null,
+    sheet: null,
+    material: null,
+    finish: null,
+    custom_fields: {},
+    confidence,
+  };
+}
+
 export interface GeometrySummary {
   lines: number;
   circles: number;

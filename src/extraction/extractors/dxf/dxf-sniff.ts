@@ -5,17 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ExtractionError } from '../extraction-error';
 import { BINARY_DXF_SENTINEL, binaryUsesOneByteCodes } from './binary-group-reader';
-
-const DWG_RELEASES: Record<string, string> = {
-  AC1012: 'R13',
-  AC1014: 'R14',
-  AC1015: 'R2000',
-  AC1018: 'R2004',
-  AC1021: 'R2007',
-  AC1024: 'R2010',
-  AC1027: 'R2013',
-  AC1032: 'R2018',
-};
+import { releaseName } from './dxf-header';
 
 const OTHER_FORMATS: [RegExp, string][] = [
   [/^%PDF-/, 'a PDF document'],
@@ -59,7 +49,7 @@ export function sniffDxf(filePath: string, fileSize: number): SniffResult {
   }
   const dwg = /^AC(10\d\d|1\.\d+|2\.\d+)/.exec(latin);
   if (dwg) {
-    const release = DWG_RELEASES[dwg[0]] ?? 'an old release';
+    const release = releaseName(dwg[0]) ?? 'an old release';
     throw new ExtractionError(
       'UNSUPPORTED_FORMAT',
       `This is a DWG file (${dwg[0]}, ${release}), not a DXF: DWG is not readable here; export the drawing as DXF`,

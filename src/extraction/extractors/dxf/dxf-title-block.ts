@@ -3,7 +3,7 @@
  * *TITLEBLOCK*, … or carrying title tags such as DWG_NO, REV, SCALE), failing that from label/value
  * texts in the bottom-right region of the drawing border.
  */
-import { CadTextBlock, CadTitleBlock } from '../cad-result';
+import { CadTextBlock, CadTitleBlock, emptyTitleBlock } from '../cad-result';
 import { InsertRecord } from './dxf-scanner';
 
 type Field = Exclude<keyof CadTitleBlock, 'custom_fields' | 'confidence'>;
@@ -59,23 +59,6 @@ const TITLE_BLOCK_NAME = /^(TITLE|TB(?![A-Z])|TBLK|TBLOCK|CARTOUCHE|SCHRIFTFELD)
 
 const norm = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
-function empty(confidence: number): CadTitleBlock {
-  return {
-    drawing_number: null,
-    title: null,
-    revision: null,
-    date: null,
-    author: null,
-    company: null,
-    scale: null,
-    sheet: null,
-    material: null,
-    finish: null,
-    custom_fields: {},
-    confidence,
-  };
-}
-
 /** Whether an insert looks like a title block (by block name or by its attribute tags). */
 export function isTitleBlockInsert(ins: InsertRecord): boolean {
   if (TITLE_BLOCK_NAME.test(ins.block)) return true;
@@ -85,7 +68,7 @@ export function isTitleBlockInsert(ins: InsertRecord): boolean {
 
 function fromInsert(ins: InsertRecord): CadTitleBlock {
   const byName = TITLE_BLOCK_NAME.test(ins.block);
-  const tb = empty(0);
+  const tb = emptyTitleBlock();
   let mapped = 0;
   for (const { tag, value } of ins.attributes) {
     const field = TAGS[norm(tag)];
@@ -139,7 +122,7 @@ function fromTexts(texts: CadTextBlock[], rects: Box[]): CadTitleBlock | null {
   if (!border) return null;
   const region = regionOf(border);
   const candidates = texts.filter((t) => t.kind !== 'ATTRIB' && inside(t.position, region));
-  const tb = empty(0);
+  const tb = emptyTitleBlock();
   let mapped = 0;
   const unlabelled: CadTextBlock[] = [];
   for (const t of candidates) {

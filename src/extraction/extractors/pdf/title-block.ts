@@ -4,7 +4,7 @@
  * the same line or just below it. Values that are themselves labels or table header words are
  * refused, so a parts-list header "ITEM PART NO DESCRIPTION QTY" never becomes a drawing number.
  */
-import { CadTitleBlock } from '../cad-result';
+import { CadTitleBlock, emptyTitleBlock } from '../cad-result';
 import { TextSegment } from './pdf-types';
 
 type Field = Exclude<keyof CadTitleBlock, 'custom_fields' | 'confidence'>;
@@ -202,20 +202,7 @@ export function titleBlockRegion(
 }
 
 export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTitleBlock | null {
-  const block: CadTitleBlock = {
-    drawing_number: null,
-    title: null,
-    revision: null,
-    date: null,
-    author: null,
-    company: null,
-    scale: null,
-    sheet: null,
-    material: null,
-    finish: null,
-    custom_fields: {},
-    confidence: 0,
-  };
+  const block = emptyTitleBlock();
   let mapped = 0;
   for (const pair of pairs) {
     if (pair.field && block[pair.field] === null) {

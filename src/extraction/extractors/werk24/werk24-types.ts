@@ -1,4 +1,5 @@
 /** The Werk24 result contract (SEED-NOTES §2): base fields + dimensions, GD&T, threads, finishes, materials, title block. */
+import { CadTitleBlock } from '../cad-result';
 import { BaseExtractionResult } from '../extractor';
 
 export interface Werk24Dimension {
@@ -87,20 +88,8 @@ export interface Werk24Material {
   page: number;
 }
 
-export interface Werk24TitleBlock {
-  drawing_number: string | null;
-  title: string | null;
-  revision: string | null;
-  date: string | null;
-  author: string | null;
-  company: string | null;
-  scale: string | null;
-  sheet: string | null;
-  material: string | null;
-  finish: string | null;
-  custom_fields: Record<string, string>;
-  confidence: number | null;
-}
+/** The CAD title block, except that Werk24 may give no confidence. */
+export type Werk24TitleBlock = Omit<CadTitleBlock, 'confidence'> & { confidence: number | null };
 
 export interface Werk24ExtractionResult extends BaseExtractionResult {
   source_type: 'werk24';

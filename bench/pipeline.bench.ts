@@ -139,12 +139,28 @@ async function main(): Promise<void> {
         if (p.status === 'completed' || p.status === 'failed') break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      return { seconds: elapsed(), created, polls };
+      return { seconds: elapsed(), created, polls, parentId: parent.id };
+    };
+    /** Every file must end completed on its first attempt, or the figures mean nothing. */
+    const checkOutcome = async (parentId: string, n: number) => {
+      const db = new Client({ connectionString: url.toString() });
+      await db.connect();
+      const { rows } = await db.query<{ status: string; files: number; retries: number }>(
+        `SELECT status, count(*)::int AS files, sum(retry_count)::int AS retries
+           FROM extraction_jobs WHERE parent_job_id = $1 GROUP BY status`,
+        [parentId],
+      );
+      await db.end();
+      const summary = rows.map((r) => `${r.status} ${r.files} (retries ${r.retries})`).join(', ');
+      const clean = rows.length === 1 && rows[0].status === 'completed' && rows[0].files === n;
+      if (!clean || rows[0].retries !== 0)
+        throw new Error(`Bench files did not all complete at once: ${summary}`);
+      return summary;
     };
 
     // Warm-up (JIT, connection pools, prepared statements), left out of the figures.
     await bareBull(`bench-bare-warm-${id}`, WARMUP);
-    await runBulk(WARMUP);
+    await checkOutcome((await runBulk(WARMUP)).parentId, WARMUP);
 
     const bareCpu = startCpuMeter({
       'bench (Bull)': { pids: [process.pid] },
@@ -167,6 +183,7 @@ async function main(): Promise<void> {
     const cpuSeconds = cpu.stop();
     memory.push(await memoryOf(worker.port));
     const statements = (await statementsSent()) - statementsBefore - run.polls;
+    const outcome = await checkOutcome(run.parentId, N);
     const pipeline = N / run.seconds;
     const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
     const perFile = (seconds: Record<string, number>) =>
@@ -176,6 +193,7 @@ async function main(): Promise<void> {
     console.log(
       `pipeline bench: N=${N} (after a warm-up of ${WARMUP}), ${workers.length} worker process(es), Bull concurrency ${CONCURRENCY}, 2 extractor threads each`,
     );
+    console.log(`  files:                             ${outcome}`);
     console.log(`  bare Bull (no-op, no database):   ${bare.toFixed(0)} files/s`);
     console.log(`  full pipeline:                     ${pipeline.toFixed(0)} files/s`);
     console.log(

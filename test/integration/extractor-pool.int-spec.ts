@@ -43,6 +43,22 @@ describe(ExtractorPool.name, () => {
     expect(updates).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
   });
 
+  it('queues files beyond its threads and routes each file its own progress', async () => {
+    const updates = new Map<number, number[]>();
+    const files = Array.from({ length: 12 }, (_, i) => i);
+    const results = await Promise.all(
+      files.map((i) =>
+        run(`sleep:${20 + i}`, {
+          filename: `f${i}.dxf`,
+          onProgress: (u) => updates.set(i, [...(updates.get(i) ?? []), u.progress]),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.source_file)).toEqual(files.map((i) => `f${i}.dxf`));
+    for (const i of files)
+      expect(updates.get(i)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  });
+
   it('passes extractor errors through with their code and permanence', async () => {
     await expect(run('fail:permanent')).rejects.toMatchObject({
       code: 'CORRUPT_FILE',

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ExtractionError } from '../extractors/extraction-error';
 import {
@@ -14,12 +13,7 @@ import {
   ExtractorOptions,
   ProgressUpdate,
 } from '../extractors/extractor';
-import {
-  ExtractorTask,
-  ExtractorTaskOutcome,
-  ProgressMessage,
-  PROGRESS_END,
-} from './extractor-task';
+import { ExtractorTask, ExtractorTaskOutcome, isProgressMessage } from './extractor-task';
 
 export interface ExtractorPoolOptions {
   threads: number;
@@ -61,17 +55,23 @@ function workerFile(): string {
 
 export class ExtractorPool {
   private readonly piscina: Piscina;
+  private nextTaskId = 0;
+  /** Progress receivers of the running tasks, by task id. */
+  private readonly progressRoutes = new Map<number, (update: ProgressUpdate) => void>();
 
   constructor(private readonly options: ExtractorPoolOptions) {
     this.piscina = new Piscina({
       filename: workerFile(),
       minThreads: Math.min(1, options.threads),
       maxThreads: options.threads,
-      // Queue nothing inside the pool: callers already limit concurrency to the thread count.
-      maxQueue: 'auto',
+      // Tasks beyond the threads wait here (a worker's concurrency may exceed its threads).
+      maxQueue: Infinity,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
       workerData: { overridesModule: options.overridesModule },
+    });
+    this.piscina.on('message', (message: unknown) => {
+      if (isProgressMessage(message)) this.progressRoutes.get(message.taskId)?.(message.update);
     });
   }
 
@@ -83,32 +83,41 @@ export class ExtractorPool {
     request: ExtractionRequest,
   ): Promise<R> {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    if (signal.aborted) throw abortError(request.signal, timeoutMs);
+    if (request.signal?.aborted) throw abortError(request.signal, timeoutMs);
+    // One controller for both the caller's abort and the timeout (AbortSignal.any and
+    // AbortSignal.timeout cost more than the rest of a trivial task).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-    const { port1, port2 } = new MessageChannel();
-    // The result comes back on piscina's channel, progress on this one: the thread ends its
-    // updates with PROGRESS_END, and a finished run waits for it so no update is lost.
-    let ended!: () => void;
-    const drained = new Promise<void>((resolve) => (ended = resolve));
-    port1.on('message', (message: ProgressMessage) => {
-      if (message === PROGRESS_END) ended();
-      else request.onProgress?.(message);
+    // Progress and the result travel on different channels: the result says how many updates
+    // came before it, and a finished run waits for them so none is lost.
+    const taskId = ++this.nextTaskId;
+    let received = 0;
+    let allReceived: (() => void) | undefined;
+    this.progressRoutes.set(taskId, (update) => {
+      received += 1;
+      request.onProgress?.(update);
+      allReceived?.();
     });
     const task: ExtractorTask = {
+      taskId,
       format: request.format,
       filePath: request.filePath,
       filename: request.filename,
       options: request.options,
-      progressPort: port2,
     };
     try {
       const outcome = (await this.piscina.run(task, {
-        signal,
-        transferList: [port2],
+        signal: controller.signal,
       })) as ExtractorTaskOutcome;
-      await Promise.race([drained, delay(PROGRESS_DRAIN_MS)]);
+      if (received < outcome.progressSent) {
+        const drained = new Promise<void>((resolve) => {
+          allReceived = () => received >= outcome.progressSent && resolve();
+        });
+        await Promise.race([drained, delay(PROGRESS_DRAIN_MS)]);
+      }
       if (!outcome.ok) {
         const error = new ExtractionError(outcome.error.code, outcome.error.message, {
           permanent: outcome.error.permanent,
@@ -119,10 +128,12 @@ export class ExtractorPool {
       return outcome.result as unknown as R;
     } catch (error) {
       if (error instanceof ExtractionError) throw error;
-      if (signal.aborted) throw abortError(request.signal, timeoutMs);
+      if (controller.signal.aborted) throw abortError(request.signal, timeoutMs);
       throw crashError(error);
     } finally {
-      port1.close();
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+      this.progressRoutes.delete(taskId);
     }
   }
 

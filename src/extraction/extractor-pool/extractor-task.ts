@@ -1,15 +1,14 @@
 /** Messages between the extractor pool and its worker threads (structured-clone safe). */
-import type { MessagePort } from 'node:worker_threads';
 import type { ExtractionErrorCode } from '../extractors/extraction-error';
 import type { ExtractionFormat, ExtractorOptions, ProgressUpdate } from '../extractors/extractor';
 
 export interface ExtractorTask {
+  /** Names the task in its progress messages. */
+  taskId: number;
   format: ExtractionFormat;
   filePath: string;
   filename: string;
   options: ExtractorOptions;
-  /** Receives ProgressUpdate messages. */
-  progressPort: MessagePort;
 }
 
 /** Errors do not cross threads with their fields, so the worker sends this instead. */
@@ -20,10 +19,22 @@ export interface SerializedExtractionError {
   stack?: string;
 }
 
-export type ExtractorTaskOutcome =
-  { ok: true; result: Record<string, unknown> } | { ok: false; error: SerializedExtractionError };
+/** What a task answers; `progressSent` counts the progress messages it posted before. */
+export type ExtractorTaskOutcome = { progressSent: number } & (
+  { ok: true; result: Record<string, unknown> } | { ok: false; error: SerializedExtractionError }
+);
 
-/** Sent last on the progress port: every update before it has been delivered. */
-export const PROGRESS_END = 'end';
+/**
+ * Posted by a thread on its parent port (the pool's 'message' event) while a task runs. One
+ * channel per thread rather than one per task: a channel per task cost more than a trivial
+ * extraction itself.
+ */
+export interface ProgressMessage {
+  kind: 'extractor-progress';
+  taskId: number;
+  update: ProgressUpdate;
+}
 
-export type ProgressMessage = ProgressUpdate | typeof PROGRESS_END;
+export function isProgressMessage(message: unknown): message is ProgressMessage {
+  return (message as ProgressMessage | null)?.kind === 'extractor-progress';
+}

@@ -4,11 +4,11 @@
  * The pool's `overridesModule` (a CommonJS module exporting `{ [format]: Extractor }`) replaces
  * extractors: tests use it to run extractors that sleep, fail, hang or crash on demand.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { ExtractionError } from '../extractors/extraction-error';
 import { Extractor, ExtractionFormat } from '../extractors/extractor';
 import { getExtractor } from '../extractors/registry';
-import { ExtractorTask, ExtractorTaskOutcome, PROGRESS_END } from './extractor-task';
+import { ExtractorTask, ExtractorTaskOutcome, ProgressMessage } from './extractor-task';
 
 const overridesModule = (workerData as { overridesModule?: string } | undefined)?.overridesModule;
 const overrides: Partial<Record<ExtractionFormat, Extractor>> = overridesModule
@@ -16,7 +16,7 @@ const overrides: Partial<Record<ExtractionFormat, Extractor>> = overridesModule
   : {};
 
 export default async function runExtractor(task: ExtractorTask): Promise<ExtractorTaskOutcome> {
-  const { progressPort } = task;
+  let progressSent = 0;
   // The pool aborts a task by terminating this thread, so the in-thread signal never fires.
   const signal = new AbortController().signal;
   try {
@@ -26,13 +26,22 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
       filename: task.filename,
       options: task.options,
       signal,
-      onProgress: (update) => progressPort.postMessage(update),
+      onProgress: (update) => {
+        const message: ProgressMessage = {
+          kind: 'extractor-progress',
+          taskId: task.taskId,
+          update,
+        };
+        parentPort?.postMessage(message);
+        progressSent += 1;
+      },
     });
-    return { ok: true, result: result as unknown as Record<string, unknown> };
+    return { ok: true, result: result as unknown as Record<string, unknown>, progressSent };
   } catch (error) {
     if (error instanceof ExtractionError) {
       return {
         ok: false,
+        progressSent,
         error: {
           code: error.code,
           message: error.message,
@@ -44,6 +53,7 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
     const err = error instanceof Error ? error : new Error(String(error));
     return {
       ok: false,
+      progressSent,
       error: {
         code: 'EXTRACTION_FAILED',
         message: err.message,
@@ -51,8 +61,5 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
         stack: err.stack,
       },
     };
-  } finally {
-    progressPort.postMessage(PROGRESS_END);
-    progressPort.close();
   }
 }

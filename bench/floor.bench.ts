@@ -1,0 +1,144 @@
+/**
+ * Floor of the pipeline bench: what bare Bull becomes when each message only does the steps the
+ * processing issue requires, with nothing of the service around them. Same process, same Redis,
+ * same concurrency, in one run:
+ *   bare     no-op processor
+ *   thread   a round trip through a worker-thread pool (piscina) per message
+ *   rows     claim and complete one row per message in PostgreSQL, batched as the service does
+ *   both     rows + thread
+ * Rows are created before the timing starts, so this is an optimistic floor.
+ *   npx ts-node --transpile-only bench/floor.bench.ts [N]
+ */
+import Bull from 'bull';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Pool } from 'pg';
+import { Piscina } from 'piscina';
+import { StatementBatcher } from '../src/common/statement-batcher';
+
+const N = Number(process.argv[2] ?? 6000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const ADMIN_URL =
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+type Step = (id: number) => Promise<void>;
+
+async function throughput(prefix: string, n: number, step: Step): Promise<number> {
+  const queue = new Bull<{ id: number; attempt: number }>('floor', REDIS_URL, {
+    prefix,
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+  });
+  let done = 0;
+  const finished = new Promise<void>((resolve) => {
+    void queue.process('step', CONCURRENCY, async (job) => {
+      await step(job.data.id);
+      done += 1;
+      if (done === n) resolve();
+    });
+  });
+  const started = process.hrtime.bigint();
+  await queue.addBulk(
+    Array.from({ length: n }, (_, i) => ({
+      name: 'step',
+      data: { id: i, attempt: 0 },
+      opts: { jobId: `${i}:0` },
+    })),
+  );
+  await finished;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return n / seconds;
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const dbName = `extraction_floor_${id}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const pool = new Pool({ connectionString: url.toString(), max: 10 });
+  const dir = mkdtempSync(join(tmpdir(), 'floor-'));
+  const workerFile = join(dir, 'noop-worker.js');
+  writeFileSync(
+    workerFile,
+    'module.exports = async (task) => ({ ok: true, format: task.format });',
+  );
+  const threads = new Piscina({ filename: workerFile, minThreads: 2, maxThreads: 2 });
+  try {
+    await pool.query(
+      `CREATE TABLE jobs (id int PRIMARY KEY, status text NOT NULL, attempt int NOT NULL,
+         worker text, started_at timestamptz, completed_at timestamptz, result jsonb)`,
+    );
+    const reset = async (n: number) => {
+      await pool.query('TRUNCATE jobs');
+      await pool.query(
+        `INSERT INTO jobs (id, status, attempt) SELECT g, 'pending', 0 FROM generate_series(0, $1) g`,
+        [n],
+      );
+    };
+    const claims = new StatementBatcher<number, number>(async (ids) => {
+      await pool.query(
+        `UPDATE jobs SET status = 'processing', attempt = attempt + 1, worker = 'w', started_at = now()
+          WHERE id = ANY($1) AND status = 'pending'`,
+        [ids],
+      );
+      return ids;
+    });
+    const completions = new StatementBatcher<number, number>(async (ids) => {
+      await pool.query(
+        `UPDATE jobs SET status = 'completed', completed_at = now(), result = '{"ok":true}'
+          WHERE id = ANY($1) AND status = 'processing'`,
+        [ids],
+      );
+      return ids;
+    });
+    const rows: Step = async (i) => {
+      await claims.submit(i);
+      await completions.submit(i);
+    };
+    const thread: Step = async () => {
+      await threads.run({ format: 'dxf', filePath: '/tmp/x' });
+    };
+    const cases: Record<string, Step> = {
+      bare: async () => {},
+      thread,
+      rows,
+      both: async (i) => {
+        await claims.submit(i);
+        await thread(i);
+        await completions.submit(i);
+      },
+    };
+    // Warm-up round for every case, then the measured one.
+    const results: Record<string, number> = {};
+    for (const round of ['warm', 'run']) {
+      for (const [name, step] of Object.entries(cases)) {
+        const n = round === 'warm' ? Math.ceil(N / 4) : N;
+        await reset(n);
+        const rate = await throughput(`floor-${round}-${name}-${id}`, n, step);
+        if (round === 'run') results[name] = rate;
+      }
+    }
+    console.log(`floor bench: N=${N}, Bull concurrency ${CONCURRENCY}, one process`);
+    for (const [name, rate] of Object.entries(results))
+      console.log(
+        `  ${name.padEnd(8)} ${rate.toFixed(0).padStart(6)} files/s   ratio to bare ${(rate / results.bare).toFixed(2)}`,
+      );
+  } finally {
+    await threads.destroy();
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -16,6 +16,7 @@ import {
 } from './extraction-queue.constants';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
+const ENQUEUE_CHUNK = 500;
 
 @Injectable()
 export class BullJobDispatcher extends JobDispatcher {
@@ -26,6 +27,22 @@ export class BullJobDispatcher extends JobDispatcher {
   }
 
   async dispatch(refs: JobRef[]): Promise<void> {
+    // In chunks: workers start on the first files of a large bulk while the rest is being added,
+    // and no single MULTI holds Redis for long.
+    for (let from = 0; from < refs.length; from += ENQUEUE_CHUNK) {
+      const chunk = refs.slice(from, from + ENQUEUE_CHUNK);
+      try {
+        await this.enqueue(chunk);
+      } catch (error) {
+        this.logger.warn(
+          `Could not enqueue ${refs.length - from} job(s); they stay pending for the reconciler: ${String(error)}`,
+        );
+        return;
+      }
+    }
+  }
+
+  private async enqueue(refs: JobRef[]): Promise<void> {
     const messages = refs.map((ref) => {
       const data: ExtractFilePayload = { jobId: ref.id, attempt: ref.attempt };
       return { name: EXTRACT_FILE_JOB, data, opts: { jobId: bullJobId(data) } };
@@ -41,10 +58,6 @@ export class BullJobDispatcher extends JobDispatcher {
           );
         }),
       ]);
-    } catch (error) {
-      this.logger.warn(
-        `Could not enqueue ${refs.length} job(s); they stay pending for the reconciler: ${String(error)}`,
-      );
     } finally {
       clearTimeout(timer);
     }

@@ -146,8 +146,15 @@ export class LocalStorageDriver implements StorageDriver {
     await copyFile(path, localPath);
   }
 
+  /** No stat first (it cost a worker more than a trivial extraction): a missing file makes `fn`
+   *  fail, and only then is the object looked for, so the caller still gets STORAGE_NOT_FOUND. */
   async withLocalFile<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T> {
-    return fn(await this.existingFile(key));
+    try {
+      return await fn(this.pathFor(key));
+    } catch (err) {
+      if (!(await this.exists(key))) throw new StorageObjectNotFoundError(key);
+      throw err;
+    }
   }
 
   async exists(key: string): Promise<boolean> {

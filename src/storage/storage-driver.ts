@@ -60,7 +60,8 @@ export interface StorageDriver {
   /**
    * Calls `fn` with a local path holding the object's bytes, then cleans up. The local driver
    * passes the stored file itself (treat it as read-only); S3 downloads to a temporary folder that
-   * is removed when `fn` settles, whether it succeeds or throws.
+   * is removed when `fn` settles, whether it succeeds or throws. If the object is missing, the
+   * answer is `StorageObjectNotFoundError` (the local driver finds out once `fn` fails to read).
    */
   withLocalFile<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T>;
 

@@ -368,7 +368,7 @@ describe.each([
 
     await expect(driver.get(key)).rejects.toMatchObject({ code: 'STORAGE_NOT_FOUND' });
     await expect(driver.stat(key)).rejects.toMatchObject({ code: 'STORAGE_NOT_FOUND' });
-    await expect(driver.withLocalFile(key, () => Promise.resolve(1))).rejects.toMatchObject({
+    await expect(driver.withLocalFile(key, (path) => readFile(path))).rejects.toMatchObject({
       code: 'STORAGE_NOT_FOUND',
     });
     expect(await driver.exists(key)).toBe(false);

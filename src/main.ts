@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment(process.env);
   const logger = new ConsoleLogger({
     json: config.logFormat === 'json',
+    logLevels: config.logLevels,
     prefix: `extraction-${config.role}`,
   });
   const app = await buildApplication(config, (module) =>

@@ -3,7 +3,14 @@
  * settings are needed, so nothing reads process.env after start-up.
  */
 import { join, isAbsolute } from 'node:path';
-import { DEV_JWT_SECRET, EnvironmentVariables, Role, validateEnvironment } from './environment';
+import {
+  DEV_JWT_SECRET,
+  EnvironmentVariables,
+  LOG_LEVELS,
+  LogLevelSetting,
+  Role,
+  validateEnvironment,
+} from './environment';
 
 const projectRoot = join(
   __dirname,
@@ -59,6 +66,8 @@ export class AppConfig {
   readonly http: { maxUploadBytes: number; syncMaxBytes: number; inlineResultMaxBytes: number };
   readonly auth: { jwtSecret: string };
   readonly logFormat: 'json' | 'text';
+  /** Levels written, from LOG_LEVEL up. */
+  readonly logLevels: LogLevelSetting[];
 
   constructor(env: EnvironmentVariables) {
     this.env = env.NODE_ENV;
@@ -111,6 +120,9 @@ export class AppConfig {
     };
     this.auth = { jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET };
     this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
+    this.logLevels = LOG_LEVELS.slice(
+      LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),
+    );
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */

@@ -29,6 +29,9 @@ const toBool = ({ value }: { value: unknown }) =>
     ? undefined
     : value === true || value === 'true' || value === '1';
 
+export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
+export type LogLevelSetting = (typeof LOG_LEVELS)[number];
+
 export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
@@ -211,6 +214,10 @@ export class EnvironmentVariables {
   @IsIn(['json', 'text'])
   @IsOptional()
   LOG_FORMAT?: 'json' | 'text';
+
+  /** The least severe level written (`log`, alias `info`: one line per finished file). */
+  @IsIn([...LOG_LEVELS, 'info'])
+  LOG_LEVEL: LogLevelSetting | 'info' = 'log';
 
   @IsOptional()
   @IsString()

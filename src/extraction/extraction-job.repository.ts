@@ -363,7 +363,10 @@ export class ExtractionJobRepository {
     return rows.length === 1;
   }
 
-  /** processing → completed for the claimed attempts (one statement for a batch). */
+  /**
+   * processing → completed for the claimed attempts (one statement for a batch). The jobs come
+   * back without `result` (the caller has it; results may be large).
+   */
   async complete(requests: CompleteRequest[], now: Date): Promise<Array<ExtractionJob | null>> {
     return byDistinctIds(requests, (distinct) => this.completeDistinct(distinct, now));
   }
@@ -381,7 +384,7 @@ export class ExtractionJobRepository {
            lease_expires_at = NULL, next_retry_at = NULL, updated_at = $5::timestamptz
          WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
            AND j.status = ANY($6)
-         RETURNING ${ALL_COLUMNS}
+         RETURNING ${this.db.columnsButResult}
        ), ${settleParentCte(5)}
        SELECT * FROM child`,
       [

@@ -248,6 +248,7 @@ export class ExtractionJobService {
     return this.jobs.touch(ref, this.clock.now(), this.config.worker.leaseSeconds, clamped);
   }
 
+  /** processing → completed; answers the job with `result` as given (not read back). */
   async complete(
     ref: JobRef,
     result: Record<string, unknown> | null,
@@ -256,6 +257,8 @@ export class ExtractionJobService {
     const resultJson = result === null ? null : JSON.stringify(result);
     const job = await this.completions.submit({ ref, resultJson, resultPath });
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
+    // Not read back from the row: the job answers the result as given.
+    job.result = result;
     return job;
   }
 

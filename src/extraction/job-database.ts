@@ -26,12 +26,19 @@ function statementName(sql: string): string {
 @Injectable()
 export class JobDatabase {
   readonly toJob: (row: JobRow) => ExtractionJob;
+  /** `j.<column>, …` for every column but `result`: a completion need not read back its result. */
+  readonly columnsButResult: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() private readonly metrics?: MetricsService,
   ) {
     this.toJob = createJobRowMapper(dataSource);
+    this.columnsButResult = dataSource
+      .getMetadata(ExtractionJob)
+      .columns.filter((column) => column.databaseName !== 'result')
+      .map((column) => `j.${column.databaseName}`)
+      .join(', ');
   }
 
   async run(sql: string, params: unknown[], runner?: QueryRunner): Promise<JobRow[]> {

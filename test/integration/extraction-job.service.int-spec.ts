@@ -215,6 +215,10 @@ describe(ExtractionJobService.name, () => {
         result: { success: true },
       });
       expect(done.completedAt).toEqual(h.clock.now());
+      await expect(service.get(job.id)).resolves.toMatchObject({
+        status: 'completed',
+        result: { success: true },
+      });
       await expect(service.complete(ref, {})).rejects.toBeInstanceOf(InvalidTransitionError);
     });
   });

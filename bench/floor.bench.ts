@@ -10,14 +10,15 @@
  * The pipeline bench's target (0.5 of bare Bull) is only reachable if `both` is well above it.
  *   npx ts-node --transpile-only bench/floor.bench.ts [N]      env: BENCH_ROUNDS (default 3)
  */
-import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { Piscina } from 'piscina';
 import { StatementBatcher } from '../src/common/statement-batcher';
+import { bullThroughput, BullStep } from './support/bull-throughput';
+import { createScratchDatabase } from './support/scratch-database';
 
 const N = Number(process.argv[2] ?? 6000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -26,45 +27,10 @@ const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-type Step = (id: number) => Promise<void>;
-
-async function throughput(prefix: string, n: number, step: Step): Promise<number> {
-  const queue = new Bull<{ id: number; attempt: number }>('floor', REDIS_URL, {
-    prefix,
-    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
-  });
-  let done = 0;
-  const finished = new Promise<void>((resolve) => {
-    void queue.process('step', CONCURRENCY, async (job) => {
-      await step(job.data.id);
-      done += 1;
-      if (done === n) resolve();
-    });
-  });
-  const started = process.hrtime.bigint();
-  await queue.addBulk(
-    Array.from({ length: n }, (_, i) => ({
-      name: 'step',
-      data: { id: i, attempt: 0 },
-      opts: { jobId: `${i}:0` },
-    })),
-  );
-  await finished;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return n / seconds;
-}
-
 async function main(): Promise<void> {
   const id = randomBytes(4).toString('hex');
-  const dbName = `extraction_floor_${id}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 10 });
+  const database = await createScratchDatabase(ADMIN_URL, 'floor');
+  const pool = new Pool({ connectionString: database.url, max: 10 });
   const dir = mkdtempSync(join(tmpdir(), 'floor-'));
   const workerFile = join(dir, 'noop-worker.js');
   writeFileSync(
@@ -100,14 +66,14 @@ async function main(): Promise<void> {
       );
       return ids;
     });
-    const rows: Step = async (i) => {
+    const rows: BullStep = async (i) => {
       await claims.submit(i);
       await completions.submit(i);
     };
-    const thread: Step = async () => {
+    const thread: BullStep = async () => {
       await threads.run({ format: 'dxf', filePath: '/tmp/x' });
     };
-    const cases: Record<string, Step> = {
+    const cases: Record<string, BullStep> = {
       bare: async () => {},
       thread,
       rows,
@@ -123,7 +89,13 @@ async function main(): Promise<void> {
       for (const [name, step] of Object.entries(cases)) {
         const n = round === 0 ? Math.ceil(N / 4) : N;
         await reset(n);
-        const rate = await throughput(`floor-${round}-${name}-${id}`, n, step);
+        const rate = await bullThroughput(
+          REDIS_URL,
+          `floor-${round}-${name}-${id}`,
+          n,
+          CONCURRENCY,
+          step,
+        );
         if (round > 0) (rates[name] ??= []).push(rate);
       }
     }
@@ -139,8 +111,7 @@ async function main(): Promise<void> {
   } finally {
     await threads.destroy();
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

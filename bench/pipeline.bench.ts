@@ -11,7 +11,6 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +24,9 @@ import { ExtractionJobService } from '../src/extraction/extraction-job.service';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { STORAGE_DRIVER, StorageDriver } from '../src/storage';
 import { startServiceProcess } from '../test/support/worker-process';
+import { bullThroughput } from './support/bull-throughput';
 import { startCpuMeter } from './support/process-cpu';
+import { createScratchDatabase } from './support/scratch-database';
 
 const N = Number(process.argv[2] ?? 6000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -37,49 +38,24 @@ const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Files per second of a bare Bull queue: a no-op processor, no database. */
-async function bareBull(prefix: string, n: number): Promise<number> {
-  const queue = new Bull('bare', REDIS_URL, {
-    prefix,
-    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
-  });
-  let done = 0;
-  const finished = new Promise<void>((resolve) => {
-    void queue.process('noop', CONCURRENCY, async () => {
-      done += 1;
-      if (done === n) resolve();
-    });
-  });
-  const started = process.hrtime.bigint();
-  await queue.addBulk(
-    Array.from({ length: n }, (_, i) => ({
-      name: 'noop',
-      data: { jobId: `${i}`, attempt: 0 },
-      opts: { jobId: `${i}:0` },
-    })),
-  );
-  await finished;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return n / seconds;
+async function main(): Promise<void> {
+  const database = await createScratchDatabase(ADMIN_URL, 'bench');
+  try {
+    await benchmark(database.url);
+  } finally {
+    await database.drop();
+  }
 }
 
-async function main(): Promise<void> {
+async function benchmark(databaseUrl: string): Promise<void> {
   const id = randomBytes(4).toString('hex');
-  const dbName = `extraction_bench_${id}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const ds = new DataSource(buildDataSourceOptions(url.toString(), { poolSize: 2 }));
+  const ds = new DataSource(buildDataSourceOptions(databaseUrl, { poolSize: 2 }));
   await ds.initialize();
   await ds.runMigrations();
   await ds.destroy();
 
   const env: Record<string, string> = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: databaseUrl,
     REDIS_URL,
     QUEUE_PREFIX: `bench-${id}`,
     STORAGE_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'bench-storage-')),
@@ -145,7 +121,7 @@ async function main(): Promise<void> {
     };
     /** Every file must end completed on its first attempt, or the figures mean nothing. */
     const checkOutcome = async (parentId: string, n: number) => {
-      const db = new Client({ connectionString: url.toString() });
+      const db = new Client({ connectionString: databaseUrl });
       await db.connect();
       const { rows } = await db.query<{ status: string; files: number; retries: number }>(
         `SELECT status, count(*)::int AS files, sum(retry_count)::int AS retries
@@ -161,7 +137,7 @@ async function main(): Promise<void> {
     };
 
     // Warm-up (JIT, connection pools, prepared statements), left out of the figures.
-    await bareBull(`bench-bare-warm-${id}`, WARMUP);
+    await bullThroughput(REDIS_URL, `bench-bare-warm-${id}`, WARMUP, CONCURRENCY);
     await checkOutcome((await runBulk(WARMUP)).parentId, WARMUP);
 
     /** One measured round: bare Bull, then the pipeline, each with its CPU per process. */
@@ -170,7 +146,7 @@ async function main(): Promise<void> {
         'bench (Bull)': { pids: [process.pid] },
         redis: { command: 'redis-server' },
       });
-      const bare = await bareBull(`bench-bare-${id}`, N);
+      const bare = await bullThroughput(REDIS_URL, `bench-bare-${id}`, N, CONCURRENCY);
       const bareCpuSeconds = bareCpu.stop();
 
       const statementsBefore = await statementsSent();
@@ -236,8 +212,6 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([worker, ...extraWorkers].map((w) => w.stop('SIGTERM')));
     await api.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
   }
 }
 

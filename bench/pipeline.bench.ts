@@ -20,7 +20,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { AppConfig } from '../src/config/app-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { ExtractionJobService } from '../src/extraction/extraction-job.service';
+import { ExtractionJobService } from '../src/extraction/jobs/extraction-job.service';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { STORAGE_DRIVER, StorageDriver } from '../src/storage';
 import { startServiceProcess } from '../test/support/worker-process';

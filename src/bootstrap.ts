@@ -1,7 +1,7 @@
 /** Builds the Nest application for a configuration; shared by main.ts and the e2e tests. */
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { HttpErrorFilter } from './api/http-error.filter';
+import { HttpErrorFilter } from './api/http/http-error.filter';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 

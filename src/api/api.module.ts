@@ -7,8 +7,8 @@ import { BulkController } from './controllers/bulk.controller';
 import { ExtractController } from './controllers/extract.controller';
 import { ImportController } from './controllers/import.controller';
 import { JobsController } from './controllers/jobs.controller';
-import { JobIntakeService } from './job-intake.service';
-import { JobResultService } from './job-result.service';
+import { JobIntakeService } from './services/job-intake.service';
+import { JobResultService } from './services/job-result.service';
 import { UploadService } from './uploads/upload.service';
 
 @Module({

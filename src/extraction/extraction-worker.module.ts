@@ -2,9 +2,9 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { QueueModule } from '../queue/queue.module';
-import { BulkExtractionService } from './bulk-extraction.service';
+import { BulkExtractionService } from './processing/bulk-extraction.service';
 import { ExtractionModule } from './extraction.module';
-import { ExtractionScheduler } from './extraction.scheduler';
+import { ExtractionScheduler } from './processing/extraction.scheduler';
 
 @Module({
   imports: [ScheduleModule.forRoot(), QueueModule, ExtractionModule],

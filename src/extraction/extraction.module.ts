@@ -1,18 +1,18 @@
 /**
  * The job core every role needs: repositories, ExtractionJobService (exported for other modules),
- * dispatching through Bull, and the extractor pool.
+ * the queue port on Bull, and the extractor pool.
  */
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { BullJobDispatcher } from '../queue/bull-job.dispatcher';
+import { BullJobQueue } from './bull/bull-job-queue';
 import { QueueModule } from '../queue/queue.module';
-import { ExtractionJobRepository } from './extraction-job.repository';
-import { ExtractionJobSweepsRepository } from './extraction-job-sweeps.repository';
-import { JobDatabase } from './job-database';
-import { ExtractionJobService } from './extraction-job.service';
-import { ExtractorPool } from './extractor-pool/extractor-pool';
-import { JobDispatcher } from './job-dispatcher';
+import { ExtractionJobRepository } from './persistence/extraction-job.repository';
+import { ExtractionJobSweepsRepository } from './persistence/extraction-job-sweeps.repository';
+import { JobDatabase } from './persistence/job-database';
+import { ExtractionJobService } from './jobs/extraction-job.service';
+import { ExtractorPool } from './processing/extractor-pool/extractor-pool';
+import { JobQueue } from './jobs/job-queue';
 
 @Module({
   imports: [QueueModule],
@@ -22,7 +22,7 @@ import { JobDispatcher } from './job-dispatcher';
     ExtractionJobSweepsRepository,
     ExtractionJobService,
     { provide: Clock, useClass: SystemClock },
-    { provide: JobDispatcher, useExisting: BullJobDispatcher },
+    { provide: JobQueue, useClass: BullJobQueue },
     {
       provide: ExtractorPool,
       inject: [AppConfig],
@@ -35,6 +35,6 @@ import { JobDispatcher } from './job-dispatcher';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool],
+  exports: [ExtractionJobService, ExtractorPool, JobQueue],
 })
 export class ExtractionModule {}

@@ -5,7 +5,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { BullJobDispatcher } from './bull-job.dispatcher';
 import { EXTRACTION_QUEUE } from './extraction-queue.constants';
 
 @Module({
@@ -20,7 +19,6 @@ import { EXTRACTION_QUEUE } from './extraction-queue.constants';
     }),
     BullModule.registerQueue({ name: EXTRACTION_QUEUE }),
   ],
-  providers: [BullJobDispatcher],
-  exports: [BullModule, BullJobDispatcher],
+  exports: [BullModule],
 })
 export class QueueModule {}

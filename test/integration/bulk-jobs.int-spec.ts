@@ -1,5 +1,6 @@
-import { ExtractionJobService, CreateBulkInput } from '../../src/extraction/extraction-job.service';
-import { InvalidJobInputError, NoFailedJobsError } from '../../src/extraction/domain/job-errors';
+import { ExtractionJobService } from '../../src/extraction/jobs/extraction-job.service';
+import { CreateBulkInput } from '../../src/extraction/jobs/job.types';
+import { InvalidJobInputError, NoFailedJobsError } from '../../src/extraction/jobs/job-errors';
 import { createJobServiceHarness, JobServiceHarness } from '../support/job-service-harness';
 
 const files = (n: number): CreateBulkInput['files'] =>

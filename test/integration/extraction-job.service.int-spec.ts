@@ -1,10 +1,10 @@
-import { ExtractionJobService } from '../../src/extraction/extraction-job.service';
+import { ExtractionJobService } from '../../src/extraction/jobs/extraction-job.service';
 import {
   InvalidTransitionError,
   JobNotFailedError,
   JobNotFoundError,
   RetriesExhaustedError,
-} from '../../src/extraction/domain/job-errors';
+} from '../../src/extraction/jobs/job-errors';
 import {
   createJobServiceHarness,
   JobServiceHarness,

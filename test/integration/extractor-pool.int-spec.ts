@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ExtractorPool } from '../../src/extraction/extractor-pool/extractor-pool';
+import { ExtractorPool } from '../../src/extraction/processing/extractor-pool/extractor-pool';
 import { ExtractionError } from '../../src/extraction/extractors/extraction-error';
 
 const dir = mkdtempSync(join(tmpdir(), 'pool-'));

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BulkExtractionService } from '../../src/extraction/bulk-extraction.service';
+import { BulkExtractionService } from '../../src/extraction/processing/bulk-extraction.service';
 import { createPipelineHarness, PipelineHarness } from '../support/pipeline-harness';
 
 interface Snapshot {

@@ -1,4 +1,4 @@
-import { BulkExtractionService } from '../../src/extraction/bulk-extraction.service';
+import { BulkExtractionService } from '../../src/extraction/processing/bulk-extraction.service';
 import { createPipelineHarness, PipelineHarness } from '../support/pipeline-harness';
 import { PrivateRedis, startPrivateRedis } from '../support/redis-server';
 

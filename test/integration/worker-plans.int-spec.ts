@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { ExtractionJobRepository } from '../../src/extraction/extraction-job.repository';
-import { ExtractionJobSweepsRepository } from '../../src/extraction/extraction-job-sweeps.repository';
-import { JobDatabase } from '../../src/extraction/job-database';
+import { ExtractionJobRepository } from '../../src/extraction/persistence/extraction-job.repository';
+import { ExtractionJobSweepsRepository } from '../../src/extraction/persistence/extraction-job-sweeps.repository';
+import { JobDatabase } from '../../src/extraction/persistence/job-database';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 interface PlanNode {

@@ -1,16 +1,28 @@
 /** Builds ExtractionJobService on a fresh test database, with a fake clock and a recording queue. */
 import { AppConfig } from '../../src/config/app-config';
-import { ExtractionJobRepository, JobRef } from '../../src/extraction/extraction-job.repository';
-import { ExtractionJobSweepsRepository } from '../../src/extraction/extraction-job-sweeps.repository';
-import { JobDatabase } from '../../src/extraction/job-database';
-import { ExtractionJobService, CreateJobInput } from '../../src/extraction/extraction-job.service';
-import { JobDispatcher } from '../../src/extraction/job-dispatcher';
+import { ExtractionJobRepository } from '../../src/extraction/persistence/extraction-job.repository';
+import { ExtractionJobSweepsRepository } from '../../src/extraction/persistence/extraction-job-sweeps.repository';
+import { JobDatabase } from '../../src/extraction/persistence/job-database';
+import { ExtractionJobService } from '../../src/extraction/jobs/extraction-job.service';
+import { CreateJobInput, JobRef } from '../../src/extraction/jobs/job.types';
+import { JobQueue } from '../../src/extraction/jobs/job-queue';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { FakeClock } from './fake-clock';
 
-export class RecordingDispatcher extends JobDispatcher {
+/** A queue that records what was dispatched; `isQueued` answers from that record. */
+export class RecordingDispatcher extends JobQueue {
   readonly dispatched: JobRef[] = [];
   failNext = false;
+
+  async isQueued(ref: JobRef): Promise<boolean> {
+    return this.dispatched.some((d) => d.id === ref.id && d.attempt === ref.attempt);
+  }
+
+  consume(): void {
+    throw new Error('RecordingDispatcher does not consume');
+  }
+
+  async stopConsuming(): Promise<void> {}
 
   async dispatch(refs: JobRef[]): Promise<void> {
     if (this.failNext) {

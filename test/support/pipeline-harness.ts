@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { ExtractionJob } from '../../src/extraction/entities/extraction-job.entity';
-import { ExtractionJobService } from '../../src/extraction/extraction-job.service';
+import { ExtractionJobService } from '../../src/extraction/jobs/extraction-job.service';
 import { STORAGE_DRIVER, StorageDriver } from '../../src/storage';
 import { currentRunId, redisPrefix, TEST_REDIS_URL } from '../setup/test-env';
 import { createTestDatabase, TestDatabase } from './test-database';

@@ -11,10 +11,16 @@
  * Plain CommonJS so the compiled worker can require it without a TypeScript step.
  */
 const { appendFileSync, readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { ExtractionError } = require(
-  join(__dirname, '..', '..', 'dist', 'src', 'extraction', 'extractors', 'extraction-error.js'),
-);
+
+/** Shaped like the service's ExtractionError, which the pool recognises by name, code and permanence. */
+class ExtractionError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'ExtractionError';
+    this.code = code;
+    this.permanent = code === 'CORRUPT_FILE';
+  }
+}
 
 /** With TEST_EXTRACTOR_LOG set, every run leaves "start|end <file> <pid> <epoch ms>" lines there. */
 const trace = (event, filename) => {

@@ -4,11 +4,11 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { SuperuserGuard } from '../../auth/superuser.guard';
 import { AppConfig } from '../../config/app-config';
-import { ExtractionJobService } from '../../extraction/extraction-job.service';
-import { ValidationFailedError } from '../api-errors';
-import { JobIdPipe } from '../job-id.pipe';
-import { JobResultService } from '../job-result.service';
-import { JobResponse, toJobResponse } from '../job-wire';
+import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
+import { ValidationFailedError } from '../http/api-errors';
+import { JobIdPipe } from '../http/job-id.pipe';
+import { JobResultService } from '../services/job-result.service';
+import { JobResponse, toJobResponse } from '../dto/job-wire';
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;

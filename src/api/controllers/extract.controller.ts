@@ -9,13 +9,13 @@ import type { Request, Response } from 'express';
 import { open } from 'node:fs/promises';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { ExtractionFormat } from '../../extraction/entities/job-enums';
-import { ExtractorPool } from '../../extraction/extractor-pool/extractor-pool';
-import { ROUTE_NOT_FOUND } from '../route-not-found';
-import { UnsupportedFileTypeError } from '../api-errors';
-import { JobIntakeService } from '../job-intake.service';
+import { ExtractorPool } from '../../extraction/processing/extractor-pool/extractor-pool';
+import { ROUTE_NOT_FOUND } from '../http/route-not-found';
+import { UnsupportedFileTypeError } from '../http/api-errors';
+import { JobIntakeService } from '../services/job-intake.service';
 import { ALLOWED_EXTENSIONS, extensionOf, FORMAT_BY_EXTENSION } from '../uploads/file-types';
 import { UploadService } from '../uploads/upload.service';
-import { optionsFromFields } from '../format-options';
+import { optionsFromFields } from '../services/format-options';
 
 const SYNC_FORMATS: Record<string, ExtractionFormat> = {
   pdf: 'pdf',

@@ -1,7 +1,7 @@
 import { Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
-import { JobResultService } from '../job-result.service';
+import { JobResultService } from '../services/job-result.service';
 
 /** The frontend's import call: rows into host tables belong to the host application (501). */
 @ApiTags('import')

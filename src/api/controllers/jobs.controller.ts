@@ -33,12 +33,12 @@ import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { JOB_STATUSES, JobStatus, SETTLED_STATUSES } from '../../extraction/entities/job-enums';
-import { ExtractionJobService } from '../../extraction/extraction-job.service';
-import { ValidationFailedError } from '../api-errors';
-import { JobIntakeService, parseFormat } from '../job-intake.service';
-import { JobIdPipe } from '../job-id.pipe';
-import { JobResultService } from '../job-result.service';
-import { JobResponse, toJobResponse } from '../job-wire';
+import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
+import { ValidationFailedError } from '../http/api-errors';
+import { JobIntakeService, parseFormat } from '../services/job-intake.service';
+import { JobIdPipe } from '../http/job-id.pipe';
+import { JobResultService } from '../services/job-result.service';
+import { JobResponse, toJobResponse } from '../dto/job-wire';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 

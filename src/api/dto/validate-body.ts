@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { ValidationFailedError } from '../api-errors';
+import { ValidationFailedError } from '../http/api-errors';
 
 /** class-validator on a plain body; a 400 VALIDATION_FAILED naming every bad field otherwise. */
 export function validateBody<T extends object>(cls: new () => T, body: unknown): T {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { sanitizeFilename } from '../../storage/object-key';
-import { PayloadTooLargeError, ValidationFailedError } from '../api-errors';
+import { PayloadTooLargeError, ValidationFailedError } from '../http/api-errors';
 import { StorageUploadEngine, StoredUpload, storedUpload } from './storage-upload.engine';
 
 /** Room for multipart boundaries and text fields on top of the file bytes. */

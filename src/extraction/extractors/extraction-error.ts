@@ -44,7 +44,16 @@ export class ExtractionError extends Error {
     this.permanent = opts.permanent ?? EXTRACTION_ERROR_CODES[code];
   }
 
+  /**
+   * By shape rather than `instanceof`: an extractor loaded from another copy of this module (the
+   * compiled tree beside the sources, a test's override module) throws a different class.
+   */
   static isExtractionError(value: unknown): value is ExtractionError {
-    return value instanceof ExtractionError;
+    if (value instanceof ExtractionError) return true;
+    if (!(value instanceof Error) || value.name !== 'ExtractionError') return false;
+    const { code, permanent } = value as Partial<ExtractionError>;
+    return (
+      typeof code === 'string' && code in EXTRACTION_ERROR_CODES && typeof permanent === 'boolean'
+    );
   }
 }

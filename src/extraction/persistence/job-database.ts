@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { MetricsService } from '../metrics/metrics.service';
-import { ExtractionJob } from './entities/extraction-job.entity';
+import { MetricsService } from '../../metrics/metrics.service';
+import { ExtractionJob } from '../entities/extraction-job.entity';
 import { createJobRowMapper, JobRow } from './job-row.mapper';
 
 const statementNames = new Map<string, string>();

@@ -6,11 +6,11 @@
  */
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Clock } from '../common/clock';
-import { StatementBatcher } from '../common/statement-batcher';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
-import { jitterFactor } from './domain/backoff';
+import { Clock } from '../../common/clock';
+import { StatementBatcher } from '../../common/statement-batcher';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
+import { jitterFactor } from './backoff';
 import {
   InvalidJobInputError,
   InvalidTransitionError,
@@ -18,57 +18,25 @@ import {
   JobNotFoundError,
   NoFailedJobsError,
   RetriesExhaustedError,
-} from './domain/job-errors';
-import { JobAction } from './domain/job-state-machine';
-import { ExtractionJob } from './entities/extraction-job.entity';
-import { ExtractionFormat, JobKind, JobStatus, JOB_STATUSES } from './entities/job-enums';
+} from './job-errors';
+import { JobAction } from './job-state-machine';
+import { ExtractionJob } from '../entities/extraction-job.entity';
+import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
+import { ExtractionJobRepository } from '../persistence/extraction-job.repository';
+import { ExtractionJobSweepsRepository } from '../persistence/extraction-job-sweeps.repository';
+import { JobQueue } from './job-queue';
 import {
   ClaimRequest,
   CompleteRequest,
-  ExtractionJobRepository,
+  CreateBulkInput,
+  CreateJobInput,
   FailureInput,
   JobRef,
+  JobStats,
+  ListJobsQuery,
   NewJob,
-} from './extraction-job.repository';
-import { ExtractionJobSweepsRepository } from './extraction-job-sweeps.repository';
-import { JobDispatcher } from './job-dispatcher';
-
-export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & {
-  maxRetries?: number;
-};
-
-export interface CreateBulkInput {
-  id?: string;
-  ownerId: string;
-  format?: ExtractionFormat | null;
-  targetTableId?: string | null;
-  idempotencyKey?: string | null;
-  options?: Record<string, unknown>;
-  maxRetries?: number;
-  files: Array<Omit<NewJob, 'kind' | 'ownerId' | 'maxRetries' | 'targetTableId'>>;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface ListJobsQuery {
-  ownerId?: string;
-  status?: JobStatus;
-  format?: ExtractionFormat;
-  kinds?: JobKind[];
-  page?: number;
-  pageSize?: number;
-}
-
-export interface JobStats {
-  total: number;
-  byStatus: Record<JobStatus, number>;
-  retryable: number;
-}
+  Page,
+} from './job.types';
 
 const MAX_CREATE_ATTEMPTS = 3;
 
@@ -87,7 +55,7 @@ export class ExtractionJobService {
   constructor(
     private readonly jobs: ExtractionJobRepository,
     private readonly sweeps: ExtractionJobSweepsRepository,
-    private readonly dispatcher: JobDispatcher,
+    private readonly queue: JobQueue,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
@@ -468,7 +436,7 @@ export class ExtractionJobService {
   private async dispatchRefs(refs: JobRef[]): Promise<void> {
     if (refs.length === 0) return;
     try {
-      await this.dispatcher.dispatch(refs);
+      await this.queue.dispatch(refs);
     } catch (error) {
       // Never lose a created job to a queue outage: it stays pending for the reconciler.
       this.logger.warn(

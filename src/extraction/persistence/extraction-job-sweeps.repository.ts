@@ -4,7 +4,7 @@
  * status and attempt.
  */
 import { Injectable } from '@nestjs/common';
-import { JobRef } from './extraction-job.repository';
+import { JobRef } from '../jobs/job.types';
 import { JobDatabase } from './job-database';
 import { allowed } from './job-sql';
 

@@ -5,9 +5,9 @@
  * extractors: tests use it to run extractors that sleep, fail, hang or crash on demand.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ExtractionError } from '../extractors/extraction-error';
-import { Extractor, ExtractionFormat } from '../extractors/extractor';
-import { getExtractor } from '../extractors/registry';
+import { ExtractionError } from '../../extractors/extraction-error';
+import { Extractor, ExtractionFormat } from '../../extractors/extractor';
+import { getExtractor } from '../../extractors/registry';
 import { ExtractorTask, ExtractorTaskOutcome, ProgressMessage } from './extractor-task';
 
 const overridesModule = (workerData as { overridesModule?: string } | undefined)?.overridesModule;
@@ -38,7 +38,7 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
     });
     return { ok: true, result: result as unknown as Record<string, unknown>, progressSent };
   } catch (error) {
-    if (error instanceof ExtractionError) {
+    if (ExtractionError.isExtractionError(error)) {
       return {
         ok: false,
         progressSent,

@@ -3,8 +3,8 @@
  * "true"/"false", lists as comma lists) or as JSON in POST /jobs. Parsed into typed values;
  * anything malformed or unknown is a 400 naming the field.
  */
-import { ExtractionFormat } from '../extraction/entities/job-enums';
-import { ValidationFailedError } from './api-errors';
+import { ExtractionFormat } from '../../extraction/entities/job-enums';
+import { ValidationFailedError } from '../http/api-errors';
 
 type Kind =
   'boolean' | 'int-list' | 'name-list' | 'probability' | 'language' | 'text' | 'positive-int';

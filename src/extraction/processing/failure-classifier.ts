@@ -3,9 +3,9 @@
  * (corrupt input, unsupported format, missing configuration are permanent; timeouts and crashed
  * threads are not); storage and database trouble is transient.
  */
-import { DomainError } from '../common/domain-error';
-import { ExtractionError } from './extractors/extraction-error';
-import { FailureInput } from './extraction-job.repository';
+import { DomainError } from '../../common/domain-error';
+import { ExtractionError } from '../extractors/extraction-error';
+import { FailureInput } from '../jobs/job.types';
 
 /** Storage codes that mean the file itself is missing or unusable: retrying cannot help. */
 const PERMANENT_STORAGE_CODES = new Set([

@@ -5,7 +5,6 @@
  * message does is fenced by its attempt, so a duplicate or stale message changes nothing.
  * Registered only in worker processes (role `worker` or `all`), with concurrency from config.
  */
-import { InjectQueue } from '@nestjs/bull';
 import {
   Inject,
   Injectable,
@@ -13,24 +12,19 @@ import {
   OnApplicationBootstrap,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
-import type { Job, Queue } from 'bull';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
-import {
-  EXTRACT_FILE_JOB,
-  EXTRACTION_QUEUE,
-  ExtractFilePayload,
-} from '../queue/extraction-queue.constants';
-import { STORAGE_DRIVER, StorageDriver } from '../storage';
-import { ownerSegment } from '../storage/object-key';
-import { InvalidTransitionError } from './domain/job-errors';
-import { ExtractionJob } from './entities/extraction-job.entity';
-import { ExtractionJobService } from './extraction-job.service';
-import { JobRef } from './extraction-job.repository';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
+import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { ownerSegment } from '../../storage/object-key';
+import { InvalidTransitionError } from '../jobs/job-errors';
+import { ExtractionJob } from '../entities/extraction-job.entity';
+import { ExtractionJobService } from '../jobs/extraction-job.service';
+import { JobQueue } from '../jobs/job-queue';
+import { JobRef } from '../jobs/job.types';
 import { ExtractorPool } from './extractor-pool/extractor-pool';
-import { ExtractionError } from './extractors/extraction-error';
+import { ExtractionError } from '../extractors/extraction-error';
 import { classifyFailure } from './failure-classifier';
 
 type StopReason = 'lost' | 'shutdown';
@@ -49,7 +43,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
   private stopping = false;
 
   constructor(
-    @InjectQueue(EXTRACTION_QUEUE) private readonly queue: Queue<ExtractFilePayload>,
+    private readonly queue: JobQueue,
     private readonly jobs: ExtractionJobService,
     private readonly pool: ExtractorPool,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -60,12 +54,8 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
   onApplicationBootstrap(): void {
     const concurrency = this.config.worker.concurrency;
     // Registered here rather than with @Process so the concurrency comes from the validated config.
-    void this.queue.process(EXTRACT_FILE_JOB, concurrency, (message: Job<ExtractFilePayload>) =>
-      this.handle(message.data),
-    );
-    this.logger.log(
-      `Worker ${this.workerId} processing ${EXTRACTION_QUEUE} with concurrency ${concurrency}`,
-    );
+    this.queue.consume(concurrency, (ref) => this.handle(ref));
+    this.logger.log(`Worker ${this.workerId} taking extraction jobs, concurrency ${concurrency}`);
   }
 
   /** Stop taking messages, let running files finish within the grace period, hand back the rest. */
@@ -75,7 +65,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       `Shutting down (${signal ?? 'no signal'}): ${this.running.size} file(s) running`,
     );
     await this.queue
-      .pause(true, true)
+      .stopConsuming()
       .catch((error) => this.logger.warn(`Pausing the queue failed: ${String(error)}`));
     const graceOver = sleep(this.config.worker.shutdownGraceMs);
     await Promise.race([this.allDone(), graceOver]);
@@ -89,8 +79,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** Never throws: Bull only carries the message; outcomes live in the database. */
-  async handle(payload: ExtractFilePayload): Promise<void> {
-    const ref: JobRef = { id: payload.jobId, attempt: payload.attempt };
+  async handle(ref: JobRef): Promise<void> {
     if (this.stopping) return; // left pending; the reconciler or another worker takes it
     let job: ExtractionJob | null;
     try {

@@ -3,7 +3,7 @@
  * using the entity's own column metadata so the mapping never drifts from the schema.
  */
 import { DataSource, ValueTransformer } from 'typeorm';
-import { ExtractionJob } from './entities/extraction-job.entity';
+import { ExtractionJob } from '../entities/extraction-job.entity';
 
 export type JobRow = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /** Errors of the HTTP edge (uploads, parameters), with stable codes like every domain error. */
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../../common/domain-error';
 
 export class ValidationFailedError extends DomainError {
   constructor(message: string, details?: Record<string, unknown>) {

@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { ExtractionError } from '../extractors/extraction-error';
+import { ExtractionError } from '../../extractors/extraction-error';
 import {
   BaseExtractionResult,
   ExtractionFormat,
   ExtractorOptions,
   ProgressUpdate,
-} from '../extractors/extractor';
+} from '../../extractors/extractor';
 import { ExtractorTask, ExtractorTaskOutcome, isProgressMessage } from './extractor-task';
 
 export interface ExtractorPoolOptions {
@@ -34,23 +34,20 @@ export interface ExtractionRequest {
   timeoutMs?: number;
 }
 
-/** The compiled worker file; under ts-jest the sources have no .js, so use the build. */
-function workerFile(): string {
-  const beside = join(__dirname, 'extractor.worker.js');
-  if (existsSync(beside)) return beside;
-  const built = join(
-    __dirname,
-    '..',
-    '..',
-    '..',
-    'dist',
-    'src',
-    'extraction',
-    'extractor-pool',
-    'extractor.worker.js',
-  );
-  if (existsSync(built)) return built;
-  throw new Error(`Extractor worker not found (${beside}); run "npm run build" first`);
+/**
+ * The thread's entry file: the compiled `.js` beside this file (dist/), or, when running from the
+ * sources (Jest, ts-node), the `.ts` file compiled on load by ts-node in the thread.
+ */
+function workerEntry(): { filename: string; execArgv?: string[] } {
+  const compiled = join(__dirname, 'extractor.worker.js');
+  if (existsSync(compiled)) return { filename: compiled };
+  const source = join(__dirname, 'extractor.worker.ts');
+  if (existsSync(source))
+    return {
+      filename: source,
+      execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
+    };
+  throw new Error(`Extractor worker not found beside ${__filename}`);
 }
 
 export class ExtractorPool {
@@ -61,7 +58,7 @@ export class ExtractorPool {
 
   constructor(private readonly options: ExtractorPoolOptions) {
     this.piscina = new Piscina({
-      filename: workerFile(),
+      ...workerEntry(),
       minThreads: Math.min(1, options.threads),
       maxThreads: options.threads,
       // Tasks beyond the threads wait here (a worker's concurrency may exceed its threads).

@@ -2,8 +2,8 @@
  * The wire shapes (snake_case) the frontend reads, mapped from entities by plain functions.
  * Entities never leave the service layer as they are.
  */
-import { ExtractionJob } from '../extraction/entities/extraction-job.entity';
-import { completedCount, pendingCount } from '../extraction/domain/bulk-progress';
+import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
+import { completedCount, pendingCount } from '../../extraction/jobs/bulk-progress';
 
 export const API_BASE = '/api/v1/extraction';
 

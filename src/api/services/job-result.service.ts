@@ -1,11 +1,11 @@
 /** Results and files of jobs at the API edge: full results, the progress stream, file removal. */
 import { Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { DomainError } from '../common/domain-error';
-import { ExtractionJob } from '../extraction/entities/extraction-job.entity';
-import { ExtractionJobService } from '../extraction/extraction-job.service';
-import { STORAGE_DRIVER, StorageDriver } from '../storage';
-import { NotImplementedFeatureError } from './api-errors';
+import { DomainError } from '../../common/domain-error';
+import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
+import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
+import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { NotImplementedFeatureError } from '../http/api-errors';
 
 export class ResultNotReadyError extends DomainError {
   constructor(job: ExtractionJob) {

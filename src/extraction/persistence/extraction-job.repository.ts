@@ -8,70 +8,19 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QueryRunner } from 'typeorm';
-import { ExtractionJob } from './entities/extraction-job.entity';
-import { ExtractionFormat, JobKind, JobStatus } from './entities/job-enums';
+import { ExtractionJob } from '../entities/extraction-job.entity';
+import {
+  BackoffParams,
+  ClaimRequest,
+  CompleteRequest,
+  FailureInput,
+  JobRef,
+  ListQuery,
+  NewJob,
+} from '../jobs/job.types';
+import { ExtractionFormat, JobStatus } from '../entities/job-enums';
 import { JobDatabase } from './job-database';
 import { ACTIVE, ALL_COLUMNS, allowed, settleParentCte } from './job-sql';
-
-export interface NewJob {
-  id?: string;
-  kind?: Extract<JobKind, 'single' | 'file'>;
-  ownerId: string;
-  format: ExtractionFormat | null;
-  filename?: string | null;
-  fileUrl?: string | null;
-  fileSize?: number | null;
-  contentSha256?: string | null;
-  recordId?: string | null;
-  fieldId?: string | null;
-  attachmentId?: string | null;
-  targetTableId?: string | null;
-  idempotencyKey?: string | null;
-  options?: Record<string, unknown>;
-  maxRetries: number;
-  /** A file refused at creation (e.g. unknown extension in a bulk): stored as `failed`. */
-  initialError?: { code: string; message: string } | null;
-}
-
-export interface JobRef {
-  id: string;
-  attempt: number;
-}
-
-export interface ClaimRequest {
-  ref: JobRef;
-  workerId: string;
-}
-
-export interface CompleteRequest {
-  ref: JobRef;
-  /** The result as JSON text (already serialised to measure it), or null when stored elsewhere. */
-  resultJson: string | null;
-  resultPath: string | null;
-}
-
-export interface FailureInput {
-  code: string;
-  message: string;
-  stack?: string | null;
-  retryable: boolean;
-}
-
-export interface BackoffParams {
-  baseSeconds: number;
-  capSeconds: number;
-  factor: number;
-}
-
-export interface ListQuery {
-  ownerId?: string;
-  status?: JobStatus;
-  format?: ExtractionFormat;
-  parentJobId?: string;
-  kinds?: JobKind[];
-  page: number;
-  pageSize: number;
-}
 
 @Injectable()
 export class ExtractionJobRepository {

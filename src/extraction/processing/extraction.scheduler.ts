@@ -5,11 +5,11 @@
  */
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
-import { BullJobDispatcher } from '../queue/bull-job.dispatcher';
-import { STORAGE_DRIVER, StorageDriver } from '../storage';
-import { ExtractionJobService } from './extraction-job.service';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
+import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { ExtractionJobService } from '../jobs/extraction-job.service';
+import { JobQueue } from '../jobs/job-queue';
 
 export const SWEEPS = ['retry', 'stuck', 'reconcile', 'cleanup'] as const;
 export type Sweep = (typeof SWEEPS)[number];
@@ -21,7 +21,7 @@ export class ExtractionScheduler implements OnApplicationBootstrap {
 
   constructor(
     private readonly jobs: ExtractionJobService,
-    private readonly dispatcher: BullJobDispatcher,
+    private readonly queue: JobQueue,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly config: AppConfig,
     private readonly registry: SchedulerRegistry,
@@ -63,7 +63,7 @@ export class ExtractionScheduler implements OnApplicationBootstrap {
       case 'reconcile':
         return (
           await this.jobs.reconcileStalePending(reconcileAfterSeconds, batchSize, (ref) =>
-            this.dispatcher.isQueued(ref),
+            this.queue.isQueued(ref),
           )
         ).length;
       case 'cleanup': {

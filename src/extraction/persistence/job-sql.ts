@@ -1,6 +1,6 @@
 /** SQL pieces shared by the job repositories; the status lists come from the state machine. */
-import { JobAction, statusesAllowing } from './domain/job-state-machine';
-import { ACTIVE_STATUSES, JobStatus } from './entities/job-enums';
+import { JobAction, statusesAllowing } from '../jobs/job-state-machine';
+import { ACTIVE_STATUSES, JobStatus } from '../entities/job-enums';
 
 export const ALL_COLUMNS = 'j.*';
 export const ACTIVE = ACTIVE_STATUSES as JobStatus[];

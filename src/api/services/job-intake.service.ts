@@ -6,24 +6,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
-import { AuthUser } from '../auth/auth-user';
-import { EXTRACTION_FORMATS, ExtractionFormat } from '../extraction/entities/job-enums';
-import { ExtractionJob } from '../extraction/entities/extraction-job.entity';
-import { ExtractionJobService } from '../extraction/extraction-job.service';
-import { STORAGE_DRIVER, StorageDriver, StorageKeyOutsideError } from '../storage';
-import { ownerSegment, sanitizeFilename } from '../storage/object-key';
-import { FormatMismatchError, UnsupportedFileTypeError, ValidationFailedError } from './api-errors';
-import { CreateJobFromStorageDto } from './dto/create-job-from-storage.dto';
-import { validateBody } from './dto/validate-body';
+import { AuthUser } from '../../auth/auth-user';
+import { EXTRACTION_FORMATS, ExtractionFormat } from '../../extraction/entities/job-enums';
+import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
+import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
+import { STORAGE_DRIVER, StorageDriver, StorageKeyOutsideError } from '../../storage';
+import { ownerSegment, sanitizeFilename } from '../../storage/object-key';
+import {
+  FormatMismatchError,
+  UnsupportedFileTypeError,
+  ValidationFailedError,
+} from '../http/api-errors';
+import { CreateJobFromStorageDto } from '../dto/create-job-from-storage.dto';
+import { validateBody } from '../dto/validate-body';
 import {
   ALLOWED_EXTENSIONS,
   extensionOf,
   extensionsFor,
   formatFromFilename,
   signatureProblem,
-} from './uploads/file-types';
-import { StoredUpload } from './uploads/storage-upload.engine';
-import { UploadService } from './uploads/upload.service';
+} from '../uploads/file-types';
+import { StoredUpload } from '../uploads/storage-upload.engine';
+import { UploadService } from '../uploads/upload.service';
 import { optionsFromFields, optionsFromJson } from './format-options';
 
 export function parseFormat(value: unknown, field = 'format'): ExtractionFormat | null {

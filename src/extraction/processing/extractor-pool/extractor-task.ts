@@ -1,6 +1,10 @@
 /** Messages between the extractor pool and its worker threads (structured-clone safe). */
-import type { ExtractionErrorCode } from '../extractors/extraction-error';
-import type { ExtractionFormat, ExtractorOptions, ProgressUpdate } from '../extractors/extractor';
+import type { ExtractionErrorCode } from '../../extractors/extraction-error';
+import type {
+  ExtractionFormat,
+  ExtractorOptions,
+  ProgressUpdate,
+} from '../../extractors/extractor';
 
 export interface ExtractorTask {
   /** Names the task in its progress messages. */

@@ -1,0 +1,102 @@
+/**
+ * The job core's vocabulary, shared by the service, the repositories, the queue port and the
+ * processor: what a new job is, how an attempt is named, what a worker reports.
+ */
+import { ExtractionFormat, JobKind, JobStatus } from '../entities/job-enums';
+
+export interface NewJob {
+  id?: string;
+  kind?: Extract<JobKind, 'single' | 'file'>;
+  ownerId: string;
+  format: ExtractionFormat | null;
+  filename?: string | null;
+  fileUrl?: string | null;
+  fileSize?: number | null;
+  contentSha256?: string | null;
+  recordId?: string | null;
+  fieldId?: string | null;
+  attachmentId?: string | null;
+  targetTableId?: string | null;
+  idempotencyKey?: string | null;
+  options?: Record<string, unknown>;
+  maxRetries: number;
+  /** A file refused at creation (e.g. unknown extension in a bulk): stored as `failed`. */
+  initialError?: { code: string; message: string } | null;
+}
+
+export interface JobRef {
+  id: string;
+  attempt: number;
+}
+
+export interface ClaimRequest {
+  ref: JobRef;
+  workerId: string;
+}
+
+export interface CompleteRequest {
+  ref: JobRef;
+  /** The result as JSON text (already serialised to measure it), or null when stored elsewhere. */
+  resultJson: string | null;
+  resultPath: string | null;
+}
+
+export interface FailureInput {
+  code: string;
+  message: string;
+  stack?: string | null;
+  retryable: boolean;
+}
+
+export interface BackoffParams {
+  baseSeconds: number;
+  capSeconds: number;
+  factor: number;
+}
+
+export interface ListQuery {
+  ownerId?: string;
+  status?: JobStatus;
+  format?: ExtractionFormat;
+  parentJobId?: string;
+  kinds?: JobKind[];
+  page: number;
+  pageSize: number;
+}
+
+export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & {
+  maxRetries?: number;
+};
+
+export interface CreateBulkInput {
+  id?: string;
+  ownerId: string;
+  format?: ExtractionFormat | null;
+  targetTableId?: string | null;
+  idempotencyKey?: string | null;
+  options?: Record<string, unknown>;
+  maxRetries?: number;
+  files: Array<Omit<NewJob, 'kind' | 'ownerId' | 'maxRetries' | 'targetTableId'>>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ListJobsQuery {
+  ownerId?: string;
+  status?: JobStatus;
+  format?: ExtractionFormat;
+  kinds?: JobKind[];
+  page?: number;
+  pageSize?: number;
+}
+
+export interface JobStats {
+  total: number;
+  byStatus: Record<JobStatus, number>;
+  retryable: number;
+}

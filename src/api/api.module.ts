@@ -8,7 +8,9 @@ import { ExtractController } from './controllers/extract.controller';
 import { ImportController } from './controllers/import.controller';
 import { JobsController } from './controllers/jobs.controller';
 import { JobIntakeService } from './services/job-intake.service';
+import { JobProgressStreamService } from './services/job-progress-stream.service';
 import { JobResultService } from './services/job-result.service';
+import { SyncExtractionService } from './services/sync-extraction.service';
 import { UploadService } from './uploads/upload.service';
 
 @Module({
@@ -21,6 +23,12 @@ import { UploadService } from './uploads/upload.service';
     JobsController,
     ExtractController,
   ],
-  providers: [UploadService, JobIntakeService, JobResultService],
+  providers: [
+    UploadService,
+    JobIntakeService,
+    JobResultService,
+    JobProgressStreamService,
+    SyncExtractionService,
+  ],
 })
 export class ApiModule {}

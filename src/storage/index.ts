@@ -21,3 +21,4 @@ export {
   type S3StorageDriverOptions,
 } from './s3-storage.driver';
 export { StorageModule, type StorageModuleAsyncOptions } from './storage.module';
+export { deleteStoredFiles } from './delete-stored-files';

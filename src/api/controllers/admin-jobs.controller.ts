@@ -1,5 +1,15 @@
 /** Operator routes, superuser only. Declared before JobsController so /jobs/stats is not /jobs/:id. */
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Logger,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { SuperuserGuard } from '../../auth/superuser.guard';
@@ -7,7 +17,7 @@ import { AppConfig } from '../../config/app-config';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { ValidationFailedError } from '../http/api-errors';
 import { JobIdPipe } from '../http/job-id.pipe';
-import { JobResultService } from '../services/job-result.service';
+import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { JobResponse, toJobResponse } from '../dto/job-wire';
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {
@@ -23,9 +33,11 @@ function positiveNumber(value: string | undefined, name: string, fallback: numbe
 @UseGuards(JwtAuthGuard, SuperuserGuard)
 @Controller('api/v1/extraction/jobs')
 export class AdminJobsController {
+  private readonly logger = new Logger(AdminJobsController.name);
+
   constructor(
     private readonly jobs: ExtractionJobService,
-    private readonly results: JobResultService,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly config: AppConfig,
   ) {}
 
@@ -60,7 +72,7 @@ export class AdminJobsController {
     const olderThanDays = positiveNumber(days, 'older_than_days', this.config.sweep.retentionDays);
     const dry = dryRun === 'true';
     const { count, files } = await this.jobs.cleanup({ olderThanDays, dryRun: dry });
-    await this.results.deleteFiles(files);
+    await deleteStoredFiles(this.storage, files, this.logger);
     return {
       dry_run: dry,
       older_than_days: olderThanDays,

@@ -20,7 +20,6 @@ import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { JobIntakeService } from '../services/job-intake.service';
 import { JobIdPipe } from '../http/job-id.pipe';
-import { JobResultService } from '../services/job-result.service';
 import { BulkResponse, toBulkResponse } from '../dto/job-wire';
 import { idempotencyKey } from './jobs.controller';
 
@@ -34,7 +33,6 @@ export class BulkController {
   constructor(
     private readonly jobs: ExtractionJobService,
     private readonly intake: JobIntakeService,
-    private readonly results: JobResultService,
   ) {}
 
   @Post()
@@ -105,16 +103,6 @@ export class BulkController {
       pageSize: MAX_CHILDREN_LISTED,
     });
     return toBulkResponse(parent, children.items, { includeResults: false });
-  }
-
-  @Post(':id/preview')
-  preview(@Param('id', JobIdPipe) _id: string): never {
-    return this.results.importNotAvailable();
-  }
-
-  @Post('import')
-  importRows(): never {
-    return this.results.importNotAvailable();
   }
 
   private async bulk(id: string, user: AuthUser): Promise<ExtractionJob> {

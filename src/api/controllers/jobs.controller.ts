@@ -3,11 +3,12 @@
  * list, cancel, retry, delete, result, and a Server-Sent Events stream of progress.
  */
 import {
-  Body,
   Controller,
   Delete,
   Get,
   Headers,
+  Inject,
+  Logger,
   HttpCode,
   MessageEvent,
   Param,
@@ -38,6 +39,8 @@ import { ValidationFailedError } from '../http/api-errors';
 import { JobIntakeService, parseFormat } from '../services/job-intake.service';
 import { JobIdPipe } from '../http/job-id.pipe';
 import { JobResultService } from '../services/job-result.service';
+import { JobProgressStreamService } from '../services/job-progress-stream.service';
+import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { JobResponse, toJobResponse } from '../dto/job-wire';
 
 const MAX_IDEMPOTENCY_KEY = 200;
@@ -67,10 +70,14 @@ function pageParam(value: string | undefined, name: string, fallback: number, ma
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/jobs')
 export class JobsController {
+  private readonly logger = new Logger(JobsController.name);
+
   constructor(
     private readonly jobs: ExtractionJobService,
     private readonly intake: JobIntakeService,
     private readonly results: JobResultService,
+    private readonly progress: JobProgressStreamService,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
   @Post()
@@ -166,7 +173,7 @@ export class JobsController {
     const job = await this.jobs.get(id, user.id);
     if ((SETTLED_STATUSES as readonly string[]).includes(job.status)) {
       const { files } = await this.jobs.delete(id, user.id);
-      await this.results.deleteFiles(files);
+      await deleteStoredFiles(this.storage, files, this.logger);
     } else {
       await this.jobs.cancel(id, user.id);
     }
@@ -206,12 +213,6 @@ export class JobsController {
     @CurrentUser() user: AuthUser,
   ): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id, user.id); // 404 before the stream opens
-    return this.results.progressStream(id, user.id);
-  }
-
-  @Post(':id/preview')
-  @ApiOperation({ summary: 'Import preview into a host table (not part of this service yet)' })
-  preview(@Param('id', JobIdPipe) _id: string, @Body() _body: unknown): never {
-    return this.results.importNotAvailable();
+    return this.progress.progressStream(id, user.id);
   }
 }

@@ -1,4 +1,11 @@
-/** Bulk arithmetic, shared by the SQL (same formulas) and the wire mapping. */
+/**
+ * Bulk arithmetic: the wire mapping uses these functions, the SQL the same formulas built in
+ * persistence/job-sql.ts (checked against these in test/integration/job-sql.int-spec.ts).
+ */
+import { JobStatus } from '../entities/job-enums';
+
+/** A bulk parent still waiting for children to settle. */
+export const OPEN_BULK_STATUSES: readonly JobStatus[] = ['pending', 'processing'];
 export interface BulkCounters {
   total: number;
   processed: number;

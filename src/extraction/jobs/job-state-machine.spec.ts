@@ -1,5 +1,18 @@
-import { JOB_STATUSES, JobStatus } from '../entities/job-enums';
-import { canTransition, JOB_ACTIONS, statusAfterFailure } from './job-state-machine';
+import {
+  ACTIVE_STATUSES,
+  JOB_STATUSES,
+  JobStatus,
+  SETTLED_STATUSES,
+} from '../entities/job-enums';
+import {
+  canTransition,
+  INITIAL_STATUS,
+  JOB_ACTIONS,
+  statusAfter,
+  statusAfterFailure,
+  statusesAfter,
+  statusesAllowing,
+} from './job-state-machine';
 
 describe('job state machine', () => {
   const from = (action: (typeof JOB_ACTIONS)[number]): JobStatus[] =>
@@ -37,5 +50,27 @@ describe('job state machine', () => {
     expect(statusAfterFailure(true, 2, 3)).toBe('retrying');
     expect(statusAfterFailure(true, 3, 3)).toBe('failed');
     expect(statusAfterFailure(false, 0, 3)).toBe('failed');
+  });
+
+  it('knows every status of the enum: each is reached by an action and left by one', () => {
+    const reached = new Set<JobStatus>([INITIAL_STATUS, ...JOB_ACTIONS.flatMap(statusesAfter)]);
+    const left = new Set<JobStatus>(JOB_ACTIONS.flatMap(statusesAllowing));
+    for (const status of JOB_STATUSES) {
+      expect({ status, reached: reached.has(status) }).toEqual({ status, reached: true });
+      expect({ status, left: left.has(status) }).toEqual({ status, left: true });
+    }
+  });
+
+  it('splits the statuses into active and settled, with no status in both or neither', () => {
+    expect([...ACTIVE_STATUSES, ...SETTLED_STATUSES].sort()).toEqual([...JOB_STATUSES].sort());
+    expect(statusesAllowing('cancel')).toEqual(ACTIVE_STATUSES);
+  });
+
+  it('names where each action leads', () => {
+    expect(statusAfter('claim')).toBe('processing');
+    expect(statusAfter('complete')).toBe('completed');
+    expect(statusesAfter('fail')).toEqual(['retrying', 'failed']);
+    expect(statusesAfter('delete')).toEqual([]);
+    expect(() => statusAfter('fail')).toThrow('no single target');
   });
 });

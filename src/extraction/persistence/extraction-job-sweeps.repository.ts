@@ -6,7 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobRef } from '../jobs/job.types';
 import { JobDatabase } from './job-database';
-import { allowed } from './job-sql';
+import { allowed, FINAL_SQL, KIND, S, to } from './job-sql';
 
 @Injectable()
 export class ExtractionJobSweepsRepository {
@@ -16,10 +16,10 @@ export class ExtractionJobSweepsRepository {
   async requeueDueRetries(now: Date, limit: number): Promise<JobRef[]> {
     const rows = await this.db.run(
       `WITH due AS (
-         SELECT d.id FROM extraction_jobs d WHERE d.status = 'retrying' AND d.next_retry_at <= $1::timestamptz
+         SELECT d.id FROM extraction_jobs d WHERE d.status = ${S.retrying} AND d.next_retry_at <= $1::timestamptz
          ORDER BY d.next_retry_at LIMIT $2 FOR UPDATE SKIP LOCKED
        )
-       UPDATE extraction_jobs j SET status = 'pending', next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
+       UPDATE extraction_jobs j SET status = ${to('requeue')}, next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
        WHERE j.id = ANY(ARRAY(SELECT id FROM due)) AND j.status = ANY($3)
        RETURNING j.id, j.attempt`,
       [now, limit, allowed('requeue')],
@@ -31,7 +31,7 @@ export class ExtractionJobSweepsRepository {
   async findExpiredLeases(now: Date, limit: number): Promise<JobRef[]> {
     const rows = await this.db.run(
       `SELECT j.id, j.attempt FROM extraction_jobs j
-       WHERE j.status = 'processing' AND j.lease_expires_at < $1::timestamptz
+       WHERE j.status = ${S.processing} AND j.lease_expires_at < $1::timestamptz
        ORDER BY j.lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, limit],
     );
@@ -46,7 +46,7 @@ export class ExtractionJobSweepsRepository {
     const rows = await this.db.run(
       `WITH stale AS (
          SELECT s.id FROM extraction_jobs s
-         WHERE s.status = 'pending' AND s.kind <> 'bulk' AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
+         WHERE s.status = ${S.pending} AND s.kind <> ${KIND.bulk} AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
          ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED
        )
        UPDATE extraction_jobs j SET updated_at = $1::timestamptz
@@ -61,7 +61,7 @@ export class ExtractionJobSweepsRepository {
   async countCleanable(cutoff: Date): Promise<number> {
     const rows = await this.db.run(
       `SELECT count(*)::int AS n FROM extraction_jobs j
-       WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1`,
+       WHERE j.status IN ${FINAL_SQL} AND j.parent_job_id IS NULL AND j.completed_at < $1`,
       [cutoff],
     );
     return Number(rows[0].n);
@@ -74,7 +74,7 @@ export class ExtractionJobSweepsRepository {
     const rows = await this.db.run(
       `WITH doomed AS (
          SELECT j.id FROM extraction_jobs j
-         WHERE j.status IN ('completed', 'cancelled') AND j.parent_job_id IS NULL AND j.completed_at < $1
+         WHERE j.status IN ${FINAL_SQL} AND j.parent_job_id IS NULL AND j.completed_at < $1
          ORDER BY j.completed_at LIMIT $2 FOR UPDATE SKIP LOCKED
        ), doomed_rows AS (
          SELECT f.file_url, f.result_path FROM extraction_jobs f

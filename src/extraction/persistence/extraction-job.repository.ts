@@ -20,7 +20,20 @@ import {
 } from '../jobs/job.types';
 import { ExtractionFormat, JobStatus } from '../entities/job-enums';
 import { JobDatabase } from './job-database';
-import { ACTIVE, ALL_COLUMNS, allowed, settleParentCte } from './job-sql';
+import {
+  ALL_COLUMNS,
+  allowed,
+  KIND,
+  progressSql,
+  retriesLeftSql,
+  retryDelaySecondsSql,
+  S,
+  settleParentCte,
+  to,
+} from './job-sql';
+import { ACTIVE_STATUSES } from '../entities/job-enums';
+import { bulkProgress, finalBulkStatus } from '../jobs/bulk-progress';
+import { INITIAL_STATUS } from '../jobs/job-state-machine';
 
 @Injectable()
 export class ExtractionJobRepository {
@@ -78,7 +91,7 @@ export class ExtractionJobRepository {
         job.idempotencyKey ?? null,
         job.recordId ?? null,
         job.attachmentId ?? null,
-        ACTIVE,
+        ACTIVE_STATUSES,
       ],
       runner,
     );
@@ -100,11 +113,17 @@ export class ExtractionJobRepository {
     runner: QueryRunner,
   ): Promise<ExtractionJob | null> {
     const settledAll = parent.failedAtCreation >= parent.total;
+    const counters = {
+      total: parent.total,
+      processed: parent.failedAtCreation,
+      failed: parent.failedAtCreation,
+      cancelled: 0,
+    };
     return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, target_table_id, idempotency_key,
          options, max_retries, total_items, processed_items, failed_items, progress, status,
          completed_at, created_at, updated_at)
-       VALUES ($1, 'bulk', $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13)
+       VALUES ($1, ${KIND.bulk}, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13)
        ON CONFLICT DO NOTHING
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -117,8 +136,8 @@ export class ExtractionJobRepository {
         parent.maxRetries,
         parent.total,
         parent.failedAtCreation,
-        Math.round((10000 * parent.failedAtCreation) / Math.max(parent.total, 1)) / 100,
-        settledAll ? 'failed' : 'pending',
+        bulkProgress({ total: parent.total, processed: parent.failedAtCreation }),
+        settledAll ? finalBulkStatus(counters) : INITIAL_STATUS,
         settledAll ? now : null,
         now,
       ],
@@ -138,9 +157,9 @@ export class ExtractionJobRepository {
       `INSERT INTO extraction_jobs AS j (id, kind, parent_job_id, owner_id, format, filename, file_url,
          file_size, content_sha256, target_table_id, options, max_retries, status, error_code,
          error_message, completed_at, created_at, updated_at)
-       SELECT c.id, 'file', $1, c.owner_id, c.format::extraction_format, c.filename, c.file_url,
+       SELECT c.id, ${KIND.file}, $1, c.owner_id, c.format::extraction_format, c.filename, c.file_url,
          c.file_size, c.content_sha256, c.target_table_id, c.options::jsonb, c.max_retries,
-         CASE WHEN c.error_code IS NULL THEN 'pending' ELSE 'failed' END::extraction_job_status,
+         CASE WHEN c.error_code IS NULL THEN ${S.pending} ELSE ${S.failed} END::extraction_job_status,
          c.error_code, c.error_message,
          CASE WHEN c.error_code IS NULL THEN NULL ELSE $2::timestamptz END,
          $2::timestamptz + c.ord * interval '1 microsecond', $2
@@ -192,7 +211,7 @@ export class ExtractionJobRepository {
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
        WHERE j.attachment_id = $1 AND ($2::text IS NULL OR j.record_id = $2)
        ORDER BY (j.status = ANY($3)) DESC, j.created_at DESC, j.id DESC LIMIT 1`,
-      [attachmentId, recordId ?? null, ACTIVE],
+      [attachmentId, recordId ?? null, ACTIVE_STATUSES],
     );
   }
 
@@ -225,8 +244,8 @@ export class ExtractionJobRepository {
   ): Promise<{ byStatus: Partial<Record<JobStatus, number>>; retryableDue: number }> {
     const rows = await this.db.run(
       `SELECT j.status::text AS status, count(*)::int AS n,
-              count(*) FILTER (WHERE j.status = 'retrying' AND j.next_retry_at <= $2)::int AS due
-       FROM extraction_jobs j WHERE j.kind <> 'bulk' AND ($1::text IS NULL OR j.owner_id = $1)
+              count(*) FILTER (WHERE j.status = ${S.retrying} AND j.next_retry_at <= $2)::int AS due
+       FROM extraction_jobs j WHERE j.kind <> ${KIND.bulk} AND ($1::text IS NULL OR j.owner_id = $1)
        GROUP BY j.status`,
       [ownerId ?? null, now],
     );
@@ -241,7 +260,7 @@ export class ExtractionJobRepository {
 
   async findProcessingStartedBefore(cutoff: Date, limit: number): Promise<ExtractionJob[]> {
     return this.db.jobs(
-      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.status = 'processing' AND j.started_at < $1
+      `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.status = ${S.processing} AND j.started_at < $1
        ORDER BY j.started_at LIMIT $2`,
       [cutoff, limit],
     );
@@ -268,18 +287,18 @@ export class ExtractionJobRepository {
   ): Promise<Array<ExtractionJob | null>> {
     const jobs = await this.db.jobs(
       `WITH claimed AS (
-         UPDATE extraction_jobs j SET status = 'processing', attempt = j.attempt + 1,
+         UPDATE extraction_jobs j SET status = ${to('claim')}, attempt = j.attempt + 1,
            worker_id = ($3::text[])[array_position($1::uuid[], j.id)],
            started_at = $4::timestamptz, heartbeat_at = $4::timestamptz, lease_expires_at = $4::timestamptz + $5::float8 * interval '1 second',
            progress = 0, completed_at = NULL, error_code = NULL, error_message = NULL,
            error_stack = NULL, updated_at = $4::timestamptz
          WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
-           AND j.status = ANY($6) AND j.kind <> 'bulk'
+           AND j.status = ANY($6) AND j.kind <> ${KIND.bulk}
          RETURNING ${ALL_COLUMNS}
        ), opened AS (
-         UPDATE extraction_jobs p SET status = 'processing', started_at = COALESCE(p.started_at, $4::timestamptz), updated_at = $4::timestamptz
+         UPDATE extraction_jobs p SET status = ${S.processing}, started_at = COALESCE(p.started_at, $4::timestamptz), updated_at = $4::timestamptz
          -- status as text: a condition no index serves, so the plan stays a lookup by id
-         WHERE p.id = ANY(ARRAY(SELECT parent_job_id FROM claimed)) AND p.status::text = 'pending'
+         WHERE p.id = ANY(ARRAY(SELECT parent_job_id FROM claimed)) AND p.status::text = ${S.pending}
          RETURNING p.id
        )
        SELECT * FROM claimed`,
@@ -326,7 +345,7 @@ export class ExtractionJobRepository {
   ): Promise<Array<ExtractionJob | null>> {
     const jobs = await this.db.jobs(
       `WITH child AS (
-         UPDATE extraction_jobs j SET status = 'completed', progress = 100,
+         UPDATE extraction_jobs j SET status = ${to('complete')}, progress = 100,
            result = ($3::text[])[array_position($1::uuid[], j.id)]::jsonb,
            result_path = ($4::text[])[array_position($1::uuid[], j.id)],
            completed_at = $5::timestamptz, duration_ms = GREATEST(0, (extract(epoch FROM ($5::timestamptz - j.started_at)) * 1000))::int,
@@ -364,14 +383,15 @@ export class ExtractionJobRepository {
     onlyIfLeaseExpired = false,
     partialResult: Record<string, unknown> | null = null,
   ): Promise<ExtractionJob | null> {
+    const retriesLeft = retriesLeftSql('$3', 'j.retry_count', 'j.max_retries');
     return this.db.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET
-           status = CASE WHEN $3 AND j.retry_count < j.max_retries THEN 'retrying' ELSE 'failed' END::extraction_job_status,
-           next_retry_at = CASE WHEN $3 AND j.retry_count < j.max_retries
-             THEN $4::timestamptz + LEAST($5::float8 * power(2, j.retry_count), $6::float8) * $7::float8 * interval '1 second' ELSE NULL END,
-           retry_count = CASE WHEN $3 AND j.retry_count < j.max_retries THEN j.retry_count + 1 ELSE j.retry_count END,
-           completed_at = CASE WHEN $3 AND j.retry_count < j.max_retries THEN NULL ELSE $4::timestamptz END,
+           status = CASE WHEN ${retriesLeft} THEN ${S.retrying} ELSE ${S.failed} END::extraction_job_status,
+           next_retry_at = CASE WHEN ${retriesLeft}
+             THEN $4::timestamptz + ${retryDelaySecondsSql('j.retry_count', '$5::float8', '$6::float8', '$7::float8')} * interval '1 second' ELSE NULL END,
+           retry_count = CASE WHEN ${retriesLeft} THEN j.retry_count + 1 ELSE j.retry_count END,
+           completed_at = CASE WHEN ${retriesLeft} THEN NULL ELSE $4::timestamptz END,
            duration_ms = GREATEST(0, (extract(epoch FROM ($4::timestamptz - j.started_at)) * 1000))::int,
            error_code = $8, error_message = $9, error_stack = $10, result = COALESCE($13::jsonb, j.result),
            lease_expires_at = NULL, updated_at = $4::timestamptz
@@ -406,9 +426,9 @@ export class ExtractionJobRepository {
     now: Date,
   ): Promise<ExtractionJob | null> {
     return this.db.job(
-      `UPDATE extraction_jobs j SET status = 'pending', lease_expires_at = NULL, worker_id = NULL,
+      `UPDATE extraction_jobs j SET status = ${to(action)}, lease_expires_at = NULL, worker_id = NULL,
          next_retry_at = NULL, progress = 0, updated_at = $3::timestamptz
-       WHERE j.id = $1 AND ($2::int IS NULL OR j.attempt = $2) AND j.status = ANY($4) AND j.kind <> 'bulk'
+       WHERE j.id = $1 AND ($2::int IS NULL OR j.attempt = $2) AND j.status = ANY($4) AND j.kind <> ${KIND.bulk}
        RETURNING ${ALL_COLUMNS}`,
       [id, attempt, now, allowed(action)],
     );
@@ -419,9 +439,9 @@ export class ExtractionJobRepository {
   async cancelOne(id: string, now: Date): Promise<ExtractionJob | null> {
     return this.db.job(
       `WITH child AS (
-         UPDATE extraction_jobs j SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
+         UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, lease_expires_at = NULL,
            next_retry_at = NULL, updated_at = $2::timestamptz
-         WHERE j.id = $1 AND j.status = ANY($3) AND j.kind <> 'bulk'
+         WHERE j.id = $1 AND j.status = ANY($3) AND j.kind <> ${KIND.bulk}
          RETURNING ${ALL_COLUMNS}
        ), ${settleParentCte(2)}
        SELECT * FROM child`,
@@ -436,17 +456,17 @@ export class ExtractionJobRepository {
   ): Promise<{ parent: ExtractionJob | null; cancelled: string[] }> {
     const rows = await this.db.run(
       `WITH kids AS (
-         UPDATE extraction_jobs c SET status = 'cancelled', completed_at = $2::timestamptz, lease_expires_at = NULL,
+         UPDATE extraction_jobs c SET status = ${to('cancel')}, completed_at = $2::timestamptz, lease_expires_at = NULL,
            next_retry_at = NULL, updated_at = $2::timestamptz
          WHERE c.parent_job_id = $1 AND c.status = ANY($3)
            AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status = ANY($3))
          RETURNING c.id
        ), n AS (SELECT count(*)::int AS k FROM kids)
-       UPDATE extraction_jobs j SET status = 'cancelled', completed_at = $2::timestamptz, updated_at = $2::timestamptz,
+       UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, updated_at = $2::timestamptz,
          processed_items = j.processed_items + n.k, cancelled_items = j.cancelled_items + n.k,
-         progress = round(100.0 * (j.processed_items + n.k) / GREATEST(j.total_items, 1), 2)
+         progress = ${progressSql('j.processed_items + n.k', 'j.total_items')}
        FROM n
-       WHERE j.id = $1 AND j.kind = 'bulk' AND j.status = ANY($3)
+       WHERE j.id = $1 AND j.kind = ${KIND.bulk} AND j.status = ANY($3)
        RETURNING ${ALL_COLUMNS}, (SELECT coalesce(array_agg(id), '{}') FROM kids) AS cancelled_ids`,
       [id, now, allowed('cancel')],
     );
@@ -460,10 +480,10 @@ export class ExtractionJobRepository {
   /** failed → pending for one single job (manual retry). */
   async retrySingle(id: string, force: boolean, now: Date): Promise<ExtractionJob | null> {
     return this.db.job(
-      `UPDATE extraction_jobs j SET status = 'pending', retry_count = j.retry_count + 1, last_retry_at = $2::timestamptz,
+      `UPDATE extraction_jobs j SET status = ${to('retry')}, retry_count = j.retry_count + 1, last_retry_at = $2::timestamptz,
          next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
          result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz
-       WHERE j.id = $1 AND j.kind = 'single' AND j.status = ANY($3) AND ($4 OR j.retry_count < j.max_retries)
+       WHERE j.id = $1 AND j.kind = ${KIND.single} AND j.status = ANY($3) AND ($4 OR j.retry_count < j.max_retries)
        RETURNING ${ALL_COLUMNS}`,
       [id, now, allowed('retry'), force],
     );
@@ -481,24 +501,24 @@ export class ExtractionJobRepository {
   ): Promise<{ parent: ExtractionJob | null; retried: JobRef[] }> {
     const rows = await this.db.run(
       `WITH kids AS (
-         UPDATE extraction_jobs c SET status = 'pending', retry_count = c.retry_count + 1, last_retry_at = $2::timestamptz,
+         UPDATE extraction_jobs c SET status = ${to('retry')}, retry_count = c.retry_count + 1, last_retry_at = $2::timestamptz,
            next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
            result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz
          WHERE c.parent_job_id = $1 AND c.status = ANY($3) AND ($4::uuid[] IS NULL OR c.id = ANY($4))
            AND ($5 OR c.retry_count < c.max_retries)
            AND c.file_url IS NOT NULL
-           AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status <> 'cancelled')
+           AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status <> ${S.cancelled})
          RETURNING c.id, c.attempt
        ), n AS (SELECT count(*)::int AS k FROM kids)
        UPDATE extraction_jobs j SET
          processed_items = j.processed_items - n.k, failed_items = j.failed_items - n.k,
-         progress = round(100.0 * (j.processed_items - n.k) / GREATEST(j.total_items, 1), 2),
-         status = CASE WHEN n.k > 0 THEN 'processing' ELSE j.status END::extraction_job_status,
+         progress = ${progressSql('j.processed_items - n.k', 'j.total_items')},
+         status = CASE WHEN n.k > 0 THEN ${S.processing} ELSE j.status END::extraction_job_status,
          completed_at = CASE WHEN n.k > 0 THEN NULL ELSE j.completed_at END,
          duration_ms = CASE WHEN n.k > 0 THEN NULL ELSE j.duration_ms END,
          updated_at = $2::timestamptz
        FROM n
-       WHERE j.id = $1 AND j.kind = 'bulk'
+       WHERE j.id = $1 AND j.kind = ${KIND.bulk}
        RETURNING ${ALL_COLUMNS},
          (SELECT coalesce(json_agg(json_build_object('id', id, 'attempt', attempt)), '[]') FROM kids) AS retried`,
       [parentId, now, allowed('retry'), childIds, force],
@@ -514,7 +534,7 @@ export class ExtractionJobRepository {
   async deleteSettled(id: string): Promise<{ deleted: boolean; files: string[] }> {
     const rows = await this.db.run(
       `WITH target AS (
-         SELECT j.id FROM extraction_jobs j WHERE j.id = $1 AND j.kind <> 'file' AND j.status = ANY($2)
+         SELECT j.id FROM extraction_jobs j WHERE j.id = $1 AND j.kind <> ${KIND.file} AND j.status = ANY($2)
          FOR UPDATE
        ), files AS (
          SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM target) OR f.parent_job_id IN (SELECT id FROM target)) AND f.file_url IS NOT NULL

@@ -7,7 +7,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
-import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { ExtractionJobService } from '../jobs/extraction-job.service';
 import { JobQueue } from '../jobs/job-queue';
 
@@ -71,18 +71,8 @@ export class ExtractionScheduler implements OnApplicationBootstrap {
           olderThanDays: retentionDays,
           limit: batchSize * 10,
         });
-        await this.deleteFiles(files);
+        await deleteStoredFiles(this.storage, files, this.logger);
         return count;
-      }
-    }
-  }
-
-  private async deleteFiles(urls: string[]): Promise<void> {
-    for (const url of urls) {
-      try {
-        await this.storage.delete(this.storage.keyFromUrl(url));
-      } catch (error) {
-        this.logger.warn(`Could not delete stored file ${url}: ${String(error)}`);
       }
     }
   }

@@ -19,4 +19,15 @@ describe(AppConfig.name, () => {
   it('refuses an unknown LOG_LEVEL by name', () => {
     expect(() => config({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
+
+  it('refuses the extractor test hook in production', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-1234' };
+    expect(config(production).worker.extractorOverrides).toBeUndefined();
+    expect(() => config({ ...production, EXTRACTOR_OVERRIDES: '/tmp/x.js' })).toThrow(
+      /EXTRACTOR_OVERRIDES is a test hook/,
+    );
+    expect(config({ EXTRACTOR_OVERRIDES: '/tmp/x.js' }).worker.extractorOverrides).toBe(
+      '/tmp/x.js',
+    );
+  });
 });

@@ -1,11 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config';
 
 /**
- * Provides the typed AppConfig everywhere. main.ts validates the environment once (after
- * @nestjs/config has loaded `.env`), composes the modules for the role, and passes the same
- * config here; tests pass their own.
+ * Provides the typed AppConfig everywhere. main.ts reads `.env` (process.loadEnvFile), validates
+ * the environment once (AppConfig.fromEnvironment), composes the modules for the role and passes
+ * the same config here; tests pass their own.
  */
 @Global()
 @Module({})
@@ -13,7 +12,6 @@ export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true })],
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
     };

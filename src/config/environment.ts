@@ -86,7 +86,7 @@ export class EnvironmentVariables {
   @Min(64)
   EXTRACTOR_MEMORY_MB = 1536;
 
-  /** Test hook: module whose extractors replace the real ones in the threads. */
+  /** Test hook: module whose extractors replace the real ones in the threads (not in production). */
   @IsOptional()
   @IsString()
   EXTRACTOR_OVERRIDES?: string;
@@ -237,6 +237,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
     problems.push('JWT_SECRET must be set in production (at least 16 characters)');
+  }
+  if (env.NODE_ENV === 'production' && env.EXTRACTOR_OVERRIDES) {
+    problems.push('EXTRACTOR_OVERRIDES is a test hook and is refused in production');
   }
   if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) {
     problems.push('S3_BUCKET must be set when STORAGE_DRIVER=s3');

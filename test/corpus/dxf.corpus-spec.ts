@@ -7,11 +7,11 @@ import { join, resolve } from 'node:path';
 import { CadExtractionResult } from '../../src/extraction/extractors/cad-result';
 import { DxfBlock } from '../../src/extraction/extractors/dxf/dxf-blocks';
 import { dxfExtractor } from '../../src/extraction/extractors/dxf/dxf.extractor';
+import { describeWithInput } from '../support/required-input';
 
 const dir = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'dxf');
 const present = existsSync(dir);
-if (!present) console.warn(`skipping the DXF corpus test: ${dir} is absent`);
-const d = present ? describe : describe.skip;
+const d = describeWithInput(dir, 'the shared DXF corpus');
 
 /** Independent raw scan: entity types in the ENTITIES section (sub-entities left out). */
 function rawEntityCounts(file: string): Record<string, number> {

@@ -9,11 +9,11 @@ import { join, resolve } from 'node:path';
 import { ifcExtractor } from '../../src/extraction/extractors/ifc/ifc.extractor';
 import { IfcExtractionResult } from '../../src/extraction/extractors/ifc/ifc-types';
 import { extractionErrorCode } from '../support/extraction-outcome';
+import { describeWithInput } from '../support/required-input';
 
 const dir = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'ifc');
 const present = existsSync(dir);
-if (!present) console.warn(`skipping the IFC corpus test: ${dir} is absent`);
-const d = present ? describe : describe.skip;
+const d = describeWithInput(dir, 'the shared IFC corpus');
 
 /** Building-element classes that occur in the corpus (upper case, as written in the files). */
 const ELEMENT_CLASSES = [

@@ -10,11 +10,11 @@ import { walkParts } from '../../src/extraction/extractors/step/step-assembly';
 import { stepExtractor } from '../../src/extraction/extractors/step/step.extractor';
 import { StepExtractionResult, StepPart } from '../../src/extraction/extractors/step/step-types';
 import { extractionErrorCode } from '../support/extraction-outcome';
+import { describeWithInput } from '../support/required-input';
 
 const dir = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'step');
 const present = existsSync(dir);
-if (!present) console.warn(`skipping the STEP corpus test: ${dir} is absent`);
-const d = present ? describe : describe.skip;
+const d = describeWithInput(dir, 'the shared STEP corpus');
 
 /** Relative error allowed between mesh-based and exact B-rep volumes (default tessellation). */
 const MESH_TOLERANCE = 1e-3;

@@ -17,7 +17,9 @@ describe(ExtractorPool.name, () => {
 
   beforeAll(() => {
     const overridesModule = join(__dirname, '..', 'support', 'test-extractors.js');
-    pool = new ExtractorPool({ threads: 2, memoryMb: 64, timeoutMs: 2000, overridesModule });
+    // A generous default: a fresh thread loads its code first (through ts-node when the tests run
+    // from the sources), and only the timeout tests below mean to hit a timeout.
+    pool = new ExtractorPool({ threads: 2, memoryMb: 64, timeoutMs: 30_000, overridesModule });
   });
   afterAll(async () => {
     await pool.destroy();
@@ -82,6 +84,35 @@ describe(ExtractorPool.name, () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(delay.max / 1e6).toBeLessThan(200);
     await expect(run('ok')).resolves.toMatchObject({ success: true });
+  });
+
+  it('stops an extractor that watches its signal without losing the thread', async () => {
+    const single = new ExtractorPool({
+      threads: 1,
+      memoryMb: 64,
+      timeoutMs: 30_000,
+      overridesModule: join(__dirname, '..', 'support', 'test-extractors.js'),
+    });
+    try {
+      const runOn = (content: string, timeoutMs?: number) =>
+        single.run({
+          format: 'dxf',
+          filePath: file(`${Math.random()}.dxf`, content),
+          filename: 'a.dxf',
+          options: {},
+          timeoutMs,
+        });
+      const before = await runOn('ok');
+      await expect(runOn('wait', 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
+      const after = await runOn('ok');
+      // The same thread served all three: the signal stopped the task, nothing was terminated.
+      expect(after.metadata.threadId).toBe(before.metadata.threadId);
+      await expect(runOn('hang', 300)).rejects.toMatchObject({ code: 'TIMEOUT' });
+      const replaced = await runOn('ok');
+      expect(replaced.metadata.threadId).not.toBe(before.metadata.threadId);
+    } finally {
+      await single.destroy();
+    }
   });
 
   it('aborts on request', async () => {

@@ -9,6 +9,8 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { ADMIN_DATABASE_URL, databaseUrl, newRunId, templateDatabaseName } from './test-env';
 
 export default async function globalSetup(): Promise<void> {
+  // Several tiers (Jest projects) run this in the same process: the first one prepares the run.
+  if (process.env.EXTRACTION_TEST_RUN_ID) return;
   const runId = newRunId();
   process.env.EXTRACTION_TEST_RUN_ID = runId;
   const template = templateDatabaseName(runId);

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { ADMIN_DATABASE_URL, TEST_REDIS_URL, currentRunId, redisPrefix } from './test-env';
 
 export default async function globalTeardown(): Promise<void> {
+  // Runs once per tier that has services; the first call removes everything, the others find none.
   const runId = currentRunId();
   const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();

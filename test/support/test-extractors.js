@@ -6,11 +6,13 @@
  *   "fail:permanent"      CORRUPT_FILE (permanent)
  *   "fail:retryable"      PROVIDER_UNAVAILABLE (retryable)
  *   "hang"                spin forever on the thread (only the timeout stops it)
+ *   "wait"                wait until the task's signal fires, then stop with ABORTED
  *   "crash"               throw an uncaught exception on the thread
  *   "oom"                 allocate until the thread's heap limit
  * Plain CommonJS so the compiled worker can require it without a TypeScript step.
  */
 const { appendFileSync, readFileSync } = require('node:fs');
+const { threadId } = require('node:worker_threads');
 
 /** Shaped like the service's ExtractionError, which the pool recognises by name, code and permanence. */
 class ExtractionError extends Error {
@@ -35,7 +37,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const testExtractor = (format) => ({
   format,
-  async extract({ filePath, filename, onProgress }) {
+  async extract({ filePath, filename, onProgress, signal }) {
     const command = readFileSync(filePath, 'utf8').trim();
     trace('start', filename);
     const [verb, arg] = command.split(':');
@@ -56,6 +58,9 @@ const testExtractor = (format) => ({
           'PROVIDER_UNAVAILABLE',
           `test provider unavailable for ${filename}`,
         );
+      case 'wait':
+        while (!signal.aborted) await sleep(10);
+        throw new ExtractionError('ABORTED', `test extractor ${filename} stopped`);
       case 'hang':
         for (;;) {
           // busy: the event loop of this thread never comes back
@@ -78,7 +83,7 @@ const testExtractor = (format) => ({
       source_file: filename,
       source_type: format,
       success: true,
-      metadata: { command, pid: process.pid },
+      metadata: { command, pid: process.pid, threadId },
       errors: [],
       warnings: [],
     };

@@ -1,9 +1,4 @@
-import {
-  ACTIVE_STATUSES,
-  JOB_STATUSES,
-  JobStatus,
-  SETTLED_STATUSES,
-} from '../entities/job-enums';
+import { ACTIVE_STATUSES, JOB_STATUSES, JobStatus, SETTLED_STATUSES } from '../entities/job-enums';
 import {
   canTransition,
   INITIAL_STATUS,

@@ -1,39 +1,32 @@
 /**
- * A minimal WebSocket client over node:http/https (text messages, ping/pong, close), enough for
- * Werk24's Techread protocol. Errors are Werk24TransportError so the provider can classify them.
+ * Werk24's Techread WebSocket as a stream of text messages, on `ws`. Errors are
+ * Werk24TransportError so the provider can classify them.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { Socket } from 'node:net';
-import {
-  acceptKey,
-  encodeFrame,
-  FrameDecoder,
-  MAX_MESSAGE_BYTES,
-  newClientKey,
-  OPCODES,
-} from './websocket-frames';
+import WebSocket from 'ws';
 import { Werk24TransportError } from './werk24-transport-error';
 
-export class MiniWebSocket {
-  private readonly decoder = new FrameDecoder();
+/** Werk24 answers are JSON, a few MB at most; anything larger is a protocol error. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+interface Waiter {
+  resolve: (value: string | null) => void;
+  reject: (error: Error) => void;
+}
+
+export class TextWebSocket {
   private readonly queue: string[] = [];
-  private waiters: { resolve: (value: string | null) => void; reject: (error: Error) => void }[] =
-    [];
-  private fragments: Buffer[] = [];
+  private waiters: Waiter[] = [];
   private closed = false;
   private failure: Error | null = null;
 
-  private constructor(
-    private readonly socket: Socket,
-    head: Buffer,
-  ) {
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) =>
-      this.fail(new Werk24TransportError('network', `WebSocket error: ${error.message}`)),
-    );
+  private constructor(private readonly socket: WebSocket) {
+    // Werk24 sends text frames; a binary one would carry the same UTF-8 JSON.
+    socket.on('message', (data) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      this.deliver(bytes.toString('utf8'));
+    });
+    socket.on('error', (error) => this.fail(transportError(error)));
     socket.on('close', () => this.finish());
-    if (head.length > 0) this.onData(head);
   }
 
   /** Opens ws:// or wss://; rejects with the HTTP status when the server refuses the upgrade. */
@@ -41,39 +34,34 @@ export class MiniWebSocket {
     url: URL,
     headers: Record<string, string>,
     signal: AbortSignal,
-  ): Promise<MiniWebSocket> {
-    const secure = url.protocol === 'wss:';
-    const key = newClientKey();
+  ): Promise<TextWebSocket> {
     return new Promise((resolve, reject) => {
-      const request = (secure ? https : http).request({
-        hostname: url.hostname,
-        port: url.port || (secure ? 443 : 80),
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: {
-          ...headers,
-          Connection: 'Upgrade',
-          Upgrade: 'websocket',
-          'Sec-WebSocket-Key': key,
-          'Sec-WebSocket-Version': '13',
-        },
-        signal,
+      if (signal.aborted) return reject(abortReason(signal));
+      const socket = new WebSocket(url, {
+        headers,
+        maxPayload: MAX_MESSAGE_BYTES,
+        followRedirects: false,
       });
-      request.on('upgrade', (response, socket, head) => {
-        if (response.headers['sec-websocket-accept'] !== acceptKey(key)) {
-          socket.destroy();
-          reject(
-            new Werk24TransportError(
-              'protocol',
-              'WebSocket handshake answered with a wrong accept key',
-            ),
-          );
-          return;
-        }
-        resolve(new MiniWebSocket(socket, head));
+      const onAbort = () => {
+        socket.terminate();
+        reject(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = () => {
+        signal.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('open');
+        socket.removeAllListeners('unexpected-response');
+      };
+      socket.once('open', () => {
+        settle();
+        socket.removeAllListeners('error');
+        resolve(new TextWebSocket(socket));
       });
-      request.on('response', (response) => {
+      socket.once('unexpected-response', (_request, response) => {
+        settle();
         response.resume();
+        socket.on('error', () => undefined); // terminate() below reports the abort as an error
+        socket.terminate();
         reject(
           new Werk24TransportError(
             'http',
@@ -82,20 +70,21 @@ export class MiniWebSocket {
           ),
         );
       });
-      request.on('error', (error) =>
+      socket.once('error', (error) => {
+        settle();
         reject(
           signal.aborted
             ? abortReason(signal)
             : new Werk24TransportError('network', `Cannot reach Werk24: ${error.message}`),
-        ),
-      );
-      request.end();
+        );
+      });
     });
   }
 
   send(text: string): void {
-    if (this.closed) throw new Werk24TransportError('network', 'WebSocket is closed');
-    this.socket.write(encodeFrame(OPCODES.text, Buffer.from(text, 'utf8'), true));
+    if (this.closed || this.socket.readyState !== WebSocket.OPEN)
+      throw new Werk24TransportError('network', 'WebSocket is closed');
+    this.socket.send(text);
   }
 
   /** The next text message, or null once the server closed the connection. */
@@ -105,68 +94,29 @@ export class MiniWebSocket {
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(abortReason(signal));
       };
-      const done = (value: string | null) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push({
-        resolve: done,
+      const waiter: Waiter = {
+        resolve: (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
         reject: (error) => {
           signal.removeEventListener('abort', onAbort);
           reject(error);
         },
-      });
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
     });
   }
 
   close(): void {
-    if (!this.closed && !this.socket.destroyed) {
-      try {
-        this.socket.write(encodeFrame(OPCODES.close, Buffer.alloc(0), true));
-      } catch {
-        // The socket is going away anyway.
-      }
-    }
+    if (!this.closed) this.socket.close();
     this.closed = true;
-    this.socket.destroy();
     this.finish();
-  }
-
-  private onData(chunk: Buffer): void {
-    let frames;
-    try {
-      frames = this.decoder.push(chunk);
-    } catch (error) {
-      this.fail(new Werk24TransportError('protocol', (error as Error).message));
-      this.socket.destroy();
-      return;
-    }
-    for (const frame of frames) {
-      if (frame.opcode === OPCODES.ping)
-        this.socket.write(encodeFrame(OPCODES.pong, frame.payload, true));
-      else if (frame.opcode === OPCODES.close) this.close();
-      else if (
-        frame.opcode === OPCODES.text ||
-        frame.opcode === OPCODES.continuation ||
-        frame.opcode === OPCODES.binary
-      ) {
-        this.fragments.push(frame.payload);
-        if (this.fragments.reduce((n, b) => n + b.length, 0) > MAX_MESSAGE_BYTES) {
-          this.fail(new Werk24TransportError('protocol', 'WebSocket message too large'));
-          this.socket.destroy();
-          return;
-        }
-        if (frame.fin) {
-          this.deliver(Buffer.concat(this.fragments).toString('utf8'));
-          this.fragments = [];
-        }
-      }
-    }
   }
 
   private deliver(text: string): void {
@@ -185,6 +135,14 @@ export class MiniWebSocket {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter.resolve(null);
   }
+}
+
+function transportError(error: Error): Werk24TransportError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+    return new Werk24TransportError('protocol', 'WebSocket message too large');
+  if (code?.startsWith('WS_ERR_')) return new Werk24TransportError('protocol', error.message);
+  return new Werk24TransportError('network', `WebSocket error: ${error.message}`);
 }
 
 export function abortReason(signal: AbortSignal): Error {

@@ -3,7 +3,7 @@
  * `Authorization: Token <key>`, send INITIALIZE with the asks, upload the drawing to the presigned
  * POST it answers with, send READ, then collect messages until PROGRESS/COMPLETED or close.
  */
-import { MiniWebSocket } from './websocket-client';
+import { TextWebSocket } from './websocket-client';
 import {
   Werk24Ask,
   Werk24Command,
@@ -66,7 +66,7 @@ export class TechreadWebSocketTransport implements Werk24Transport {
   ) {}
 
   async read(request: Werk24ReadRequest, signal: AbortSignal): Promise<Werk24TechreadMessage[]> {
-    const socket = await MiniWebSocket.connect(
+    const socket = await TextWebSocket.connect(
       this.endpoint,
       { Authorization: `Token ${this.apiKey}` },
       signal,
@@ -79,7 +79,7 @@ export class TechreadWebSocketTransport implements Werk24Transport {
   }
 
   private async converse(
-    socket: MiniWebSocket,
+    socket: TextWebSocket,
     request: Werk24ReadRequest,
     signal: AbortSignal,
   ): Promise<Werk24TechreadMessage[]> {
@@ -136,7 +136,7 @@ export class TechreadWebSocketTransport implements Werk24Transport {
     return messages;
   }
 
-  private command(socket: MiniWebSocket, command: Werk24Command): void {
+  private command(socket: TextWebSocket, command: Werk24Command): void {
     socket.send(JSON.stringify(command));
   }
 

@@ -2,7 +2,13 @@
  * Runs extractors in a pool of worker threads, never on the event loop. Each task has a timeout,
  * a heap limit per thread and can be aborted; a thread that crashes or runs out of memory fails
  * its own task only and is replaced by the pool.
+ *
+ * Stopping a task (timeout or caller abort) is cooperative first: the task's signal fires in its
+ * thread (over a BroadcastChannel) and an extractor that checks it stops and leaves the thread
+ * warm; one that does not within ABORT_GRACE_MS (a loop that never yields) has its thread
+ * terminated.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -55,6 +61,8 @@ export class ExtractorPool {
   private nextTaskId = 0;
   /** Progress receivers of the running tasks, by task id. */
   private readonly progressRoutes = new Map<number, (update: ProgressUpdate) => void>();
+  /** Tells the threads which task to stop (a task does not know its thread). */
+  private readonly abortChannel = new BroadcastChannel(`extractor-abort-${randomUUID()}`);
 
   constructor(private readonly options: ExtractorPoolOptions) {
     this.piscina = new Piscina({
@@ -65,7 +73,10 @@ export class ExtractorPool {
       maxQueue: Infinity,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
-      workerData: { overridesModule: options.overridesModule },
+      workerData: {
+        overridesModule: options.overridesModule,
+        abortChannel: this.abortChannel.name,
+      },
     });
     this.piscina.on('message', (message: unknown) => {
       if (isProgressMessage(message)) this.progressRoutes.get(message.taskId)?.(message.update);
@@ -81,16 +92,23 @@ export class ExtractorPool {
   ): Promise<R> {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     if (request.signal?.aborted) throw abortError(request.signal, timeoutMs);
-    // One controller for both the caller's abort and the timeout (AbortSignal.any and
+    const taskId = ++this.nextTaskId;
+    // One timer for both the caller's abort and the timeout (AbortSignal.any and
     // AbortSignal.timeout cost more than the rest of a trivial task).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const onCallerAbort = () => controller.abort();
-    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const terminate = new AbortController();
+    let stopping = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      this.abortChannel.postMessage(taskId);
+      graceTimer = setTimeout(() => terminate.abort(), ABORT_GRACE_MS);
+    };
+    const timer = setTimeout(stop, timeoutMs);
+    request.signal?.addEventListener('abort', stop, { once: true });
 
     // Progress and the result travel on different channels: the result says how many updates
     // came before it, and a finished run waits for them so none is lost.
-    const taskId = ++this.nextTaskId;
     let received = 0;
     let allReceived: (() => void) | undefined;
     this.progressRoutes.set(taskId, (update) => {
@@ -107,8 +125,9 @@ export class ExtractorPool {
     };
     try {
       const outcome = (await this.piscina.run(task, {
-        signal: controller.signal,
+        signal: terminate.signal,
       })) as ExtractorTaskOutcome;
+      if (stopping) throw abortError(request.signal, timeoutMs);
       if (received < outcome.progressSent) {
         const drained = new Promise<void>((resolve) => {
           allReceived = () => received >= outcome.progressSent && resolve();
@@ -125,16 +144,18 @@ export class ExtractorPool {
       return outcome.result as unknown as R;
     } catch (error) {
       if (error instanceof ExtractionError) throw error;
-      if (controller.signal.aborted) throw abortError(request.signal, timeoutMs);
+      if (stopping) throw abortError(request.signal, timeoutMs);
       throw crashError(error);
     } finally {
       clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
+      clearTimeout(graceTimer);
+      request.signal?.removeEventListener('abort', stop);
       this.progressRoutes.delete(taskId);
     }
   }
 
   async destroy(): Promise<void> {
+    this.abortChannel.close();
     await this.piscina.destroy();
   }
 
@@ -145,6 +166,8 @@ export class ExtractorPool {
 }
 
 const PROGRESS_DRAIN_MS = 500;
+/** How long a stopped task may take to notice its signal before its thread is terminated. */
+const ABORT_GRACE_MS = 1000;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 /**
  * Entry point of an extractor thread (run by piscina). Loads the extractor for the format and runs
- * it; errors come back as data because thrown errors lose their fields between threads.
+ * it; errors come back as data because thrown errors lose their fields between threads. A task's
+ * signal fires when the pool names the task on its abort channel (timeout or cancel).
  * The pool's `overridesModule` (a CommonJS module exporting `{ [format]: Extractor }`) replaces
  * extractors: tests use it to run extractors that sleep, fail, hang or crash on demand.
  */
@@ -10,15 +11,25 @@ import { Extractor, ExtractionFormat } from '../../extractors/extractor';
 import { getExtractor } from '../../extractors/registry';
 import { ExtractorTask, ExtractorTaskOutcome, ProgressMessage } from './extractor-task';
 
-const overridesModule = (workerData as { overridesModule?: string } | undefined)?.overridesModule;
+const { overridesModule, abortChannel } = workerData as {
+  overridesModule?: string;
+  abortChannel: string;
+};
 const overrides: Partial<Record<ExtractionFormat, Extractor>> = overridesModule
   ? (require(overridesModule) as Partial<Record<ExtractionFormat, Extractor>>)
   : {};
 
+/** Running tasks of this thread, by task id. */
+const running = new Map<number, AbortController>();
+const aborts = new BroadcastChannel(abortChannel);
+aborts.onmessage = (event) => running.get((event as { data: number }).data)?.abort();
+aborts.unref();
+
 export default async function runExtractor(task: ExtractorTask): Promise<ExtractorTaskOutcome> {
   let progressSent = 0;
-  // The pool aborts a task by terminating this thread, so the in-thread signal never fires.
-  const signal = new AbortController().signal;
+  const controller = new AbortController();
+  running.set(task.taskId, controller);
+  const signal = controller.signal;
   try {
     const extractor = overrides[task.format] ?? getExtractor(task.format);
     const result = await extractor.extract({
@@ -61,5 +72,7 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
         stack: err.stack,
       },
     };
+  } finally {
+    running.delete(task.taskId);
   }
 }

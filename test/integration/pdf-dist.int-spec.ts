@@ -1,24 +1,22 @@
 /**
  * The compiled extractor (dist/, as worker threads load it) must import the ESM pdf.js build
- * through a real dynamic import, outside Jest's sandbox. Runs when `nest build` has produced
- * dist/ (scripts/test.sh builds first); skips with a message otherwise.
+ * through a real dynamic import, outside Jest's sandbox. Needs `nest build` (scripts/test.sh
+ * builds first).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   PdfFixtures,
   generatePdfFixtures,
   removePdfFixtures,
-} from '../../../../test/fixtures/pdf/generate-pdf-fixtures';
+} from '../fixtures/pdf/generate-pdf-fixtures';
+import { describeWithInput } from '../support/required-input';
 
 const compiled = path.resolve(
   __dirname,
-  '../../../../dist/src/extraction/extractors/pdf/pdf.extractor.js',
+  '../../dist/src/extraction/extractors/pdf/pdf.extractor.js',
 );
-const d = existsSync(compiled) ? describe : describe.skip;
-if (!existsSync(compiled))
-  console.warn(`skipping compiled PDF extractor check: ${compiled} is absent (run nest build)`);
+const d = describeWithInput(compiled, 'the compiled PDF extractor (run nest build)');
 
 const script = `
 const { pdfExtractor } = require(process.argv[1]);

@@ -7,7 +7,14 @@ import { ExtractionFormat } from '../../extraction/entities/job-enums';
 import { ValidationFailedError } from '../http/api-errors';
 
 type Kind =
-  'boolean' | 'int-list' | 'name-list' | 'probability' | 'language' | 'text' | 'positive-int';
+  | 'boolean'
+  | 'int-list'
+  | 'name-list'
+  | 'probability'
+  | 'language'
+  | 'text'
+  | 'positive-int'
+  | 'ocr-mode';
 
 const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
   pdf: {
@@ -15,7 +22,7 @@ const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
     extract_text: 'boolean',
     extract_dimensions: 'boolean',
     extract_title_block: 'boolean',
-    use_ocr: 'boolean',
+    use_ocr: 'ocr-mode',
     ocr_language: 'language',
     pages: 'int-list',
   },
@@ -123,6 +130,12 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       if (text === true || text === 'true') return true;
       if (text === false || text === 'false') return false;
       return fail('"true" or "false"');
+    case 'ocr-mode':
+      // PDF OCR: true/false, or "auto" (the default) / "force" (every page, merged with its text).
+      if (text === 'auto' || text === 'force') return text;
+      if (text === true || text === 'true') return true;
+      if (text === false || text === 'false') return false;
+      return fail('"true", "false", "auto" or "force"');
     case 'int-list': {
       const parts = Array.isArray(text) ? text.map(String) : String(text).split(',');
       const pages = parts

@@ -3,6 +3,8 @@
  * (gzipped LSTM "best_int" models), worker script and WASM core from node_modules, cache writes
  * disabled. One worker per extraction call, created on the first OCR'd page and terminated at the
  * end; every recognition runs under a timeout, after which the worker is killed and replaced.
+ * Pages are segmented as sparse text (PSM 11): drawings scatter short labels over the sheet, and
+ * the default full-page layout analysis misses most of them.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,10 +20,14 @@ export interface OcrWord {
   y1: number;
   /** 0..1 */
   confidence: number;
+  /** Index of the text line tesseract put the word in (unique within one recognition). */
+  line: number;
 }
 
 export const OCR_TIMEOUT_MS = Number(process.env.PDF_OCR_TIMEOUT_MS ?? 120_000);
 const MODEL_FOLDER = '4.0.0_best_int';
+/** Em and en dashes that OCR reads for the hyphens of drawing numbers and feet-inch callouts. */
+const normaliseDashes = (text: string): string => text.replace(/[\u2013\u2014]/g, '-');
 
 function dataRoot(): string | null {
   try {
@@ -86,15 +92,26 @@ export class OcrEngine {
       this.tmpDirs.push(cachePath);
       const workerPath = require.resolve('tesseract.js/src/worker-script/node/index.js');
       const tesseract = require('tesseract.js') as typeof import('tesseract.js');
-      this.worker = tesseract.createWorker(languages, tesseract.OEM.LSTM_ONLY, {
-        langPath,
-        gzip: true,
-        cachePath,
-        cacheMethod: 'none',
-        workerPath,
-        logger: () => undefined,
-        errorHandler: () => undefined,
-      });
+      this.worker = tesseract
+        .createWorker(languages, tesseract.OEM.LSTM_ONLY, {
+          langPath,
+          gzip: true,
+          cachePath,
+          cacheMethod: 'none',
+          workerPath,
+          logger: () => undefined,
+          errorHandler: () => undefined,
+        })
+        .then(async (worker) => {
+          // PSM 11 (sparse text): as much text as possible, in no particular order.
+          await worker
+            .setParameters({ tessedit_pageseg_mode: tesseract.PSM.SPARSE_TEXT })
+            .catch(async (err: unknown) => {
+              await worker.terminate();
+              throw err;
+            });
+          return worker;
+        });
       this.worker.catch(() => {
         this.worker = null;
       });
@@ -127,17 +144,20 @@ export class OcrEngine {
         stop,
       ]);
       const words: OcrWord[] = [];
+      let lineIndex = 0;
       for (const block of result.data.blocks ?? []) {
         for (const para of block.paragraphs) {
           for (const line of para.lines) {
             for (const w of line.words) {
               if (!w.text.trim()) continue;
               words.push({
-                text: w.text,
+                text: normaliseDashes(w.text),
                 ...w.bbox,
                 confidence: Math.max(0, Math.min(1, w.confidence / 100)),
+                line: lineIndex,
               });
             }
+            lineIndex++;
           }
         }
       }

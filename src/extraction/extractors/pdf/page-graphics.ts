@@ -1,10 +1,11 @@
 /**
  * Walks a page's operator list and collects what table detection needs: axis-aligned rules
- * (stroked lines, rectangle edges, thin filled bars) in display coordinates, and how much of the
- * page images cover (for the OCR decision). Tracks the transformation matrix through
+ * (stroked lines, rectangle edges, thin filled bars) in display coordinates; and for the OCR
+ * decision, how much of the page images cover and the small painted marks (vector text). Tracks the transformation matrix through
  * save / restore / transform and form XObjects.
  */
 import type { PdfJs } from './pdfjs-loader';
+import { StrokeMark, markOf } from './vector-text';
 
 export type Matrix = [number, number, number, number, number, number];
 
@@ -20,6 +21,8 @@ export interface PageGraphics {
   rules: Rule[];
   /** Fraction (0..1) of the page area painted by images (overlaps counted twice, capped). */
   imageCoverage: number;
+  /** Small painted subpaths (glyph strokes among them), for vector-text detection. */
+  marks: StrokeMark[];
 }
 
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
@@ -27,6 +30,8 @@ const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 const THIN_FILL = 2.5;
 const MIN_RULE_LENGTH = 3;
 const AXIS_TOLERANCE = 0.5;
+/** Enough marks to judge a page; beyond this a page is not read further for them. */
+const MAX_MARKS = 100_000;
 // pdf.js DrawOPS codes inside constructPath data.
 const MOVE = 0;
 const LINE = 1;
@@ -184,6 +189,7 @@ export function readPageGraphics(
   const stack: Matrix[] = [];
   let ctm: Matrix = [...IDENTITY];
   const rules: Rule[] = [];
+  const marks: StrokeMark[] = [];
   let imageArea = 0;
   const { fnArray, argsArray } = operatorList;
   for (let i = 0; i < fnArray.length; i++) {
@@ -209,12 +215,18 @@ export function readPageGraphics(
       if (!data) continue;
       const m = multiply(viewportTransform, ctm);
       for (const sub of subpaths(data)) {
-        if (sub.curved) continue;
         const points = sub.points.map(([x, y]) => applyMatrix(m, x, y));
+        const mark = marks.length < MAX_MARKS ? markOf(points, sub.curved) : null;
+        if (mark) marks.push(mark);
+        if (sub.curved) continue;
         const closed = sub.closed || paintOp === OPS.closeStroke || paintOp === OPS.closeFillStroke;
         collectRules(points, closed, filled, stroked, rules);
       }
     }
   }
-  return { rules, imageCoverage: pageArea > 0 ? Math.min(1, imageArea / pageArea) : 0 };
+  return {
+    rules,
+    imageCoverage: pageArea > 0 ? Math.min(1, imageArea / pageArea) : 0,
+    marks,
+  };
 }

@@ -1,10 +1,12 @@
 /**
- * Renders a pdf.js page to PNG with @napi-rs/canvas, for OCR. The canvas module is the copy
- * pdf.js itself loads (resolved from pdfjs-dist's folder; pdfjs-dist may ship its own version):
- * pdf.js fills in Path2D/DOMMatrix from that copy, and a canvas from another copy refuses them.
+ * Renders a pdf.js page to PNG with @napi-rs/canvas, for OCR, with long thin lines erased (text
+ * touching drawing lines is misread otherwise). The canvas module is the copy pdf.js itself
+ * loads (resolved from pdfjs-dist's folder; pdfjs-dist may ship its own version): pdf.js fills in
+ * Path2D/DOMMatrix from that copy, and a canvas from another copy refuses them.
  */
 import { createRequire } from 'node:module';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { eraseLines } from './line-removal';
 
 /** 300 DPI is tesseract's sweet spot for body text; scaled down for very large sheets. */
 export const OCR_DPI = Number(process.env.PDF_OCR_DPI ?? 300);
@@ -43,5 +45,8 @@ export async function renderPageToPng(page: PDFPageProxy): Promise<RasterPage> {
     canvasContext: context as never,
     viewport,
   }).promise;
+  const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  eraseLines(image, scale * 72);
+  context.putImageData(image, 0, 0);
   return { png: canvas.toBuffer('image/png'), scale };
 }

@@ -1,19 +1,24 @@
 /**
  * Reads one page into positioned text items (text layer, OCR, or both) and drawn rules, and
  * decides whether the page needs OCR:
- *  - use_ocr absent ('auto'): pages with no text layer at all that paint something (image or paths);
- *  - use_ocr true ('force'): also pages with under 20 characters of text, or mostly covered by images
- *    (OCR words that overlap text-layer items are dropped, so nothing is read twice);
+ *  - use_ocr absent ('auto'): pages with no text layer at all that paint something (image or
+ *    paths), and pages whose small vector paths read like stroked text (CAD SHX fonts);
+ *  - use_ocr true ('on'): also pages with under 20 characters of text, or mostly covered by images;
+ *  - use_ocr "force": every page that paints anything;
  *  - use_ocr false ('off'): never; pages without text get a warning.
+ * OCR words are merged with the text layer: a word lying on a text-layer item is dropped, so
+ * nothing is read twice; noise words (geometry read as text) are dropped before the layout.
  */
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { OcrEngine } from './ocr-engine';
+import { ocrTextItems } from './ocr-words';
 import { PageGraphics, multiply, readPageGraphics } from './page-graphics';
 import { renderPageToPng } from './page-raster';
 import { OcrMode } from './pdf-options';
 import { PageText, TextItem } from './pdf-types';
 import type { PdfJs } from './pdfjs-loader';
 import { buildSegments } from './text-layout';
+import { hasVectorText } from './vector-text';
 
 const SPARSE_TEXT_CHARS = 20;
 const IMAGE_PAGE_COVERAGE = 0.5;
@@ -65,10 +70,17 @@ function toTextItem(raw: RawTextItem, viewportTransform: readonly number[]): Tex
   };
 }
 
-function overlapsAny(item: TextItem, others: TextItem[]): boolean {
-  const cx = (item.x0 + item.x1) / 2;
-  const cy = (item.y0 + item.y1) / 2;
-  return others.some((o) => cx >= o.x0 && cx <= o.x1 && cy >= o.y0 && cy <= o.y1);
+/** An OCR word already in the text layer: its centre on a text item, or half its area under one. */
+function readAlready(word: TextItem, textLayer: TextItem[]): boolean {
+  const cx = (word.x0 + word.x1) / 2;
+  const cy = (word.y0 + word.y1) / 2;
+  const area = Math.max(1e-6, (word.x1 - word.x0) * (word.y1 - word.y0));
+  return textLayer.some((o) => {
+    if (cx >= o.x0 && cx <= o.x1 && cy >= o.y0 && cy <= o.y1) return true;
+    const w = Math.min(word.x1, o.x1) - Math.max(word.x0, o.x0);
+    const h = Math.min(word.y1, o.y1) - Math.max(word.y0, o.y0);
+    return w > 0 && h > 0 && w * h > 0.5 * area;
+  });
 }
 
 async function ocrItems(
@@ -77,19 +89,7 @@ async function ocrItems(
   signal: AbortSignal,
 ): Promise<TextItem[]> {
   const { png, scale } = await renderPageToPng(page);
-  const words = await engine.recognize(png, signal);
-  return words.map((w) => ({
-    text: w.text,
-    x0: w.x0 / scale,
-    y0: w.y0 / scale,
-    x1: w.x1 / scale,
-    y1: w.y1 / scale,
-    // A word box spans roughly cap height plus descender: about 0.75 em.
-    fontSize: Math.round(((w.y1 - w.y0) / scale / 0.75) * 10) / 10,
-    horizontal: true,
-    confidence: w.confidence,
-    fromOcr: true,
-  }));
+  return ocrTextItems(await engine.recognize(png, signal), scale);
 }
 
 export async function readPage(
@@ -109,7 +109,7 @@ export async function readPage(
       .filter((i): i is TextItem => i !== null);
     const chars = items.reduce((n, i) => n + i.text.replace(/\s/g, '').length, 0);
 
-    const mayOcr = opts.ocr !== 'off' && (chars === 0 || opts.ocr === 'force');
+    const mayOcr = opts.ocr !== 'off';
     let graphics: PageGraphics | null = null;
     let paintsPaths = false;
     if (opts.needGraphics || mayOcr) {
@@ -118,9 +118,14 @@ export async function readPage(
       paintsPaths = ops.fnArray.includes(pdfjs.OPS.constructPath);
     }
     const coverage = graphics?.imageCoverage ?? 0;
+    const paints = coverage > 0 || paintsPaths;
+    const vectorText = mayOcr && paintsPaths && hasVectorText(graphics?.marks ?? []);
+    const auto = (chars === 0 && paints) || vectorText;
     const wantsOcr =
-      (opts.ocr === 'auto' && chars === 0 && (coverage > 0 || paintsPaths)) ||
-      (opts.ocr === 'force' && (chars < SPARSE_TEXT_CHARS || coverage >= IMAGE_PAGE_COVERAGE));
+      (opts.ocr === 'auto' && auto) ||
+      (opts.ocr === 'on' &&
+        (auto || chars < SPARSE_TEXT_CHARS || coverage >= IMAGE_PAGE_COVERAGE)) ||
+      (opts.ocr === 'force' && (chars > 0 || paints));
     if (opts.ocr === 'off' && chars === 0) {
       warnings.push(`page ${pageNumber} has no text layer and OCR is off`);
     }
@@ -128,7 +133,7 @@ export async function readPage(
     let ocrUsed = false;
     if (wantsOcr) {
       const ocr = await ocrItems(page, opts.getOcrEngine(), opts.signal);
-      items = [...items, ...ocr.filter((w) => !overlapsAny(w, items))];
+      items = [...items, ...ocr.filter((w) => !readAlready(w, items))];
       ocrUsed = true;
       if (ocr.length === 0) warnings.push(`page ${pageNumber}: OCR found no text`);
     }

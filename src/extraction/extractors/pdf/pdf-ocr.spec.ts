@@ -38,7 +38,7 @@ describe('PDF OCR', () => {
     expect(result.text_blocks.map((b) => b.text)).toEqual([
       ...SCANNED_LINES,
       SCANNED_CALLOUT,
-      'DWG NO: SC-42',
+      'DWG NO:SC-42',
       'REV:',
       'B',
       'SCALE:',
@@ -94,7 +94,7 @@ describe('PDF OCR', () => {
       ['PART 4711', 'ocr'],
       ['APPROVED', 'ocr'],
       ['R25', 'ocr'],
-      ['DWG NO: SC-42', 'ocr'],
+      ['DWG NO:SC-42', 'ocr'],
       ['REV:', 'ocr'],
       ['B', 'ocr'],
       ['SCALE:', 'ocr'],
@@ -121,9 +121,9 @@ describe('PDF OCR', () => {
     expect(warnings).toEqual([
       'OCR unavailable: OCR language "fra" is not installed; installed: eng',
     ]);
-    expect(() =>
-      resolveOcrMode({ ...options, ocr: 'force', ocrLanguage: 'fra' }, false, []),
-    ).toThrow(ExtractionError);
+    expect(() => resolveOcrMode({ ...options, ocr: 'on', ocrLanguage: 'fra' }, false, [])).toThrow(
+      ExtractionError,
+    );
     expect(() => resolveOcrMode({ ...options, ocr: 'off', ocrLanguage: 'fra' }, true, [])).toThrow(
       '"fra" is not installed',
     );

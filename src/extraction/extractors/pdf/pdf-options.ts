@@ -2,8 +2,12 @@
 import { ExtractionError } from '../extraction-error';
 import { ExtractorOptions, boolOption } from '../extractor';
 
-/** 'auto': OCR only pages without a text layer; true: also sparse/image pages; false: never. */
-export type OcrMode = 'auto' | 'force' | 'off';
+/**
+ * `use_ocr`: absent or "auto" → 'auto' (pages without a text layer, and pages whose text is drawn
+ * as vector strokes); true → 'on' (also pages with little text or mostly images); "force" →
+ * 'force' (every page that paints something, merged with its text layer); false → 'off'.
+ */
+export type OcrMode = 'auto' | 'on' | 'force' | 'off';
 
 export interface PdfOptions {
   extractTables: boolean;
@@ -51,9 +55,15 @@ function parsePages(value: unknown): number[] | null {
 }
 
 function parseOcr(options: ExtractorOptions): OcrMode {
-  if (options.use_ocr === undefined || options.use_ocr === null || options.use_ocr === 'auto')
-    return 'auto';
-  return boolOption(options, 'use_ocr', false) ? 'force' : 'off';
+  const value = options.use_ocr;
+  if (value === undefined || value === null || value === 'auto') return 'auto';
+  if (value === 'force') return 'force';
+  if (value === true || value === 'true') return 'on';
+  if (value === false || value === 'false') return 'off';
+  throw new ExtractionError(
+    'INVALID_OPTIONS',
+    'Option "use_ocr" must be true, false, "auto" or "force"',
+  );
 }
 
 export function parsePdfOptions(options: ExtractorOptions): PdfOptions {

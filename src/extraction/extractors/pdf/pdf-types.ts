@@ -72,6 +72,8 @@ export interface TextItem {
   confidence: number;
   /** Set on words read by OCR. */
   fromOcr?: boolean;
+  /** The OCR engine's line for the word: the layout keeps its line grouping. */
+  ocrLine?: number;
 }
 
 /** Items on one baseline separated by less than about one em: a phrase, a cell, a label. */

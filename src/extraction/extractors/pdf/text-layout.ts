@@ -27,9 +27,15 @@ function sameLine(a: { y0: number; y1: number }, b: { y0: number; y1: number }):
   return overlap > 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0);
 }
 
-/** Groups items into visual lines (top to bottom), each sorted left to right. */
+/**
+ * Groups items into visual lines (top to bottom), each sorted left to right. OCR words keep the
+ * lines the OCR engine found: grouping them by geometry lets one tall word (a dimension line read
+ * as text) pull several text lines into one.
+ */
 export function groupLines(items: TextItem[]): TextItem[][] {
-  const horizontal = items.filter((i) => i.horizontal).sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
+  const horizontal = items
+    .filter((i) => i.horizontal && i.ocrLine === undefined)
+    .sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
   const lines: { y0: number; y1: number; items: TextItem[] }[] = [];
   for (const item of horizontal) {
     // Only the last few lines can still match: items arrive sorted by their top edge.
@@ -48,7 +54,19 @@ export function groupLines(items: TextItem[]): TextItem[][] {
       lines.push({ y0: item.y0, y1: item.y1, items: [item] });
     }
   }
-  const result = lines.map((l) => l.items.sort((a, b) => a.x0 - b.x0));
+  const ocrLines = new Map<number, TextItem[]>();
+  for (const item of items) {
+    if (!item.horizontal || item.ocrLine === undefined) continue;
+    ocrLines.set(item.ocrLine, [...(ocrLines.get(item.ocrLine) ?? []), item]);
+  }
+  for (const line of ocrLines.values()) {
+    lines.push({
+      y0: Math.min(...line.map((i) => i.y0)),
+      y1: Math.max(...line.map((i) => i.y1)),
+      items: line,
+    });
+  }
+  const result = lines.sort((a, b) => a.y0 - b.y0).map((l) => l.items.sort((a, b) => a.x0 - b.x0));
   // Vertical text cannot share a line with anything: one line per item, in position order.
   for (const item of items.filter((i) => !i.horizontal)) result.push([item]);
   return result;

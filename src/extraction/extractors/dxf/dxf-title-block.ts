@@ -4,6 +4,7 @@
  * texts in the bottom-right region of the drawing border.
  */
 import { CadTextBlock, CadTitleBlock, emptyTitleBlock } from '../cad-result';
+import { fillFromLooseTexts } from '../title-block-fallback';
 import { InsertRecord } from './dxf-scanner';
 
 type Field = Exclude<keyof CadTitleBlock, 'custom_fields' | 'confidence'>;
@@ -87,7 +88,6 @@ interface Box {
 }
 
 const LABELLED = /^\s*([A-Za-z][A-Za-z ./_-]{0,24}?)\s*[:=]\s*(.+?)\s*$/;
-const DRAWING_NUMBER_LIKE = /^[A-Z]{1,6}[-_ ]?\d[\w./-]*$|^\d{3,}[-_./]\d[\w./-]*$/i;
 
 function regionOf(border: Box): Box {
   const w = border.max[0] - border.min[0];
@@ -147,22 +147,11 @@ function fromTexts(texts: CadTextBlock[], rects: Box[]): CadTitleBlock | null {
       mapped++;
     }
   }
-  const rest = unlabelled.filter((t) => !TAGS[norm(t.text)]);
-  if (tb.drawing_number === null) {
-    const dn = rest.find((t) => DRAWING_NUMBER_LIKE.test(t.text.trim()));
-    if (dn) {
-      tb.drawing_number = dn.text.trim();
-      rest.splice(rest.indexOf(dn), 1);
-      mapped++;
-    }
-  }
-  if (tb.title === null && rest.length) {
-    const tallest = [...rest].sort((a, b) => (b.height ?? 0) - (a.height ?? 0))[0];
-    if (/[A-Za-z]{3}/.test(tallest.text)) {
-      tb.title = tallest.text.trim();
-      mapped++;
-    }
-  }
+  // Texts without labels: drawing-number-shaped, date-shaped, tallest = title (shared with PDF).
+  mapped += fillFromLooseTexts(
+    tb,
+    unlabelled.filter((t) => !TAGS[norm(t.text)]),
+  ).filled;
   if (mapped < 2) return null;
   tb.confidence = Math.min(0.75, 0.3 + 0.08 * mapped);
   return tb;

@@ -5,7 +5,7 @@
  */
 import { BBox, TextSegment } from './pdf-types';
 import { unionBBox } from './text-layout';
-import { GridCandidate } from './ruled-tables';
+import { GridCandidate, confidenceOf } from './ruled-tables';
 
 const MIN_LINES = 3;
 const MAX_LINE_GAP_RATIO = 1.6;
@@ -55,21 +55,23 @@ function evaluateRun(lines: TextSegment[][]): GridCandidate | null {
   if (lines.length < MIN_LINES || !evenlySpaced(lines)) return null;
   const columns = columnsOf(lines);
   if (columns.length < 2) return null;
-  const cells = lines.map((line) => {
-    const row = columns.map(() => '');
+  const cellSegments = lines.map((line) => {
+    const row: TextSegment[][] = columns.map(() => []);
     for (const seg of line) {
       const c = columns.findIndex(([x0, x1]) => seg.bbox[0] >= x0 - 1 && seg.bbox[2] <= x1 + 1);
-      row[c] = row[c] ? `${row[c]} ${seg.text}` : seg.text;
+      row[c].push(seg);
     }
     return row;
   });
+  const cells = cellSegments.map((row) => row.map((segs) => segs.map((s) => s.text).join(' ')));
+  const cellConfidence = cellSegments.map((row) => row.map(confidenceOf));
   const filled = cells.flat().filter((c) => c.length > 0);
   if (filled.length / (lines.length * columns.length) < MIN_FILL) return null;
   const lengths = filled.map((c) => c.length).sort((a, b) => a - b);
   if (lengths[Math.floor(lengths.length / 2)] > MAX_MEDIAN_CELL_CHARS) return null;
   const segs = lines.flat();
   const bbox: BBox = unionBBox(segs.map((s) => s.bbox));
-  return { bbox, cells, items: new Set(segs.flatMap((s) => s.items)) };
+  return { bbox, cells, cellConfidence, items: new Set(segs.flatMap((s) => s.items)) };
 }
 
 /** Finds borderless table candidates among segments not already claimed by other analyses. */

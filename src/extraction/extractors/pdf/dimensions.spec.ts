@@ -92,6 +92,63 @@ describe('parseDimensions', () => {
     }
   });
 
+  it.each([
+    ['42”', 'linear', 42],
+    ['42"', 'linear', 42],
+    ["42''", 'linear', 42],
+    ['42″', 'linear', 42],
+    ['1/2"', 'linear', 0.5],
+    ['1-1/2"', 'linear', 1.5],
+    ['1 1/2"', 'linear', 1.5],
+    ['3/16”', 'linear', 0.1875],
+    [`1'-4"`, 'linear', 16],
+    [`1’-4”`, 'linear', 16],
+    [`6' 0"`, 'linear', 72],
+    [`6'-0 1/2"`, 'linear', 72.5],
+    [`12'`, 'linear', 144],
+    ['1" DIA.', 'diameter', 1],
+    ['1/2" DIA', 'diameter', 0.5],
+    ['Ø1-1/4"', 'diameter', 1.25],
+    ['R1/4"', 'radius', 0.25],
+    ['2.500 ±.005"', 'linear', 2.5],
+  ])('reads the US callout %s in inches, keeping its text as the label', (text, type, inches) => {
+    expect(one(text, 'mm')).toMatchObject({
+      dimension_type: type,
+      value: inches,
+      unit: 'in',
+      label: text,
+    });
+  });
+
+  it('finds US callouts inside notes and reads the tolerance of an inch value', () => {
+    expect(parseDimensions(`SHELF 42” WIDE, 1'-4" CLEAR, TUBE 1-1/2" SQ.`)).toMatchObject([
+      { value: 42, label: '42”' },
+      { value: 16, label: `1'-4"` },
+      { value: 1.5, label: '1-1/2"' },
+    ]);
+    expect(one('2.500 ±.005"')).toMatchObject({ tolerance_plus: 0.005, tolerance_minus: -0.005 });
+  });
+
+  it('does not read dates, phone numbers, sheet numbers or fractions without an inch mark', () => {
+    for (const text of [
+      '12/25/90',
+      'DATE 1/2/2024',
+      'DEC 90',
+      '(555) 123-4567',
+      '555-123-4567',
+      'C-1-7',
+      'SHEET C-1-7',
+      'SHEET 1/2',
+      'SCALE 1/4',
+      "O'BRIEN",
+      'DWG 4711-02',
+    ]) {
+      expect([text, parseDimensions(text)]).toEqual([text, []]);
+    }
+    // Minutes after degrees belong to the angle, not to a foot mark.
+    expect(parseDimensions(`30°15'`)).toMatchObject([{ dimension_type: 'angular', value: 30 }]);
+  });
+
   it('applies the declared unit to values written without one, never to angles', () => {
     expect(one('R5', 'mm').unit).toBe('mm');
     expect(one('45°', 'mm').unit).toBe('deg');

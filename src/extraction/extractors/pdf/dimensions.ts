@@ -18,7 +18,15 @@ export interface DimensionMatch {
 }
 
 const NUM = String.raw`\d+(?:[.,]\d+)?|[.,]\d+`;
-const UNIT = String.raw`mm|cm|m|in|inch|"`;
+/** Inch marks: straight, curly (what OCR emits), double prime, two apostrophes. */
+const INCH = String.raw`["\u201D\u2033]|''`;
+/** Foot marks: apostrophe, right single quote, prime. */
+const FOOT = String.raw`['\u2019\u2032]`;
+/** 1-1/2, 1 1/2 or 1/2: only read as a value when an inch mark follows (dates, sheets…). */
+const FRACTION = String.raw`\d+(?:-|\s+)\d+/\d+|\d+/\d+`;
+/** A value: a fraction before an inch mark, else a number that is not part of a fraction. */
+const VALUE = String.raw`(?:${FRACTION})(?=\s*(?:${INCH}))|(?:${NUM})(?![\d/])`;
+const UNIT = String.raw`mm|cm|m|in|inch|${INCH}`;
 /** ±0.1 | +0.2/-0.1 | +0.2 -0.1 | -0.1/+0.2, optionally followed by its own unit. */
 const TOL = String.raw`(?:\s*(?:±|\+/-|\+-)\s*(?<sym>${NUM})|\s*\+\s*(?<plus>${NUM})\s*/?\s*[-−]\s*(?<minus>${NUM})|\s*[-−]\s*(?<minus2>${NUM})\s*/?\s*\+\s*(?<plus2>${NUM}))`;
 /** TOL without named groups, for look-aheads (Node 20 forbids duplicate group names). */
@@ -38,14 +46,14 @@ const PATTERNS: { type: PdfDimension['dimension_type']; re: RegExp; confidence: 
   {
     type: 'diameter',
     re: new RegExp(
-      String.raw`(?:[Ø⌀ø∅]\s*|\bDIA\.?\s*)(?<value>${NUM})${FIT}?${TOL}?${UNIT_AFTER}?|(?<value2>${NUM})\s*(?:${UNIT})?\s*DIA\b\.?`,
+      String.raw`(?:[Ø⌀ø∅]\s*|\bDIA\.?\s*)(?<value>${VALUE})${FIT}?${TOL}?${UNIT_AFTER}?|(?<![\w.,/+\-±])(?<value2>${VALUE})\s*(?<unit2>${UNIT})?\s*DIA\b\.?`,
       'g',
     ),
     confidence: 0.9,
   },
   {
     type: 'radius',
-    re: new RegExp(String.raw`\bR\s?(?<value>${NUM})(?![\w.])${TOL}?${UNIT_AFTER}?`, 'g'),
+    re: new RegExp(String.raw`\bR\s?(?<value>${VALUE})(?![\w.])${TOL}?${UNIT_AFTER}?`, 'g'),
     confidence: 0.85,
   },
   {
@@ -57,21 +65,49 @@ const PATTERNS: { type: PdfDimension['dimension_type']; re: RegExp; confidence: 
     confidence: 0.9,
   },
   {
+    // Feet and inches: 1'-4", 6' 0", 6'-0 1/2", or feet alone (12'); reported in inches.
     type: 'linear',
     re: new RegExp(
-      String.raw`(?<![\w.,/+\-±])(?<value>${NUM})(?=${TOL_PLAIN}|\s*(?:${UNIT})(?![A-Za-z]))${TOL}?${UNIT_AFTER}?`,
+      String.raw`(?<![\w.,/+\-±°'\u2019\u2032])(?<feet>\d+(?:\.\d+)?)\s*(?:${FOOT})(?:\s*-?\s*(?<inches>${VALUE})\s*(?:${INCH}))?(?![\w'\u2019\u2032])`,
+      'g',
+    ),
+    confidence: 0.8,
+  },
+  {
+    type: 'linear',
+    re: new RegExp(
+      String.raw`(?<![\w.,/+\-±])(?<value>${VALUE})(?=${TOL_PLAIN}|\s*(?:${UNIT})(?![A-Za-z]))${TOL}?${UNIT_AFTER}?`,
       'g',
     ),
     confidence: 0.8,
   },
 ];
 
+/** "1.5", "1,5", "1/2", "1-1/2", "1 1/2" → number. */
+function toValue(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const fraction = /^(?:(\d+)(?:-|\s+))?(\d+)\/(\d+)$/.exec(s.trim());
+  if (fraction) {
+    const whole = Number(fraction[1] ?? 0);
+    const denominator = Number(fraction[3]);
+    if (denominator === 0) return null;
+    return whole + Number(fraction[2]) / denominator;
+  }
+  return Number(s.replace(',', '.'));
+}
+
+/** Feet (and inches) → inches. */
+function feetInches(feet: string, inches: string | undefined): number | null {
+  const rest = inches === undefined ? 0 : toValue(inches);
+  return rest === null ? null : Math.round((Number(feet) * 12 + rest) * 1e6) / 1e6;
+}
+
 const toNumber = (s: string | undefined): number | null =>
   s === undefined ? null : Number(s.replace(',', '.'));
 
 function normaliseUnit(unit: string | undefined, fallback: string | null): string | null {
   if (!unit) return fallback;
-  if (unit === '"' || unit === 'inch') return 'in';
+  if (new RegExp(String.raw`^(?:${INCH}|inch)$`).test(unit)) return 'in';
   return unit.toLowerCase();
 }
 
@@ -96,14 +132,17 @@ export function parseDimensions(text: string, defaultUnit: string | null = null)
       const sym = toNumber(g.sym);
       const plus = toNumber(g.plus ?? g.plus2);
       const minus = toNumber(g.minus ?? g.minus2);
+      const feet = g.feet !== undefined;
       const dim: DimensionMatch = {
-        value: toNumber(g.value ?? g.value2),
+        value: feet ? feetInches(g.feet, g.inches) : toValue(g.value ?? g.value2),
         unit:
           type === 'angular'
             ? 'deg'
             : type === 'thread'
               ? 'mm'
-              : normaliseUnit(g.unit, defaultUnit),
+              : feet
+                ? 'in'
+                : normaliseUnit(g.unit ?? g.unit2, defaultUnit),
         tolerance_plus: sym !== null ? sym : plus,
         tolerance_minus: sym !== null ? 0 - sym || 0 : minus !== null ? 0 - minus || 0 : null,
         dimension_type: type,

@@ -10,12 +10,21 @@ import { PdfDimension, PdfTable, TextItem, TextSegment } from './pdf-types';
 import { findRuledGrids } from './ruled-tables';
 import { buildTable } from './table-analysis';
 import { LayoutBlock, buildBlocks } from './text-layout';
-import { TitlePair, findTitlePairs, looksLikeTitleBlock, titleBlockRegion } from './title-block';
+import {
+  LooseTitleTexts,
+  TitlePair,
+  findTitlePairs,
+  looksLikeTitleBlock,
+  looseTitleTexts,
+  titleBlockRegion,
+} from './title-block';
 
 export interface PageAnalysis {
   page: number;
   tables: PdfTable[];
   titlePairs: TitlePair[];
+  /** Unlabelled texts where title-block fields may stand, in order of preference. */
+  titleLoose: LooseTitleTexts;
   /** Mean confidence of the title-block text (OCR lowers it). */
   titleConfidence: number;
   dimensions: PdfDimension[];
@@ -60,11 +69,6 @@ export function analysePage(content: PageContent, opts: AnalysisOptions): PageAn
   const titleCandidates = titleBlockRegion(free, width, height);
   const titlePairs = findTitlePairs(titleCandidates);
   const titleSegments = new Set(titlePairs.flatMap((p) => p.segments));
-  const titleConfidence =
-    titlePairs.length === 0
-      ? 0
-      : [...titleSegments].reduce((s, seg) => s + seg.confidence, 0) / titleSegments.size;
-
   const inTitleGrid = claimedBy(titleGridItems);
   const loose = free.filter((s) => !titleSegments.has(s) && !inTitleGrid(s));
   if (opts.tables) {
@@ -78,10 +82,24 @@ export function analysePage(content: PageContent, opts: AnalysisOptions): PageAn
     }
   }
 
+  // Title-block fields without labels, among the text no table or labelled pair claimed: the
+  // texts of a title-block grid first, then the usual places on the sheet.
+  const inAnyTable = claimedBy(tableItems);
+  const titleLoose = looseTitleTexts(
+    free.filter((s) => !titleSegments.has(s) && !inAnyTable(s) && s.items[0]?.horizontal),
+    width,
+    height,
+    inTitleGrid,
+  );
+  const titleText = [...titleSegments, ...titleLoose.corner, ...titleLoose.bottom];
+  const titleConfidence =
+    titleText.length === 0
+      ? 0
+      : titleText.reduce((s, seg) => s + seg.confidence, 0) / titleText.length;
+
   const dimensions: PdfDimension[] = [];
   const unit = declaredUnit(segments.map((s) => s.text));
   if (opts.dimensions) {
-    const inAnyTable = claimedBy(tableItems);
     for (const seg of loose) {
       if (inAnyTable(seg)) continue;
       for (const match of parseDimensions(seg.text, unit)) {
@@ -94,6 +112,7 @@ export function analysePage(content: PageContent, opts: AnalysisOptions): PageAn
     page,
     tables: opts.tables ? tables : [],
     titlePairs,
+    titleLoose,
     titleConfidence,
     dimensions,
     // Table cells are reported in their tables, not again as loose text blocks.

@@ -14,6 +14,7 @@ import { openPdf, readMetadata, readPdfBytes, round } from './pdf-document';
 import { OcrMode, PdfOptions, parsePdfOptions, selectPages } from './pdf-options';
 import { PdfExtractionResult, PdfTextBlock } from './pdf-types';
 import { loadPdfJs } from './pdfjs-loader';
+import { crossReferenceWarning } from './xref-check';
 import { bodyFontSize } from './text-layout';
 import { buildTitleBlock, mappedCount } from './title-block';
 
@@ -23,15 +24,27 @@ const TITLE_MAX_CHARS = 120;
 /** Pages one extraction may read (after the `pages` selection). */
 const MAX_PAGES = Number(process.env.PDF_MAX_PAGES ?? 5000);
 
-/** First sheet preferred: the first page whose title block fills 3+ fields, else the fullest. */
+const titleBlockOf = (p: PageAnalysis): CadTitleBlock | null =>
+  buildTitleBlock(p.titlePairs, p.titleConfidence || 1, p.titleLoose);
+
+/**
+ * First sheet preferred: the first page whose labelled title block fills 3+ fields, else the
+ * fullest labelled one (2+), else the first page whose unlabelled texts give a title block.
+ */
 function chooseTitleBlock(pages: PageAnalysis[]): CadTitleBlock | null {
   const scored = pages
     .map((p) => ({ p, score: mappedCount(p.titlePairs) }))
     .filter((s) => s.score >= 2);
-  if (scored.length === 0) return null;
+  if (scored.length === 0) {
+    for (const page of pages) {
+      const block = titleBlockOf(page);
+      if (block) return block;
+    }
+    return null;
+  }
   const chosen =
     scored.find((s) => s.score >= 3) ?? scored.reduce((a, b) => (b.score > a.score ? b : a));
-  return buildTitleBlock(chosen.p.titlePairs, chosen.p.titleConfidence || 1);
+  return titleBlockOf(chosen.p);
 }
 
 function textBlocks(pages: PageAnalysis[]): PdfTextBlock[] {
@@ -78,7 +91,7 @@ export function resolveOcrMode(
     assertOcrLanguage(options.ocrLanguage);
     return options.ocr;
   } catch (err) {
-    if (languageGiven || options.ocr === 'force') throw err;
+    if (languageGiven || options.ocr === 'on' || options.ocr === 'force') throw err;
     warnings.push(`OCR unavailable: ${(err as Error).message}`);
     return 'off';
   }
@@ -92,6 +105,8 @@ async function extractPdf(input: ExtractorInput): Promise<PdfExtractionResult> {
   input.onProgress({ progress: 0, message: 'opening PDF' });
 
   const data = await readPdfBytes(input.filePath);
+  const xrefWarning = crossReferenceWarning(data);
+  if (xrefWarning) warnings.push(xrefWarning);
   const pdfjs = await loadPdfJs();
   const doc = await openPdf(pdfjs, data);
   const ocr = new OcrEngine(options.ocrLanguage);

@@ -10,6 +10,8 @@ import { groupLines } from './text-layout';
 export interface GridCandidate {
   bbox: BBox;
   cells: string[][];
+  /** Character-weighted confidence of each cell's text (1 for the text layer, 0 when empty). */
+  cellConfidence: number[][];
   /** Items placed in the grid, so later analyses can leave them out. */
   items: Set<TextItem>;
 }
@@ -66,6 +68,12 @@ function indexOfBand(edges: number[], value: number): number {
   return -1;
 }
 
+/** Character-weighted confidence of some text items (0 for none). */
+export function confidenceOf(items: { text: string; confidence: number }[]): number {
+  const chars = items.reduce((n, i) => n + i.text.length, 0);
+  return chars === 0 ? 0 : items.reduce((s, i) => s + i.confidence * i.text.length, 0) / chars;
+}
+
 /** Finds grid candidates and fills their cells with the text items whose centre falls inside. */
 export function findRuledGrids(
   rules: Rule[],
@@ -119,7 +127,8 @@ export function findRuledGrids(
           .trim(),
       ),
     );
-    grids.push({ bbox, cells, items: placed });
+    const cellConfidence = cellItems.map((row) => row.map(confidenceOf));
+    grids.push({ bbox, cells, cellConfidence, items: placed });
   }
   return grids.sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0]);
 }

@@ -1,8 +1,13 @@
 import { buildTable, classifyCell, columnType, detectHeaderRows } from './table-analysis';
 
-const grid = (cells: string[][]) => ({
+/** A grid candidate; cells read from a text layer (confidence 1) unless given. */
+const grid = (
+  cells: string[][],
+  cellConfidence: number[][] = cells.map((r) => r.map((c) => (c ? 1 : 0))),
+) => ({
   bbox: [0, 0, 100, 100] as [number, number, number, number],
   cells,
+  cellConfidence,
   items: new Set<never>(),
 });
 
@@ -76,6 +81,34 @@ describe('table analysis', () => {
         'ruled',
       ),
     ).toBeNull();
+  });
+
+  it('needs four real cells read with normal confidence: OCR noise in geometry is no table', () => {
+    // Shelf bays of a rack drawing: two real labels, the rest lines and hatching read as text.
+    const cells = [
+      ['FIXED SLIDE', 'l1', 'I'],
+      ['~', 'BY SIMILAR', 'E'],
+      ['i', '/', 'Il'],
+    ];
+    const ocr = [
+      [0.93, 0.31, 0.42],
+      [0.2, 0.95, 0.36],
+      [0.47, 0.3, 0.28],
+    ];
+    expect(buildTable(grid(cells, ocr), 1, 'ruled')).toBeNull();
+    // Three confident cells are still too few, even when they are most of the filled ones.
+    expect(
+      buildTable(
+        grid([
+          ['QTY', 'PART'],
+          ['2', ''],
+        ]),
+        1,
+        'ruled',
+      ),
+    ).toBeNull();
+    // The same labels from a text layer fill a table.
+    expect(buildTable(grid(cells), 1, 'ruled')).toMatchObject({ num_rows: 3, num_columns: 3 });
   });
 
   it('names columns when no header row exists', () => {

@@ -7,6 +7,14 @@ import { GridCandidate } from './ruled-tables';
 
 /** Share of non-empty cells a grid needs ("text in most cells"). */
 const MIN_FILL_RATIO = 0.5;
+/**
+ * Real cells hold a letter or digit read with normal confidence (the text layer is 1; OCR words
+ * of real labels are ~0.9, geometry read as text far less). A table needs this many of them, and
+ * they must be most of its filled cells: OCR noise in a drawing's geometry is no table.
+ */
+export const NORMAL_CONFIDENCE = 0.6;
+const MIN_REAL_CELLS = 4;
+const MIN_REAL_SHARE = 0.5;
 
 const CURRENCY = /^(?:[$€£¥]\s?[+-]?\d[\d,]*(?:\.\d+)?|[+-]?\d[\d,]*(?:\.\d+)?\s?[$€£¥])$/;
 const INTEGER = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$/;
@@ -99,6 +107,9 @@ function dropEmpty(cells: string[][]): string[][] {
   return rows.map((r) => r.filter((_, c) => keep[c]));
 }
 
+const isRealCell = (text: string, confidence: number): boolean =>
+  /[\p{L}\p{N}]/u.test(text) && confidence >= NORMAL_CONFIDENCE;
+
 /** Validates a grid and builds the table, or returns null when it is not a table. */
 export function buildTable(
   grid: GridCandidate,
@@ -108,6 +119,10 @@ export function buildTable(
   const total = grid.cells.length * (grid.cells[0]?.length ?? 0);
   const filled = grid.cells.flat().filter((c) => c.trim() !== '').length;
   if (total === 0 || filled / total < MIN_FILL_RATIO) return null;
+  const real = grid.cells.flatMap((row, r) =>
+    row.filter((c, k) => isRealCell(c, grid.cellConfidence[r]?.[k] ?? 0)),
+  ).length;
+  if (real < MIN_REAL_CELLS || real < MIN_REAL_SHARE * filled) return null;
   const cells = dropEmpty(grid.cells);
   if (cells.length < 2 || (cells[0]?.length ?? 0) < 2) return null;
   const width = cells[0].length;

@@ -3,8 +3,13 @@
  * Pairs come as "LABEL: value" in one segment, or a label segment with its value to the right on
  * the same line or just below it. Values that are themselves labels or table header words are
  * refused, so a parts-list header "ITEM PART NO DESCRIPTION QTY" never becomes a drawing number.
+ * Fields no label names are taken from loose texts (top-right corner, bottom-right region, bottom
+ * centre) by the fallback shared with the DXF reader.
  */
 import { CadTitleBlock, emptyTitleBlock } from '../cad-result';
+import { drawingNumberIn, fillFromLooseTexts, isDateText } from '../title-block-fallback';
+import { parseDimensions } from './dimensions';
+import { detectHeaderRows } from './table-analysis';
 import { TextSegment } from './pdf-types';
 
 type Field = Exclude<keyof CadTitleBlock, 'custom_fields' | 'confidence'>;
@@ -201,7 +206,59 @@ export function titleBlockRegion(
   return segments.filter((s) => s.bbox[2] > width * 0.45 && s.bbox[1] > height * 0.55);
 }
 
-export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTitleBlock | null {
+/** Loose texts longer than this are notes, not title-block fields. */
+const MAX_LOOSE_CHARS = 60;
+
+/** Unlabelled texts where sheets without a labelled title block put their fields. */
+export interface LooseTitleTexts {
+  /** Top-right corner: only its drawing number is used ("STANDARD DETAIL KD-10.50.A"). */
+  corner: TextSegment[];
+  /** Bottom-right region, then bottom centre (a title under the views). */
+  bottom: TextSegment[];
+}
+
+/**
+ * Loose texts of a page; labels, dimension callouts and notes are left out. Texts `inTitleGrid`
+ * (a title-block grid found among the drawn rules) come first in the bottom list.
+ */
+export function looseTitleTexts(
+  segments: TextSegment[],
+  width: number,
+  height: number,
+  inTitleGrid: (s: TextSegment) => boolean = () => false,
+): LooseTitleTexts {
+  const usable = segments.filter(
+    (s) =>
+      s.text.length <= MAX_LOOSE_CHARS &&
+      !isLabelLike(s.text) &&
+      !/:/.test(s.text) &&
+      parseDimensions(s.text).length === 0,
+  );
+  const bottomCentre = usable.filter((s) => {
+    const cx = (s.bbox[0] + s.bbox[2]) / 2;
+    return s.bbox[1] > height * 0.75 && cx > width * 0.2 && cx < width * 0.8;
+  });
+  return {
+    corner: usable.filter((s) => s.bbox[2] > width * 0.55 && s.bbox[3] < height * 0.15),
+    bottom: [
+      ...new Set([
+        ...usable.filter(inTitleGrid),
+        ...titleBlockRegion(usable, width, height),
+        ...bottomCentre,
+      ]),
+    ],
+  };
+}
+
+/**
+ * The title block from labelled pairs, completed from loose texts. Labelled fields weigh more in
+ * the confidence than fields guessed from their shape; a block needs two fields.
+ */
+export function buildTitleBlock(
+  pairs: TitlePair[],
+  confidenceFactor = 1,
+  loose: LooseTitleTexts = { corner: [], bottom: [] },
+): CadTitleBlock | null {
   const block = emptyTitleBlock();
   let mapped = 0;
   for (const pair of pairs) {
@@ -216,8 +273,27 @@ export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTi
       if (key && !(key in block.custom_fields)) block.custom_fields[key] = pair.value;
     }
   }
-  if (mapped < 2) return null;
-  block.confidence = Math.round(Math.min(0.95, 0.4 + 0.08 * mapped) * confidenceFactor * 100) / 100;
+  let guessed = 0;
+  const cornerNumber = block.drawing_number
+    ? null
+    : loose.corner.map((s) => drawingNumberIn(s.text)).find(Boolean);
+  if (cornerNumber) {
+    block.drawing_number = cornerNumber;
+    guessed++;
+  }
+  const texts = loose.bottom.map((s) => ({ text: s.text, height: s.fontSize }));
+  const { filled, used } = fillFromLooseTexts(block, texts);
+  guessed += filled;
+  // A second number-shaped text beside the drawing number ("C-1-7" in the corner box) is the sheet.
+  const sheet = texts.find((t) => !used.has(t) && drawingNumberIn(t.text) === t.text.trim());
+  if (block.sheet === null && block.drawing_number !== null && sheet) {
+    block.sheet = sheet.text.trim();
+    guessed++;
+  }
+  if (mapped + guessed < 2) return null;
+  const [base, cap] = mapped >= 2 ? [0.4, 0.95] : [0.3, 0.6];
+  const confidence = Math.min(cap, base + 0.08 * mapped + 0.05 * guessed);
+  block.confidence = Math.round(confidence * confidenceFactor * 100) / 100;
   return block;
 }
 
@@ -225,12 +301,26 @@ export function buildTitleBlock(pairs: TitlePair[], confidenceFactor = 1): CadTi
 export const mappedCount = (pairs: TitlePair[]): number =>
   new Set(pairs.map((p) => p.field).filter(Boolean)).size;
 
+/** An unlabelled title box has at most this many rows ("RACK SHELF DETAIL / DEC 90 | C-1-7"). */
+const MAX_TITLE_BOX_ROWS = 4;
+
 /**
  * True when a grid's cells read like a title block rather than a data table: at least three
  * distinct known labels spread over at least two rows (a revision table has its labels in one
- * header row only).
+ * header row only), or a small box without a header row holding a drawing number and a date.
  */
 export function looksLikeTitleBlock(cells: string[][]): boolean {
+  return hasTitleLabels(cells) || looksLikeTitleBox(cells);
+}
+
+function looksLikeTitleBox(cells: string[][]): boolean {
+  const rows = cells.filter((r) => r.some((c) => c.trim() !== ''));
+  if (rows.length > MAX_TITLE_BOX_ROWS || detectHeaderRows(rows) > 0) return false;
+  const texts = rows.flat().filter((c) => c.trim() !== '');
+  return texts.some((c) => drawingNumberIn(c) !== null) && texts.some(isDateText);
+}
+
+function hasTitleLabels(cells: string[][]): boolean {
   const isLabel = (c: string): boolean =>
     fieldOf(c.split(':')[0]) !== null || LABEL_INDEX.some((l) => norm(c).startsWith(l.label + ' '));
   const labels = new Set<string>();

@@ -65,9 +65,11 @@ export class OcrEngine {
   private worker: Promise<TesseractWorker> | null = null;
   private readonly tmpDirs: string[] = [];
 
+  /** `pageMode`: tesseract's page segmentation mode; sparse text (11) unless a bench compares. */
   constructor(
     private readonly language: string,
     private readonly timeoutMs = OCR_TIMEOUT_MS,
+    private readonly pageMode: '3' | '11' = '11',
   ) {}
 
   private start(): Promise<TesseractWorker> {
@@ -105,7 +107,7 @@ export class OcrEngine {
         .then(async (worker) => {
           // PSM 11 (sparse text): as much text as possible, in no particular order.
           await worker
-            .setParameters({ tessedit_pageseg_mode: tesseract.PSM.SPARSE_TEXT })
+            .setParameters({ tessedit_pageseg_mode: this.pageMode as import('tesseract.js').PSM })
             .catch(async (err: unknown) => {
               await worker.terminate();
               throw err;

@@ -30,7 +30,11 @@ function canvasModule(): CanvasModule {
   return canvasLib;
 }
 
-export async function renderPageToPng(page: PDFPageProxy): Promise<RasterPage> {
+/** `eraseLongLines: false` only for benchmarks comparing against the plain render. */
+export async function renderPageToPng(
+  page: PDFPageProxy,
+  { eraseLongLines = true }: { eraseLongLines?: boolean } = {},
+): Promise<RasterPage> {
   const { createCanvas } = canvasModule();
   const base = page.getViewport({ scale: 1 });
   let scale = OCR_DPI / 72;
@@ -45,8 +49,10 @@ export async function renderPageToPng(page: PDFPageProxy): Promise<RasterPage> {
     canvasContext: context as never,
     viewport,
   }).promise;
-  const image = context.getImageData(0, 0, canvas.width, canvas.height);
-  eraseLines(image, scale * 72);
-  context.putImageData(image, 0, 0);
+  if (eraseLongLines) {
+    const image = context.getImageData(0, 0, canvas.width, canvas.height);
+    eraseLines(image, scale * 72);
+    context.putImageData(image, 0, 0);
+  }
   return { png: canvas.toBuffer('image/png'), scale };
 }

@@ -1,4 +1,4 @@
-import { ValidationFailedError } from './api-errors';
+import { ValidationFailedError } from '../http/api-errors';
 import { optionsFromFields, optionsFromJson } from './format-options';
 
 describe('PDF use_ocr option over HTTP', () => {

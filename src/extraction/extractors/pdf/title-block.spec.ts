@@ -62,6 +62,30 @@ describe('title block', () => {
     });
   });
 
+  it('completes a sheet without labels from loose texts, but needs a drawing number for it', () => {
+    const box = {
+      corner: [seg('STANDARD DETAIL KD-10.50.A', 400, 20)],
+      bottom: [
+        seg('RACK SHELF DETAIL', 440, 700, 9),
+        seg('DEC 90', 440, 730),
+        seg('C-1-7', 520, 730),
+      ],
+    };
+    expect(buildTitleBlock([], 1, box)).toMatchObject({
+      drawing_number: 'KD-10.50.A',
+      title: 'RACK SHELF DETAIL',
+      date: 'DEC 90',
+      sheet: 'C-1-7',
+      confidence: 0.5,
+    });
+    // A document footer ("CONFIDENTIAL", a date) is no title block.
+    const footer = {
+      corner: [],
+      bottom: [seg('CONFIDENTIAL', 250, 800), seg('2024-03-15', 450, 800)],
+    };
+    expect(buildTitleBlock([], 1, footer)).toBeNull();
+  });
+
   it('recognises a title-block grid by labels on several rows, but not a revision table', () => {
     expect(
       looksLikeTitleBlock([

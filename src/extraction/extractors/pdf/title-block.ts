@@ -291,6 +291,8 @@ export function buildTitleBlock(
     guessed++;
   }
   if (mapped + guessed < 2) return null;
+  // Without any label, only a drawing number says this is a sheet (a footer with a date is not).
+  if (mapped === 0 && block.drawing_number === null) return null;
   const [base, cap] = mapped >= 2 ? [0.4, 0.95] : [0.3, 0.6];
   const confidence = Math.min(cap, base + 0.08 * mapped + 0.05 * guessed);
   block.confidence = Math.round(confidence * confidenceFactor * 100) / 100;

@@ -19,7 +19,7 @@ export interface ServiceProcess {
 
 export async function startServiceProcess(
   env: Record<string, string>,
-  readyTimeoutMs = 20_000,
+  readyTimeoutMs = 60_000,
 ): Promise<ServiceProcess> {
   const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof for profiling
   const proc = spawn(process.execPath, [...nodeArgs, MAIN], {

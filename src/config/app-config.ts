@@ -64,7 +64,7 @@ export class AppConfig {
     };
   };
   readonly http: { maxUploadBytes: number; syncMaxBytes: number; inlineResultMaxBytes: number };
-  readonly auth: { jwtSecret: string };
+  readonly auth: { jwtSecret: string; maxTokenLifetimeSeconds: number };
   readonly logFormat: 'json' | 'text';
   /** Levels written, from LOG_LEVEL up. */
   readonly logLevels: LogLevelSetting[];
@@ -118,7 +118,10 @@ export class AppConfig {
       syncMaxBytes: env.SYNC_MAX_BYTES,
       inlineResultMaxBytes: env.INLINE_RESULT_MAX_BYTES,
     };
-    this.auth = { jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET };
+    this.auth = {
+      jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      maxTokenLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    };
     this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
     this.logLevels = LOG_LEVELS.slice(
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),

@@ -211,6 +211,12 @@ export class EnvironmentVariables {
   @MinLength(16)
   JWT_SECRET?: string;
 
+  /** Longest accepted token lifetime (`exp` − `iat`); tokens without `exp` are refused. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  JWT_MAX_LIFETIME_SECONDS = 7 * 24 * 3600;
+
   @IsIn(['json', 'text'])
   @IsOptional()
   LOG_FORMAT?: 'json' | 'text';

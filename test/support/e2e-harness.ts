@@ -87,7 +87,7 @@ export async function createE2eHarness(
     worker,
     s3,
     token: (userId, superuser = false) =>
-      jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256' }),
+      jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256', expiresIn: '1h' }),
     async close() {
       await worker.stop('SIGKILL');
       await app.close();

@@ -11,7 +11,7 @@ import { EXTRACTION_FORMATS, ExtractionFormat } from '../../extraction/entities/
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { STORAGE_DRIVER, StorageDriver, StorageKeyOutsideError } from '../../storage';
-import { ownerSegment, sanitizeFilename } from '../../storage/object-key';
+import { ownerStoragePrefix, sanitizeFilename } from '../../storage/object-key';
 import {
   FormatMismatchError,
   UnsupportedFileTypeError,
@@ -109,7 +109,7 @@ export class JobIntakeService {
   ): Promise<{ job: ExtractionJob; created: boolean }> {
     const dto = validateBody(CreateJobFromStorageDto, body);
     const key = this.storage.keyFromUrl(dto.file_url);
-    if (!user.isSuperuser && !key.startsWith(`${ownerSegment(user.id)}/`)) {
+    if (!user.isSuperuser && !key.startsWith(ownerStoragePrefix(user.id))) {
       throw new StorageKeyOutsideError(dto.file_url);
     }
     const stat = await this.storage.stat(key);

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { STORAGE_DRIVER, StorageDriver } from '../../storage';
-import { ownerSegment } from '../../storage/object-key';
+import { resultObjectKey } from '../../storage/object-key';
 import { InvalidTransitionError } from '../jobs/job-errors';
 import { ExtractionJob } from '../entities/extraction-job.entity';
 import { ExtractionJobService } from '../jobs/extraction-job.service';
@@ -194,7 +194,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     const json = JSON.stringify(result);
     if (Buffer.byteLength(json) <= this.config.http.inlineResultMaxBytes)
       return { inline: result, resultPath: null };
-    const key = `results/${ownerSegment(job.ownerId)}/${job.id}/result-${job.attempt}.json`;
+    const key = resultObjectKey(job.ownerId, job.id, job.attempt);
     await this.storage.putBuffer(key, json, { contentType: 'application/json' });
     return { inline: null, resultPath: this.storage.urlFor(key) };
   }

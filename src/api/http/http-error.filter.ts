@@ -14,6 +14,7 @@ import {
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
+import { redactUrl } from './redact-url';
 
 const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -42,6 +43,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   STORAGE_UNAVAILABLE: 503,
   TIMEOUT: 504,
   ABORTED: 499,
+  CLIENT_ABORTED: 499,
   EXTRACTOR_CRASHED: 500,
 };
 
@@ -77,7 +79,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, body } = this.describe(error, requestId);
     if (status >= 500 && status !== 501 && status !== 503) {
       this.logger.error(
-        `${request.method} ${request.originalUrl} → ${status} [request ${requestId}]`,
+        `${request.method} ${redactUrl(request.originalUrl)} → ${status} [request ${requestId}]`,
         (error as Error)?.stack ?? String(error),
       );
     }

@@ -1,6 +1,7 @@
 /**
- * Clients that disconnect mid-upload (issue 12 §3): each used to leave an open file descriptor and
- * a partial `.part` file in the API until restart. Raw sockets, so the upload can stop half-way.
+ * The multipart edge under hostile clients (issue 12 §3, §4): uploads abandoned half-way (raw
+ * sockets) used to leave an open descriptor and a `.part` file each; text fields were buffered up
+ * to 100 × 1 MB; a malformed part header was a 500.
  */
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
@@ -12,7 +13,7 @@ import { createE2eHarness, E2eHarness, eventually } from '../support/e2e-harness
 const API = '/api/v1/extraction';
 const ABORTS = 20;
 
-describe('uploads abandoned by the client', () => {
+describe('multipart uploads from hostile clients', () => {
   let h: E2eHarness;
   let port: number;
   let tempDir: string;
@@ -80,5 +81,51 @@ describe('uploads abandoned by the client', () => {
       .attach('file', Buffer.from('0\nSECTION\n2\nENTITIES\n0\nENDSEC\n0\nEOF\n'), 'ok.dxf')
       .field('format', 'dxf');
     expect(ok.status).toBe(202);
+  });
+
+  const auth = () => `Bearer ${h.token('fields')}`;
+  const rowCount = async () =>
+    (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM extraction_jobs`))[0].n as number;
+
+  it('refuses more text fields, or larger ones, than the forms need (400, nothing created)', async () => {
+    const before = await rowCount();
+    const many = h.http().post(`${API}/jobs`).set('Authorization', auth()).field('format', 'dxf');
+    for (let i = 0; i < 100; i += 1) many.field(`f${i}`, 'x'.repeat(1024));
+    const tooMany = await many.attach('file', Buffer.from('0\nEOF\n'), 'a.dxf');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.code).toBe('VALIDATION_FAILED');
+
+    const big = await h
+      .http()
+      .post(`${API}/jobs`)
+      .set('Authorization', auth())
+      .field('format', 'dxf')
+      .field('options', JSON.stringify({ extract_text: true, pad: 'x'.repeat(100 * 1024) }))
+      .attach('file', Buffer.from('0\nEOF\n'), 'a.dxf');
+    expect(big.status).toBe(400);
+    expect(big.body.code).toBe('VALIDATION_FAILED');
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('answers a malformed part header (a NUL in the file name) with 400, not 500', async () => {
+    const body = Buffer.from(
+      '--xx\r\nContent-Disposition: form-data; name="format"\r\n\r\ndxf\r\n' +
+        '--xx\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.dxf"\r\n\r\n' +
+        '0\nEOF\n\r\n--xx--\r\n',
+      'latin1',
+    );
+    for (const route of ['/jobs', '/dxf', '/bulk']) {
+      const res = await h
+        .http()
+        .post(`${API}${route}`)
+        .set('Authorization', auth())
+        .set('Content-Type', 'multipart/form-data; boundary=xx')
+        .send(body);
+      expect({ route, status: res.status, code: res.body.code }).toEqual({
+        route,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
   });
 });

@@ -121,6 +121,7 @@ export class ExtentsTracker {
 
   beginEntity(type: string): void {
     this.type = type;
+    this.vertices = 0;
     this.slots = POINT_SLOTS[type] ?? 0;
     this.entity.reset();
     this.values.fill(NaN);
@@ -136,11 +137,15 @@ export class ExtentsTracker {
     if (code < 72 && SCALAR_CODES[code] === 1 && Number.isNaN(this.values[code])) {
       this.values[code] = value;
     }
+    if (code === 42 && this.type === 'LWPOLYLINE' && this.vertices > 0) {
+      this.bulges[this.vertices - 1] = value;
+    }
     if (code < 10 || code > 38) return;
     const k = code % 10;
     if (k > 8 || ((this.slots >> k) & 1) === 0) return;
     const axis = Math.floor(code / 10) - 1;
     this.entity.add(axis, value);
+    if (this.type === 'LWPOLYLINE' && k === 0 && axis < 2) this.vertex(axis, value);
     if (axis === 2) this.sawZ = true;
   }
 
@@ -165,9 +170,29 @@ export class ExtentsTracker {
       return;
     }
     const box = this.entity;
-    if (SPECIAL.has(type)) {
+    if (type === 'DIMENSION') {
+      // Its geometry block (*D…), when the writer made one, holds the drawn lines, arrows and text
+      // in WCS: like an insert at the origin. The definition points count as well.
+      const name = this.insertName;
+      this.insertName = null;
+      if (name !== null && this.blocks.has(name)) {
+        const identity = new Float64Array(72).fill(NaN);
+        if (target === 'block') this.currentBlock?.nested.push({ block: name, values: identity });
+        else this.model.union(this.insertBox(name, identity, 0));
+      }
+    }
+    const outline = this.outline;
+    this.outline = undefined;
+    if (outline !== undefined) {
+      // A text: its estimated outline replaces the insertion point (an empty text shows nothing).
+      if (outline === null) return;
+      const z = num(v[30], 0);
+      box.reset();
+      for (const [x, y] of outline) box.addPoint(x, y, z);
+    } else if (SPECIAL.has(type)) {
       curveBox(type, v, box);
     } else {
+      if (type === 'LWPOLYLINE') this.addBulges(box);
       if (box.empty) return;
       // A polyface face record (VERTEX flag 128 without 64) holds vertex indices, not a point.
       if (type === 'VERTEX' && (num(v[70], 0) & 192) === 128) return;
@@ -182,6 +207,37 @@ export class ExtentsTracker {
 
   /** The block name of the INSERT being read (group 2 is a string: the scanner passes it). */
   insertName: string | null = null;
+  /** The estimated outline of the TEXT/MTEXT/ATTRIB being read (set by the scanner; null = none). */
+  outline: [number, number][] | null | undefined = undefined;
+
+  // LWPOLYLINE vertices (x, y, bulge), for the arcs of bulged segments.
+  private vertices = 0;
+  private xs: number[] = [];
+  private ys: number[] = [];
+  private bulges: number[] = [];
+
+  private vertex(axis: number, value: number): void {
+    if (axis === 0) {
+      this.xs[this.vertices] = value;
+      this.ys[this.vertices] = NaN;
+      this.bulges[this.vertices] = 0;
+      this.vertices++;
+    } else if (this.vertices > 0) {
+      this.ys[this.vertices - 1] = value;
+    }
+  }
+
+  /** Adds the arcs of bulged segments (bulge = tan(included angle / 4), positive = CCW). */
+  private addBulges(box: Box): void {
+    const n = this.vertices;
+    const closed = (num(this.values[70], 0) & 1) === 1;
+    for (let i = 0; i < (closed ? n : n - 1); i++) {
+      const b = this.bulges[i];
+      if (!b) continue;
+      const j = (i + 1) % n;
+      bulgeArcBox(this.xs[i], this.ys[i], this.xs[j], this.ys[j], b, box);
+    }
+  }
 
   result(): Extents | null {
     if (this.model.empty) return null;
@@ -284,13 +340,26 @@ function curveBox(type: string, v: Float64Array, box: Box): void {
     }
   }
   // Minor axis = major axis turned 90° counter-clockwise, times the ratio.
-  const nx = -my * ratio;
-  const ny = mx * ratio;
+  ellipseArc(cx, cy, mx, my, -my * ratio, mx * ratio, t0, normalise(t1 - t0) || 2 * Math.PI, box);
+  box.add(2, cz);
+}
+
+/** Box of centre + m·cos t + n·sin t for t from t0 over `sweep` (counter-clockwise). */
+function ellipseArc(
+  cx: number,
+  cy: number,
+  mx: number,
+  my: number,
+  nx: number,
+  ny: number,
+  t0: number,
+  sweep: number,
+  box: Box,
+): void {
   const at = (t: number) => {
     box.add(0, cx + mx * Math.cos(t) + nx * Math.sin(t));
     box.add(1, cy + my * Math.cos(t) + ny * Math.sin(t));
   };
-  const sweep = normalise(t1 - t0) || 2 * Math.PI;
   at(t0);
   at(t0 + sweep);
   // Where d/dt of x or y is zero: t = atan2(n, m) and that + π.
@@ -299,7 +368,21 @@ function curveBox(type: string, v: Float64Array, box: Box): void {
       if (normalise(c - t0) <= sweep) at(c);
     }
   }
-  box.add(2, cz);
+}
+
+/** The arc of a bulged polyline segment from (x1, y1) to (x2, y2). */
+function bulgeArcBox(x1: number, y1: number, x2: number, y2: number, bulge: number, box: Box) {
+  if (![x1, y1, x2, y2, bulge].every(Number.isFinite)) return;
+  const f = (1 - bulge * bulge) / (4 * bulge);
+  const cx = (x1 + x2) / 2 - f * (y2 - y1);
+  const cy = (y1 + y2) / 2 + f * (x2 - x1);
+  const r = Math.hypot(x1 - cx, y1 - cy);
+  if (r === 0) return;
+  const a1 = Math.atan2(y1 - cy, x1 - cx);
+  const a2 = Math.atan2(y2 - cy, x2 - cx);
+  // Counter-clockwise from a1 to a2 for a positive bulge, else from a2 to a1.
+  const [start, end] = bulge > 0 ? [a1, a2] : [a2, a1];
+  ellipseArc(cx, cy, r, 0, 0, r, start, normalise(end - start) || 2 * Math.PI, box);
 }
 
 /** An angle in [0, 2π). */

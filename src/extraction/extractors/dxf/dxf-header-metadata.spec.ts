@@ -5,6 +5,7 @@
 import { CadExtractionResult } from '../cad-result';
 import {
   blockKindsDrawing,
+  extentsDetailDrawing,
   extentsDrawing,
   featuresDrawing,
   headerDatesDrawing,
@@ -63,6 +64,20 @@ describe('DXF header metadata', () => {
     // is the same ellipse at x −5.
     expect(ext.min[0]).toBeCloseTo(-5, 9);
     expect(ext.min[1]).toBeCloseTo(-2.5, 9);
+  });
+
+  it('follows polyline bulges, estimates text outlines and reads dimension geometry blocks', async () => {
+    const r = await extract(extentsDetailDrawing());
+    const ext = r.metadata.extents as { min: number[]; max: number[] };
+    expect(ext.min[0]).toBeCloseTo(0, 9);
+    expect(ext.min[1]).toBeCloseTo(-20, 9); // the *D1 line, not only the definition points
+    expect(ext.max[0]).toBeCloseTo(108, 9); // "ABCD": 4 characters × height 2 from x 100
+    expect(ext.max[1]).toBeCloseTo(2, 9); // the text's cap height
+    const noDimension = await extract(
+      extentsDetailDrawing().replace('*D1\n  3\nStandard', 'missing\n  3\nStandard'),
+    );
+    // Without its geometry block the dimension adds its points only; the bulge reaches y −5.
+    expect((noDimension.metadata.extents as { min: number[] }).min[1]).toBeCloseTo(-5, 9);
   });
 
   it('does not count *Model_Space/*Paper_Space* as anonymous blocks', async () => {

@@ -9,6 +9,7 @@ import { CadTextBlock, GeometrySummary, emptyGeometrySummary } from '../cad-resu
 import { RawDimension } from './dxf-dimensions';
 import { SUB_ENTITIES, buildEntity, countGeometry, vertexPoint } from './dxf-entities';
 import { Extents, ExtentsTracker } from './dxf-extents';
+import { textOutline } from './dxf-text-extents';
 import { HeaderVariable, WANTED_HEADER_VARIABLES, headerExtents } from './dxf-header';
 import {
   Tags,
@@ -30,6 +31,8 @@ export type { BlockDef, InsertRecord, LayerDef, ScanWants };
 
 type Section = 'NONE' | 'EXPECT_NAME' | 'HEADER' | 'TABLES' | 'BLOCKS' | 'ENTITIES' | 'OTHER';
 const MAX_TAGS = 200_000;
+/** Texts whose outline (not only their insertion point) goes into the extents. */
+const TEXT_TYPES = new Set(['TEXT', 'MTEXT', 'ATTRIB']);
 
 export class DxfScanner {
   readonly header = new Map<string, HeaderVariable>();
@@ -397,7 +400,8 @@ export class DxfScanner {
     const ext = this.extents;
     if (!ext || !this.trackingEntity) return;
     this.trackingEntity = false;
-    if (type === 'INSERT') ext.insertName = tagStr(this.tags, 2);
+    if (type === 'INSERT' || type === 'DIMENSION') ext.insertName = tagStr(this.tags, 2);
+    else if (TEXT_TYPES.has(type) && this.collecting) ext.outline = textOutline(type, this.tags);
     ext.endEntity(target);
   }
 

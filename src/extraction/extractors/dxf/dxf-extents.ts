@@ -14,19 +14,29 @@ export interface Extents {
   max: [number, number, number];
 }
 
-/** An axis-aligned box; empty while min > max. */
+/** An axis-aligned box, [minX, minY, minZ, maxX, maxY, maxZ]; empty while min > max. */
 class Box {
-  min = [Infinity, Infinity, Infinity];
-  max = [-Infinity, -Infinity, -Infinity];
+  readonly v = new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
 
   get empty(): boolean {
-    return this.min[0] > this.max[0] || this.min[1] > this.max[1];
+    const v = this.v;
+    return v[0] > v[3] || v[1] > v[4];
   }
 
-  add(axis: number, v: number): void {
-    if (!Number.isFinite(v)) return;
-    if (v < this.min[axis]) this.min[axis] = v;
-    if (v > this.max[axis]) this.max[axis] = v;
+  min(axis: number): number {
+    return this.v[axis];
+  }
+
+  max(axis: number): number {
+    return this.v[axis + 3];
+  }
+
+  add(axis: number, x: number): void {
+    // NaN fails both comparisons; ±Infinity is kept out explicitly.
+    if (x === Infinity || x === -Infinity) return;
+    const v = this.v;
+    if (x < v[axis]) v[axis] = x;
+    if (x > v[axis + 3]) v[axis + 3] = x;
   }
 
   addPoint(x: number, y: number, z: number): void {
@@ -37,15 +47,17 @@ class Box {
 
   union(b: Box): void {
     if (b.empty) return;
+    const w = b.v;
     for (let a = 0; a < 3; a++) {
-      this.add(a, b.min[a]);
-      this.add(a, b.max[a]);
+      this.add(a, w[a]);
+      this.add(a, w[a + 3]);
     }
   }
 
   reset(): void {
-    this.min.fill(Infinity);
-    this.max.fill(-Infinity);
+    const v = this.v;
+    v[0] = v[1] = v[2] = Infinity;
+    v[3] = v[4] = v[5] = -Infinity;
   }
 }
 
@@ -100,7 +112,10 @@ export class ExtentsTracker {
   private type: string | null = null;
   private slots = 0;
   private readonly entity = new Box();
-  private readonly values = new Float64Array(72);
+  private readonly values = new Float64Array(72).fill(NaN);
+  /** Codes set in `values` for the current entity (reset at the next one). */
+  private readonly setCodes = new Uint8Array(72);
+  private setCount = 0;
   private sawZ = false;
   private readonly resolving = new Set<string>();
 
@@ -124,7 +139,8 @@ export class ExtentsTracker {
     this.vertices = 0;
     this.slots = POINT_SLOTS[type] ?? 0;
     this.entity.reset();
-    this.values.fill(NaN);
+    for (let i = 0; i < this.setCount; i++) this.values[this.setCodes[i]] = NaN;
+    this.setCount = 0;
     this.sawZ = false;
   }
 
@@ -134,8 +150,14 @@ export class ExtentsTracker {
   }
 
   group(code: number, value: number): void {
-    if (code < 72 && SCALAR_CODES[code] === 1 && Number.isNaN(this.values[code])) {
+    if (
+      code < 72 &&
+      SCALAR_CODES[code] === 1 &&
+      Number.isNaN(this.values[code]) &&
+      !Number.isNaN(value)
+    ) {
       this.values[code] = value;
+      this.setCodes[this.setCount++] = code;
     }
     if (code === 42 && this.type === 'LWPOLYLINE' && this.vertices > 0) {
       this.bulges[this.vertices - 1] = value;
@@ -244,8 +266,8 @@ export class ExtentsTracker {
     const m = this.model;
     const z = (a: number) => (Number.isFinite(a) ? a : 0);
     return {
-      min: [m.min[0], m.min[1], z(m.min[2])],
-      max: [m.max[0], m.max[1], z(m.max[2])],
+      min: [m.min(0), m.min(1), z(m.min(2))],
+      max: [m.max(0), m.max(1), z(m.max(2))],
     };
   }
 
@@ -284,23 +306,21 @@ export class ExtentsTracker {
     const sin = Math.sin(rot);
     const cols = Math.max(1, num(v[70], 1));
     const rows = Math.max(1, num(v[71], 1));
-    // MINSERT spacing is along the insert's rotated axes, not scaled.
-    const gridX = [0, (cols - 1) * num(v[44], 0)];
-    const gridY = [0, (rows - 1) * num(v[45], 0)];
-    for (const x of [inner.min[0], inner.max[0]]) {
-      for (const y of [inner.min[1], inner.max[1]]) {
-        for (const gx of gridX) {
-          for (const gy of gridY) {
-            const lx = (x - base[0]) * sx + gx;
-            const ly = (y - base[1]) * sy + gy;
-            out.add(0, px + lx * cos - ly * sin);
-            out.add(1, py + lx * sin + ly * cos);
-          }
-        }
-      }
+    // MINSERT spacing is along the insert's rotated axes, not scaled: corners of the first and
+    // the last cell of the grid.
+    const gx1 = (cols - 1) * num(v[44], 0);
+    const gy1 = (rows - 1) * num(v[45], 0);
+    for (let corner = 0; corner < 16; corner++) {
+      const lx =
+        ((corner & 1 ? inner.max(0) : inner.min(0)) - base[0]) * sx + (corner & 4 ? gx1 : 0);
+      const ly =
+        ((corner & 2 ? inner.max(1) : inner.min(1)) - base[1]) * sy + (corner & 8 ? gy1 : 0);
+      out.add(0, px + lx * cos - ly * sin);
+      out.add(1, py + lx * sin + ly * cos);
     }
-    for (const z of [inner.min[2], inner.max[2]]) {
-      if (Number.isFinite(z)) out.add(2, pz + (z - base[2]) * sz);
+    if (Number.isFinite(inner.min(2))) {
+      out.add(2, pz + (inner.min(2) - base[2]) * sz);
+      out.add(2, pz + (inner.max(2) - base[2]) * sz);
     }
     return out;
   }
@@ -321,6 +341,13 @@ function curveBox(type: string, v: Float64Array, box: Box): void {
   let ratio: number;
   let t0 = 0;
   let t1 = 2 * Math.PI;
+  if (type === 'CIRCLE') {
+    const r = Math.abs(num(v[40], NaN));
+    if (!Number.isFinite(r)) return;
+    box.addPoint(cx - r, cy - r, cz);
+    box.addPoint(cx + r, cy + r, cz);
+    return;
+  }
   if (type === 'ELLIPSE') {
     mx = num(v[11], NaN);
     my = num(v[21], NaN);

@@ -57,8 +57,8 @@ export const WANTED_CODES: Record<string, Uint8Array> = {
   ATTRIB: TEXT_CODES,
   ATTDEF: TEXT_CODES,
   DIMENSION: codeSet([
-    1, 2, 3, 10, 20, 30, 13, 23, 33, 14, 24, 34, 15, 25, 35, 16, 26, 36, 42, 50, 70, 101, 1000, 1001,
-    1002, 1040, 1070,
+    1, 2, 3, 10, 20, 30, 13, 23, 33, 14, 24, 34, 15, 25, 35, 16, 26, 36, 42, 50, 70, 101, 1000,
+    1001, 1002, 1040, 1070,
   ]),
   INSERT: codeSet([2, 10, 20, 30, 41, 42, 43, 50]),
   LWPOLYLINE: codeSet([10, 20, 70, 90]),

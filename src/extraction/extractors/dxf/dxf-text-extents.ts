@@ -66,7 +66,8 @@ function lineTextOutline(type: string, t: Tags): [number, number][] | null {
     if (halign !== 0 || valign !== 0) origin = alignPoint ?? origin;
     if (halign === 1 || halign === 4) shiftX = -width / 2;
     else if (halign === 2) shiftX = -width;
-    if (halign === 4) shiftY = -h + (h * (1 + DESCENDER)) / 2; // MIDDLE: centre of the whole line
+    if (halign === 4)
+      shiftY = -h + (h * (1 + DESCENDER)) / 2; // MIDDLE: centre of the whole line
     else if (valign === 1) shiftY = h * DESCENDER;
     else if (valign === 2) shiftY = -h / 2;
     else if (valign === 3) shiftY = -h;

@@ -158,7 +158,11 @@ export class JobsController {
   }
 
   @Get(':id/result')
-  @ApiOperation({ summary: 'The full result, also when it was offloaded to storage' })
+  @ApiOperation({
+    summary: 'The full result, also when it was offloaded to storage',
+    description:
+      'Also the partial result of a job failed with EXTRACTION_UNSUCCESSFUL. `job_status` (and for a failed job `job_error_code`, `job_error_message`) sit beside the result fields; other jobs without a result answer 400 RESULT_NOT_READY.',
+  })
   async result(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,

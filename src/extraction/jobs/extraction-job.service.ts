@@ -237,7 +237,12 @@ export class ExtractionJobService {
   async fail(
     ref: JobRef,
     failure: FailureInput,
-    opts: { onlyIfLeaseExpired?: boolean; partialResult?: Record<string, unknown> } = {},
+    opts: {
+      onlyIfLeaseExpired?: boolean;
+      partialResult?: Record<string, unknown>;
+      /** Where a partial result too large for the row was stored. */
+      partialResultPath?: string;
+    } = {},
   ): Promise<ExtractionJob> {
     const policy = this.config.retry;
     const job = await this.jobs.fail(
@@ -251,6 +256,7 @@ export class ExtractionJobService {
       this.clock.now(),
       opts.onlyIfLeaseExpired ?? false,
       opts.partialResult ?? null,
+      opts.partialResultPath ?? null,
     );
     if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
     return job;

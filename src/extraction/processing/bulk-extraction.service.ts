@@ -247,12 +247,24 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     const errors = Array.isArray(result.errors) ? (result.errors as unknown[]).map(String) : [];
     const message =
       errors.length > 0 ? errors.join('; ') : 'The extractor could not read this file';
-    const fits = Buffer.byteLength(JSON.stringify(result)) <= this.config.http.inlineResultMaxBytes;
+    // Kept like a completed result: inline when small, else in storage (GET /jobs/{id}/result).
+    let stored: { inline: Record<string, unknown> | null; resultPath: string | null } = {
+      inline: null,
+      resultPath: null,
+    };
+    try {
+      stored = await this.storeResult(job, result);
+    } catch (error) {
+      this.logger.warn(`Partial result of ${context()} not kept: ${String(error)}`);
+    }
     try {
       const failed = await this.jobs.fail(
         ref,
         { code: 'EXTRACTION_UNSUCCESSFUL', message, retryable: false },
-        { partialResult: fits ? result : undefined },
+        {
+          partialResult: stored.inline ?? undefined,
+          partialResultPath: stored.resultPath ?? undefined,
+        },
       );
       this.observe(job, failed.status, started);
       this.logger.warn(`Failed ${context()}: EXTRACTION_UNSUCCESSFUL ${message}`);

@@ -10,11 +10,26 @@ import { ExtractionError } from '../extraction-error';
 import { boolOption, Extractor, ExtractorInput, throwIfAborted } from '../extractor';
 import { sniffIso10303 } from './iso10303-syntax';
 import { combinedCenter, mergeBoxes, roundMetric } from './mesh-metrics';
-import { occtUnitFor, OcctResult, readStepGeometry } from './occt-kernel';
+import { occtUnitFor, OcctResult, OcctTessellation, readStepGeometry } from './occt-kernel';
 import { buildAssembly, countAssemblies, walkParts } from './step-assembly';
 import { buildStepBom } from './step-bom';
 import { readStepFile, StepFileSummary } from './step-file-reader';
+import { checkFaceCount } from './step-face-check';
+import { attachDeclaredProperties } from './step-declared-properties';
+import { ProductStructure, readProductStructure } from './step-product-structure';
+import { productTreeAssembly, restoreSubAssemblies } from './step-structure-merge';
 import { StepAssembly, StepExtractionResult, StepPart, StepShapeCounts } from './step-types';
+
+/**
+ * Tessellation when volumes or areas are asked for: deflection relative to the bounding box
+ * 5× and angular deflection 5× finer than occt-import-js' defaults (0.001 and 0.5 rad), which
+ * overstate parts with small holes; measured accuracy in docs/ifc-step-extractors.md.
+ */
+export const MASS_PROPERTY_TESSELLATION: OcctTessellation = {
+  linearDeflectionType: 'bounding_box_ratio',
+  linearDeflection: 0.0002,
+  angularDeflection: 0.1,
+};
 
 const BREP_ENTITIES = [
   'MANIFOLD_SOLID_BREP',
@@ -82,26 +97,47 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
     // OpenCASCADE rejects a UTF-8 byte-order mark that some exporters write
     const kernelBytes =
       bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const structure = readProductStructure(summary.graph);
+    const tessellation =
+      opts.calculateVolumes || opts.calculateAreas ? MASS_PROPERTY_TESSELLATION : {};
     const geometry = needGeometry
-      ? await readGeometrySafely(kernelBytes, output.unit, warnings)
+      ? await readGeometrySafely(kernelBytes, output.unit, tessellation, warnings)
       : null;
     throwIfAborted(input.signal);
     input.onProgress({ progress: 80, message: 'computing mass properties' });
+    if (geometry?.meshes?.length === 0) warnings.push(noSolidsMessage(structure));
 
-    const fallbackName = basename(input.filename, extname(input.filename));
-    const tree =
-      geometry?.root && geometry.meshes
-        ? buildAssembly(geometry.root, geometry.meshes, summary.products[0]?.name || fallbackName, {
-            calculateVolumes: opts.calculateVolumes,
-            calculateAreas: opts.calculateAreas,
-          })
-        : productOnlyAssembly(summary, fallbackName);
+    const fallbackName =
+      structure.main?.name ||
+      summary.products[0]?.name ||
+      basename(input.filename, extname(input.filename));
+    const assemblyOptions = {
+      calculateVolumes: opts.calculateVolumes,
+      calculateAreas: opts.calculateAreas,
+    };
+    let tree: StepAssembly;
+    if (geometry?.root && geometry.meshes && geometry.meshes.length > 0) {
+      tree = buildAssembly(geometry.root, geometry.meshes, fallbackName, assemblyOptions);
+      restoreSubAssemblies(tree, structure.main, assemblyOptions);
+    } else if (structure.main) tree = productTreeAssembly(structure.main);
+    else tree = productOnlyAssembly(summary, fallbackName);
     // the kernel names parts after their products: attach the materials the text assigns to them
     walkParts(tree.parts, (part) => {
       const materials = summary.materials[part.name];
       if (materials) part.material = materials.join(', ');
     });
-    const result = assembleResult(input, summary, tree, geometry, opts, warnings, output.symbol);
+    attachDeclaredProperties(tree, summary, structure, output.symbol, warnings);
+    if (geometry?.meshes) checkFaceCount(tree, summary.entity_counts, warnings);
+    const result = assembleResult(
+      input,
+      summary,
+      tree,
+      geometry,
+      opts,
+      warnings,
+      output.symbol,
+      structure.main !== null,
+    );
     input.onProgress({ progress: 100, message: `${tree.total_parts} parts` });
     return result;
   },
@@ -121,18 +157,17 @@ function rejectNonStep(summary: StepFileSummary): void {
 async function readGeometrySafely(
   bytes: Uint8Array,
   unit: Parameters<typeof readStepGeometry>[1],
+  tessellation: OcctTessellation,
   warnings: string[],
 ): Promise<OcctResult | null> {
   try {
-    const result = await readStepGeometry(bytes, unit);
+    const result = await readStepGeometry(bytes, unit, tessellation);
     if (!result.success || !result.root || !result.meshes) {
       warnings.push(
         'The geometry kernel (OpenCASCADE) could not read this file; only header, entity counts and product names are given',
       );
       return null;
     }
-    if (result.meshes.length === 0)
-      warnings.push('The file holds no solid geometry the kernel could tessellate');
     return result;
   } catch (err) {
     warnings.push(
@@ -140,6 +175,13 @@ async function readGeometrySafely(
     );
     return null;
   }
+}
+
+function noSolidsMessage(structure: ProductStructure): string {
+  const files = structure.external_files;
+  if (files.length === 0) return 'The file holds no solid geometry the kernel could tessellate';
+  const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ', …' : '');
+  return `The parts' shapes are in ${files.length} other file${files.length === 1 ? '' : 's'} (${shown}), referenced as external documents; this file holds the product structure only, so no volumes, areas or boxes are given`;
 }
 
 /** Without geometry: the product names from the text, as a flat list without measurements. */
@@ -155,6 +197,7 @@ function productOnlyAssembly(summary: StepFileSummary, fallbackName: string): St
     color: null,
     material: null,
     num_faces: 0,
+    validation: null,
     children: [],
   }));
   return {
@@ -173,6 +216,7 @@ function assembleResult(
   opts: StepOptions,
   warnings: string[],
   unit: string,
+  declaredTree: boolean,
 ): StepExtractionResult {
   const solids: StepPart[] = [];
   walkParts(tree.parts, (p) => {
@@ -245,7 +289,10 @@ function assembleResult(
     title_block: null,
     geometry_summary: geometrySummary,
     entities: [],
-    bom: opts.extractAssembly && hasGeometry ? buildStepBom(tree.name, tree.parts) : null,
+    bom:
+      opts.extractAssembly && (hasGeometry || declaredTree)
+        ? buildStepBom(tree.name, tree.parts)
+        : null,
     assembly,
     shape_counts: opts.countShapes ? shapeCounts : {},
     total_volume: totalVolume,

@@ -223,12 +223,14 @@ function assembleResult(
     if (p.shape_type === 'solid') solids.push(p);
   });
   const hasGeometry = geometry !== null;
+  // no solid read (e.g. parts in other files): no total rather than a misleading 0
+  const measured = hasGeometry && solids.length > 0;
   const totalVolume =
-    hasGeometry && opts.calculateVolumes
+    measured && opts.calculateVolumes
       ? roundMetric(solids.reduce((s, p) => s + (p.volume ?? 0), 0))
       : null;
   const totalArea =
-    hasGeometry && opts.calculateAreas
+    measured && opts.calculateAreas
       ? roundMetric(solids.reduce((s, p) => s + (p.surface_area ?? 0), 0))
       : null;
   const faces = solids.reduce((n, p) => n + p.num_faces, 0);
@@ -272,7 +274,9 @@ function assembleResult(
       entity_counts: summary.entity_counts,
       total_entities: summary.total_entities,
       products: summary.products.map((p) => p.name),
-      mass_properties: 'approximated from the tessellated mesh',
+      mass_properties: tree.validation || someDeclared(tree.parts)
+        ? 'approximated from the tessellated mesh; CAD-declared values in validation'
+        : 'approximated from the tessellated mesh',
       center_of_mass: opts.calculateVolumes
         ? combinedCenter(
             solids.map((p) => ({ volume: p.volume ?? 0, center_of_mass: p.center_of_mass })),
@@ -299,6 +303,14 @@ function assembleResult(
     total_surface_area: totalArea,
     overall_bbox: hasGeometry ? mergeBoxes(solids.map((p) => p.bbox)) : null,
   };
+}
+
+function someDeclared(parts: StepPart[]): boolean {
+  let found = false;
+  walkParts(parts, (p) => {
+    if (p.validation) found = true;
+  });
+  return found;
 }
 
 /** Applies extract_assembly / extract_parts to the full tree. */

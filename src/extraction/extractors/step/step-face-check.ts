@@ -2,7 +2,8 @@
  * Guards against silent data loss: OpenCASCADE skips a face it cannot read and still returns the
  * solid (open, so its volume is wrong). The file's own count of face definitions (ADVANCED_FACE,
  * FACE_SURFACE) is compared with the faces the kernel tessellated, counted once per distinct part
- * (the text counts definitions, the tree holds occurrences).
+ * (the text counts definitions, the tree holds occurrences). Occurrences of one part share name,
+ * face count and mass properties; two bodies of one multi-body part differ in those.
  */
 import { walkParts } from './step-assembly';
 import { StepAssembly } from './step-types';
@@ -17,8 +18,11 @@ export function checkFaceCount(
 ): { file: number; kernel: number } {
   const file = FACE_ENTITIES.reduce((n, t) => n + (entityCounts[t] ?? 0), 0);
   const perPart = new Map<string, number>();
+  const digits = (v: number | null) => (v === null ? '' : v.toPrecision(6));
   walkParts(tree.parts, (p) => {
-    if (p.shape_type === 'solid' && !perPart.has(p.name)) perPart.set(p.name, p.num_faces);
+    if (p.shape_type !== 'solid') return;
+    const key = [p.name, p.num_faces, digits(p.volume), digits(p.surface_area)].join('\u0000');
+    if (!perPart.has(key)) perPart.set(key, p.num_faces);
   });
   const kernel = [...perPart.values()].reduce((a, b) => a + b, 0);
   if (file > 0 && kernel < file) {

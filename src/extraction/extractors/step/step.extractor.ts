@@ -31,6 +31,19 @@ export const MASS_PROPERTY_TESSELLATION: OcctTessellation = {
   angularDeflection: 0.1,
 };
 
+/** occt-import-js' own defaults, used when no mass properties are asked for. */
+const DEFAULT_TESSELLATION: OcctTessellation = {
+  linearDeflectionType: 'bounding_box_ratio',
+  linearDeflection: 0.001,
+  angularDeflection: 0.5,
+};
+
+/**
+ * The finer tessellation has 2–30× the triangles; above this size a file keeps the default so
+ * the meshes of a large assembly stay within the thread's memory.
+ */
+export const FINE_TESSELLATION_MAX_BYTES = 20 * 1024 * 1024;
+
 const BREP_ENTITIES = [
   'MANIFOLD_SOLID_BREP',
   'BREP_WITH_VOIDS',
@@ -99,7 +112,9 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
       bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     const structure = readProductStructure(summary.graph);
     const tessellation =
-      opts.calculateVolumes || opts.calculateAreas ? MASS_PROPERTY_TESSELLATION : {};
+      (opts.calculateVolumes || opts.calculateAreas) && bytes.length <= FINE_TESSELLATION_MAX_BYTES
+        ? MASS_PROPERTY_TESSELLATION
+        : DEFAULT_TESSELLATION;
     const geometry = needGeometry
       ? await readGeometrySafely(kernelBytes, output.unit, tessellation, warnings)
       : null;
@@ -137,6 +152,7 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
       warnings,
       output.symbol,
       structure.main !== null,
+      tessellation,
     );
     input.onProgress({ progress: 100, message: `${tree.total_parts} parts` });
     return result;
@@ -217,6 +233,7 @@ function assembleResult(
   warnings: string[],
   unit: string,
   declaredTree: boolean,
+  tessellation: OcctTessellation,
 ): StepExtractionResult {
   const solids: StepPart[] = [];
   walkParts(tree.parts, (p) => {
@@ -283,6 +300,13 @@ function assembleResult(
           )
         : null,
       geometry_kernel: hasGeometry ? 'occt-import-js 0.0.23 (OpenCASCADE)' : null,
+      tessellation: hasGeometry
+        ? {
+            linear_deflection: tessellation.linearDeflection ?? null,
+            linear_deflection_type: tessellation.linearDeflectionType ?? null,
+            angular_deflection: tessellation.angularDeflection ?? null,
+          }
+        : null,
     },
     errors: [],
     warnings,

@@ -170,6 +170,16 @@ describe('buildAssembly on kernel nodes without meshes', () => {
     expect(buildStepBom(assembly.name, assembly.parts)?.items).toHaveLength(1);
   });
 
+  it('names the bodies of a multi-body part after the part', () => {
+    const multiBody = node('', [], [node('Bracket', [], [node('SOLID', [4]), node('SOLID', [5])])]);
+    const assembly = buildAssembly(multiBody, meshes, 'fallback', opts);
+    expect(assembly.name).toBe('Bracket');
+    expect(assembly.parts.map((p) => [p.name, p.shape_type])).toEqual([
+      ['Bracket', 'solid'],
+      ['Bracket', 'solid'],
+    ]);
+  });
+
   it('drops empty sub-assemblies deep in the tree but keeps named solids', () => {
     const withEmpty = node(
       '',

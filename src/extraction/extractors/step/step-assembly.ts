@@ -51,22 +51,21 @@ function isShapeTypeName(name: string): boolean {
 
 /**
  * Drops nodes without meshes in their subtree; a named node left with a single shape-type-named
- * child that holds one solid becomes that solid under the node's (product's) name.
+ * child that holds one solid becomes that solid under the node's (product's) name, and several
+ * such children (a multi-body part) take the node's name.
  */
 function withoutEmptyNodes(node: OcctNode): OcctNode | null {
-  const children = node.children
+  const kept = node.children
     .map((c) => withoutEmptyNodes(c))
     .filter((c): c is OcctNode => c !== null);
-  if (children.length === 0 && node.meshes.length === 0) return null;
-  if (
-    node.name &&
-    !isShapeTypeName(node.name) &&
-    node.meshes.length === 0 &&
-    children.length === 1 &&
-    isShapeTypeName(children[0].name) &&
-    isLeafPart(children[0])
-  )
-    return { name: node.name, meshes: children[0].meshes, children: [] };
+  if (kept.length === 0 && node.meshes.length === 0) return null;
+  const named = Boolean(node.name) && !isShapeTypeName(node.name);
+  const anonymousSolid = (c: OcctNode) => isShapeTypeName(c.name) && isLeafPart(c);
+  if (named && node.meshes.length === 0 && kept.length === 1 && anonymousSolid(kept[0]))
+    return { name: node.name, meshes: kept[0].meshes, children: [] };
+  const children = named
+    ? kept.map((c) => (anonymousSolid(c) ? { ...c, name: node.name } : c))
+    : kept;
   return { name: node.name, meshes: node.meshes, children };
 }
 
@@ -97,7 +96,12 @@ class PartBuilder {
   }
 
   private assembly(node: OcctNode, partId: string): StepPart {
-    return assemblyPart(node.name || `assembly ${partId}`, partId, this.childrenOf(node, partId), this.opts);
+    return assemblyPart(
+      node.name || `assembly ${partId}`,
+      partId,
+      this.childrenOf(node, partId),
+      this.opts,
+    );
   }
 
   private solid(meshIndex: number, nodeName: string | undefined, partId: string): StepPart {

@@ -2,7 +2,8 @@
  * The part of a STEP file's entity graph that the product-structure and validation-property
  * readers need: records of chosen types, kept as raw parameter text during the reader's single
  * pass and parsed on first use. Records of other types (millions of points and edges in a large
- * file) are not kept; `fetch` reads a few of them by id in a second pass when a caller needs them.
+ * file) are not kept; the reader's `fetchRecords` adds a few of them by id in a second pass when a
+ * caller needs them (`missing` names them).
  */
 import { parseParameters, StepValue, stringOf } from './iso10303-syntax';
 

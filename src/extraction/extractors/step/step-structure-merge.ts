@@ -8,7 +8,7 @@
  * is left as the kernel gave it. Without geometry, the declared tree itself is the answer.
  */
 import { AssemblyOptions, assemblyPart, countSolids, renumberParts } from './step-assembly';
-import { leafOccurrences, ProductNode } from './step-product-structure';
+import { ProductNode } from './step-product-structure';
 import { StepAssembly, StepPart } from './step-types';
 
 const MAX_DEPTH = 64;
@@ -133,9 +133,4 @@ export function productTreeAssembly(main: ProductNode): StepAssembly {
     total_parts: countSolids(parts),
     root_parts: parts.length,
   };
-}
-
-/** Leaf occurrence count of the declared tree (for messages). */
-export function declaredLeafCount(main: ProductNode): number {
-  return leafOccurrences(main).length;
 }

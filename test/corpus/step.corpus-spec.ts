@@ -13,6 +13,7 @@ import {
   DECLARED_TREE_EXPECTED,
   HOLE_PLATE_DECLARED,
   HOLE_PLATE_EXPECTED,
+  MIXED_TREE_EXPECTED,
   NESTED_ASSEMBLY_EXPECTED,
   SKETCHED_PART_EXPECTED,
   writeDeclaredTreeStep,
@@ -289,7 +290,7 @@ describe('STEP structure and mass properties on generated files', () => {
   });
 
   it('without geometry, the assembly is named after the root of the NAUO graph', async () => {
-    const r = await extractGenerated(writeDeclaredTreeStep(tmp, false));
+    const r = await extractGenerated(writeDeclaredTreeStep(tmp, 'products'));
     expect(r.metadata.products).toEqual(DECLARED_TREE_EXPECTED.products);
     expect(r.assembly?.name).toBe(DECLARED_TREE_EXPECTED.name);
     expect(r.assembly?.parts.map((p) => p.name)).toEqual([
@@ -301,7 +302,7 @@ describe('STEP structure and mass properties on generated files', () => {
   });
 
   it('an assembly whose parts live in other files gives the declared tree, files and a BOM', async () => {
-    const r = await extractGenerated(writeDeclaredTreeStep(tmp, true));
+    const r = await extractGenerated(writeDeclaredTreeStep(tmp, 'external'));
     expect(r.success).toBe(true);
     expect(r.assembly?.name).toBe(DECLARED_TREE_EXPECTED.name);
     const rows: unknown[][] = [];
@@ -322,6 +323,25 @@ describe('STEP structure and mass properties on generated files', () => {
     ]);
     expect(r.total_volume).toBeNull();
     expect(r.overall_bbox).toBeNull();
+  });
+
+  it('lists external parts beside the solids of an assembly that has both', async () => {
+    const r = await extractGenerated(writeDeclaredTreeStep(tmp, 'mixed'));
+    const rows: unknown[][] = [];
+    walkParts(r.assembly?.parts ?? [], (p) =>
+      rows.push([p.part_id, p.name, p.shape_type, p.external_files]),
+    );
+    expect(rows).toEqual(MIXED_TREE_EXPECTED.parts);
+    expect(r.total_volume).toBeCloseTo(MIXED_TREE_EXPECTED.crankshaft_volume, 6);
+    expect(r.bom?.items.map((i) => [i.part_number, i.description, i.quantity])).toEqual([
+      ['Engine', 'assembly', 1],
+      ['Piston Group', 'assembly', 2],
+      ['Piston', 'external part', 2],
+      ['Crankshaft', 'part', 1],
+    ]);
+    expect(r.warnings).toEqual([
+      "Some parts' shapes are in 1 other file (piston.stp), referenced as external documents; they are listed as external parts without volumes, areas or boxes, and the totals leave them out",
+    ]);
   });
 
   it('restores a sub-assembly level the kernel folds (3 × nut-bolt-assembly → bolt, nut)', async () => {

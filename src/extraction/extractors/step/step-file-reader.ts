@@ -203,11 +203,20 @@ export function readStepFile(
 }
 
 /** Second pass: keeps the simple records with the given ids, whatever their type. */
-function keepRecordsById(text: string, from: number, ids: Set<number>, graph: StepEntityGraph): void {
+function keepRecordsById(
+  text: string,
+  from: number,
+  ids: Set<number>,
+  graph: StepEntityGraph,
+): void {
   for (const statement of splitStatements(text, from)) {
     const m = /^\s*#(\d+)\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(statement);
     if (!m || !ids.has(Number(m[1]))) continue;
-    graph.keep(Number(m[1]), m[2].toUpperCase(), statement.slice(m[0].length, statement.lastIndexOf(')')));
+    graph.keep(
+      Number(m[1]),
+      m[2].toUpperCase(),
+      statement.slice(m[0].length, statement.lastIndexOf(')')),
+    );
     ids.delete(Number(m[1]));
     if (ids.size === 0) return;
   }

@@ -128,7 +128,8 @@ function definitionOf(graph: StepEntityGraph, id: number): number | null {
   const record = graph.get(id);
   if (!record) return null;
   if (DEFINITION_TYPES.includes(record.type)) return id;
-  if (record.type === 'PRODUCT_DEFINITION_SHAPE') return definitionOf(graph, refAt(record.args, 2) ?? -1);
+  if (record.type === 'PRODUCT_DEFINITION_SHAPE')
+    return definitionOf(graph, refAt(record.args, 2) ?? -1);
   return null;
 }
 

@@ -4,8 +4,10 @@
  * holds meshes (as1: l-bracket-assembly lists bolt ×3, nut ×3 instead of nut-bolt-assembly ×3
  * → {bolt, nut}); where the kernel node's solids are exactly the leaf occurrences of the
  * declared sub-tree, the missing levels are rebuilt around them (solids taken by product name,
- * in the kernel's order, which follows the file's occurrence order). Anything that does not match
- * is left as the kernel gave it. Without geometry, the declared tree itself is the answer.
+ * in the kernel's order, which follows the file's occurrence order). Declared parts whose shape is
+ * in another file (the kernel has nothing for them) come back as `external` parts. Anything that
+ * does not match is left as the kernel gave it. Without geometry, the declared tree itself is the
+ * answer.
  */
 import { AssemblyOptions, assemblyPart, countSolids, renumberParts } from './step-assembly';
 import { ProductNode } from './step-product-structure';
@@ -59,8 +61,9 @@ function matchChildren(
   for (const usage of product.children) {
     const node = usage.node;
     if (node.children.length === 0) {
-      const leaf = take(node.name, 'leaf');
+      const leaf = take(node.name, 'leaf') ?? externalPart(node);
       if (!leaf) return null;
+      if (leaf.shape_type === 'external') changed = true;
       parts.push(leaf);
       continue;
     }
@@ -95,7 +98,7 @@ function rebuildLevel(
     const child = usage.node;
     const part =
       child.children.length === 0
-        ? take(child.name, 'leaf')
+        ? (take(child.name, 'leaf') ?? externalPart(child))
         : (take(child.name, 'assembly') ?? rebuildLevel(child, take, opts, depth + 1));
     if (!part) return null;
     children.push(part);
@@ -103,21 +106,29 @@ function rebuildLevel(
   return assemblyPart(node.name, '', children, opts);
 }
 
+const NO_MEASUREMENTS = { calculateVolumes: false, calculateAreas: false };
+
+/** A leaf without geometry: `external` when the file names where its shape is, else `product`. */
+function declaredLeaf(node: ProductNode): StepPart {
+  const external = node.external_files.length > 0;
+  return {
+    ...assemblyPart(node.name, '', [], NO_MEASUREMENTS, external ? 'external' : 'product'),
+    ...(external ? { external_files: [...node.external_files] } : {}),
+  };
+}
+
+function externalPart(node: ProductNode): StepPart | null {
+  return node.external_files.length > 0 ? declaredLeaf(node) : null;
+}
+
 /**
  * The declared tree without geometry: assemblies, and leaves that are `external` (shape in
  * another file, named in `external_files`) or `product` (no shape read).
  */
 export function productTreeAssembly(main: ProductNode): StepAssembly {
-  const opts = { calculateVolumes: false, calculateAreas: false };
+  const opts = NO_MEASUREMENTS;
   const build = (node: ProductNode, depth: number): StepPart => {
-    if (node.children.length === 0 || depth > MAX_DEPTH) {
-      const external = node.external_files.length > 0;
-      return {
-        ...assemblyPart(node.name, '', [], opts, external ? 'external' : 'product'),
-        bbox: null,
-        ...(external ? { external_files: [...node.external_files] } : {}),
-      };
-    }
+    if (node.children.length === 0 || depth > MAX_DEPTH) return declaredLeaf(node);
     return assemblyPart(
       node.name,
       '',

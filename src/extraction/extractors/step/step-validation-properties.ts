@@ -149,7 +149,10 @@ function definitionOfTarget(graph: StepEntityGraph, id: number | null, depth = 0
     const of = refAt(record.args, 2);
     const target = graph.get(of);
     if (!target) return null;
-    if (target.type === 'PRODUCT_DEFINITION' || target.type === 'PRODUCT_DEFINITION_WITH_ASSOCIATED_DOCUMENTS')
+    if (
+      target.type === 'PRODUCT_DEFINITION' ||
+      target.type === 'PRODUCT_DEFINITION_WITH_ASSOCIATED_DOCUMENTS'
+    )
       return target.id;
     return definitionOfTarget(graph, of, depth + 1);
   }

@@ -134,6 +134,8 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
     if (geometry?.root && geometry.meshes && geometry.meshes.length > 0) {
       tree = buildAssembly(geometry.root, geometry.meshes, fallbackName, assemblyOptions);
       restoreSubAssemblies(tree, structure.main, assemblyOptions);
+      if (structure.external_files.length > 0)
+        warnings.push(externalPartsMessage(structure, hasExternalParts(tree.parts)));
     } else if (structure.main) tree = productTreeAssembly(structure.main);
     else tree = productOnlyAssembly(summary, fallbackName);
     // the kernel names parts after their products: attach the materials the text assigns to them
@@ -194,10 +196,29 @@ async function readGeometrySafely(
 }
 
 function noSolidsMessage(structure: ProductStructure): string {
-  const files = structure.external_files;
-  if (files.length === 0) return 'The file holds no solid geometry the kernel could tessellate';
+  if (structure.external_files.length === 0)
+    return 'The file holds no solid geometry the kernel could tessellate';
+  return `The parts' shapes are in ${listFiles(structure.external_files)}, referenced as external documents; this file holds the product structure only, so no volumes, areas or boxes are given`;
+}
+
+function externalPartsMessage(structure: ProductStructure, listed: boolean): string {
+  const where = `Some parts' shapes are in ${listFiles(structure.external_files)}, referenced as external documents`;
+  return listed
+    ? `${where}; they are listed as external parts without volumes, areas or boxes, and the totals leave them out`
+    : `${where}; they are missing from the parts and the totals`;
+}
+
+function hasExternalParts(parts: StepPart[]): boolean {
+  let found = false;
+  walkParts(parts, (p) => {
+    if (p.shape_type === 'external') found = true;
+  });
+  return found;
+}
+
+function listFiles(files: string[]): string {
   const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ', …' : '');
-  return `The parts' shapes are in ${files.length} other file${files.length === 1 ? '' : 's'} (${shown}), referenced as external documents; this file holds the product structure only, so no volumes, areas or boxes are given`;
+  return `${files.length} other file${files.length === 1 ? '' : 's'} (${shown})`;
 }
 
 /** Without geometry: the product names from the text, as a flat list without measurements. */
@@ -291,9 +312,10 @@ function assembleResult(
       entity_counts: summary.entity_counts,
       total_entities: summary.total_entities,
       products: summary.products.map((p) => p.name),
-      mass_properties: tree.validation || someDeclared(tree.parts)
-        ? 'approximated from the tessellated mesh; CAD-declared values in validation'
-        : 'approximated from the tessellated mesh',
+      mass_properties:
+        tree.validation || someDeclared(tree.parts)
+          ? 'approximated from the tessellated mesh; CAD-declared values in validation'
+          : 'approximated from the tessellated mesh',
       center_of_mass: opts.calculateVolumes
         ? combinedCenter(
             solids.map((p) => ({ volume: p.volume ?? 0, center_of_mass: p.center_of_mass })),

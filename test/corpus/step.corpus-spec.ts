@@ -299,6 +299,12 @@ describe('STEP structure and mass properties on generated files', () => {
       'Crankshaft',
     ]);
     expect(r.warnings).toEqual(['The file holds no solid geometry the kernel could tessellate']);
+    expect(bomRows(r)?.map((row) => row.slice(1, 4))).toEqual([
+      ['Engine', 'assembly', 1],
+      ['Piston Group', 'assembly', 2],
+      ['Piston', 'part', 2],
+      ['Crankshaft', 'part', 1],
+    ]);
   });
 
   it('an assembly whose parts live in other files gives the declared tree, files and a BOM', async () => {

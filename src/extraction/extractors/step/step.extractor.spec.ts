@@ -257,6 +257,7 @@ describe('stepExtractor without readable geometry', () => {
     );
     expect(result.total_volume).toBeNull();
     expect(result.overall_bbox).toBeNull();
+    expect(result.bom).toBeNull(); // unrelated products are no bill of materials
   });
 });
 

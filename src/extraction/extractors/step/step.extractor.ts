@@ -340,7 +340,8 @@ function assembleResult(
     geometry_summary: geometrySummary,
     entities: [],
     bom:
-      opts.extractAssembly && (hasGeometry || declaredTree)
+      // a flat list of unrelated products is no bill of materials
+      opts.extractAssembly && (measured || declaredTree)
         ? buildStepBom(tree.name, tree.parts)
         : null,
     assembly,

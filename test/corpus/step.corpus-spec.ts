@@ -201,6 +201,32 @@ d('STEP corpus (../shared/fixtures/step)', () => {
     );
   });
 
+  it('as1_pe_203.stp names its unnamed kernel solids from the product structure', () => {
+    const r = results.get('as1_pe_203.stp') as StepExtractionResult;
+    // the kernel calls every solid "SOLID"; the NAUO tree names them, the declared volumes agree
+    expect(
+      r.bom?.items.map((i) => [i.item_id, i.part_number, i.quantity, i.parent_id, i.level]),
+    ).toEqual([
+      ['1', 'AS1_PE_ASM', 1, null, 0],
+      ['1.1', 'PLATE', 1, '1', 1],
+      ['1.2', 'L_BRACKET_ASSEMBLY_ASM', 2, '1', 1],
+      ['1.2.1', 'L-BRACKET', 1, '1.2', 2],
+      ['1.2.2', 'NUT_BOLT_ASSEMBLY_ASM', 3, '1.2', 2],
+      ['1.2.2.1', 'BOLT', 1, '1.2.2', 3],
+      ['1.2.2.2', 'NUT', 1, '1.2.2', 3],
+      ['1.3', 'ROD_ASM', 1, '1', 1],
+      ['1.3.1', 'ROD', 1, '1.3', 2],
+      ['1.3.2', 'NUT', 2, '1.3', 2],
+    ]);
+    walkParts(r.assembly?.parts ?? [], (p) => {
+      if (p.shape_type !== 'solid') return;
+      expect({ name: p.name, ok: Math.abs(p.validation?.volume_deviation ?? 1) < 5e-4 }).toEqual({
+        name: p.name,
+        ok: true,
+      });
+    });
+  });
+
   it('dm1-id-214.stp has its bracket, 3 bolts and 3 nuts', () => {
     const r = results.get('dm1-id-214.stp') as StepExtractionResult;
     expect(r.assembly?.name).toBe('dm1');

@@ -249,6 +249,44 @@ describe('restoreSubAssemblies', () => {
   });
 });
 
+describe('restoreSubAssemblies with solids the kernel left unnamed (AP203 "SOLID" meshes)', () => {
+  const opts = { calculateVolumes: false, calculateAreas: false };
+  const leaf = (name: string): ProductNode => ({
+    definition: 0,
+    product_id: name,
+    name,
+    external_files: [],
+    children: [],
+  });
+  const declared: ProductNode = {
+    ...leaf('ROD_ASM'),
+    children: ['ROD', 'NUT', 'NUT'].map((n) => ({ occurrence: n, node: leaf(n) })),
+  };
+  const anonymous = (faces: number) => {
+    const mesh = boxMesh('SOLID', [0, 0, 0], [1, 1, 1]);
+    return { ...mesh, brep_faces: mesh.brep_faces.slice(0, faces) };
+  };
+
+  it('names them after the declared leaves in order when each product agrees on faces', () => {
+    const kernelMeshes = [anonymous(4), anonymous(6), anonymous(6)];
+    const tree = buildAssembly(node('', [], [node('ROD_ASM', [0, 1, 2])]), kernelMeshes, 'x', opts);
+    expect(tree.parts.map((p) => p.name)).toEqual(['part 1', 'part 2', 'part 3']);
+    expect(restoreSubAssemblies(tree, declared, opts)).toBe(true);
+    expect(tree.parts.map((p) => [p.part_id, p.name, p.num_faces])).toEqual([
+      ['1', 'ROD', 4],
+      ['2', 'NUT', 6],
+      ['3', 'NUT', 6],
+    ]);
+  });
+
+  it('keeps them unnamed when the order would give one product different solids', () => {
+    const kernelMeshes = [anonymous(6), anonymous(4), anonymous(6)];
+    const tree = buildAssembly(node('', [], [node('ROD_ASM', [0, 1, 2])]), kernelMeshes, 'x', opts);
+    expect(restoreSubAssemblies(tree, declared, opts)).toBe(false);
+    expect(tree.parts.map((p) => p.name)).toEqual(['part 1', 'part 2', 'part 3']);
+  });
+});
+
 describe('checkFaceCount', () => {
   it('warns with the counts when the kernel read fewer faces than the file defines', () => {
     const assembly = buildAssembly(tree, meshes, 'fallback', {

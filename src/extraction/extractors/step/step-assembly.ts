@@ -108,8 +108,9 @@ class PartBuilder {
     const mesh = this.meshes[meshIndex];
     const metrics = meshMetrics(mesh.attributes.position.array, mesh.index.array);
     const meshName = mesh.name && !isShapeTypeName(mesh.name) ? mesh.name : undefined;
-    return {
-      name: nodeName || meshName || `part ${partId}`,
+    const ownName = (nodeName && !isShapeTypeName(nodeName) ? nodeName : undefined) || meshName;
+    const part: StepPart = {
+      name: ownName || `part ${partId}`,
       part_id: partId,
       shape_type: 'solid',
       volume: this.opts.calculateVolumes ? roundMetric(metrics.volume) : null,
@@ -127,7 +128,16 @@ class PartBuilder {
       validation: null,
       children: [],
     };
+    if (!ownName) anonymousSolids.add(part);
+    return part;
   }
+}
+
+/** Solids the kernel gave no name (nor a product's): step-structure-merge may name them. */
+const anonymousSolids = new WeakSet<StepPart>();
+
+export function isAnonymousSolid(part: StepPart): boolean {
+  return anonymousSolids.has(part);
 }
 
 /** An assembly node: sums of its children's volumes, areas and faces, merged boxes. */

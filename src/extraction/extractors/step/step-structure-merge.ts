@@ -5,11 +5,18 @@
  * → {bolt, nut}); where the kernel node's solids are exactly the leaf occurrences of the
  * declared sub-tree, the missing levels are rebuilt around them (solids taken by product name,
  * in the kernel's order, which follows the file's occurrence order). Declared parts whose shape is
- * in another file (the kernel has nothing for them) come back as `external` parts. Anything that
- * does not match is left as the kernel gave it. Without geometry, the declared tree itself is the
- * answer.
+ * in another file (the kernel has nothing for them) come back as `external` parts. Solids the
+ * kernel leaves unnamed (AP203 files: meshes called "SOLID") take the declared leaf names in
+ * order, provided every product's solids then agree on their face count. Anything that does not
+ * match is left as the kernel gave it. Without geometry, the declared tree itself is the answer.
  */
-import { AssemblyOptions, assemblyPart, countSolids, renumberParts } from './step-assembly';
+import {
+  AssemblyOptions,
+  assemblyPart,
+  countSolids,
+  isAnonymousSolid,
+  renumberParts,
+} from './step-assembly';
 import { ProductNode } from './step-product-structure';
 import { StepAssembly, StepPart } from './step-types';
 
@@ -22,8 +29,11 @@ export function restoreSubAssemblies(
   opts: AssemblyOptions,
 ): boolean {
   if (!main || tree.name !== main.name) return false;
-  const rebuilt = matchChildren(tree.parts, main, opts, 0);
+  const named = new Map<string, Set<number>>();
+  const rebuilt = matchChildren(tree.parts, main, opts, 0, named);
   if (!rebuilt || !rebuilt.changed) return false;
+  // naming by order is only trusted when each product's solids look alike
+  for (const faces of named.values()) if (faces.size > 1) return false;
   tree.parts = rebuilt.parts;
   renumberParts(tree.parts);
   tree.root_parts = tree.parts.length;
@@ -42,34 +52,74 @@ interface Rebuilt {
  * a declared sub-assembly the kernel dropped, is rebuilt from kernel solids of its leaf names.
  * Null when the kernel's children cannot all be accounted for.
  */
+/** Product name -> face counts of the unnamed kernel solids given that name. */
+type NamedByOrder = Map<string, Set<number>>;
+
+/** The kernel children of one node, taken by name, as external parts, or unnamed in order. */
+class Pool {
+  private readonly rest: StepPart[];
+  changed = false;
+
+  constructor(
+    kernel: StepPart[],
+    private readonly named: NamedByOrder,
+  ) {
+    this.rest = [...kernel];
+  }
+
+  get empty(): boolean {
+    return this.rest.length === 0;
+  }
+
+  assembly(name: string): StepPart | null {
+    return this.takeWhere((p) => p.name === name && p.shape_type === 'assembly');
+  }
+
+  leaf(node: ProductNode): StepPart | null {
+    const own = this.takeWhere((p) => p.name === node.name && p.shape_type !== 'assembly');
+    if (own) return own;
+    const external = externalPart(node);
+    if (external) {
+      this.changed = true;
+      return external;
+    }
+    const unnamed = this.takeWhere((p) => isAnonymousSolid(p));
+    if (!unnamed) return null;
+    this.changed = true;
+    const faces = this.named.get(node.name) ?? new Set<number>();
+    faces.add(unnamed.num_faces);
+    this.named.set(node.name, faces);
+    return { ...unnamed, name: node.name };
+  }
+
+  private takeWhere(test: (p: StepPart) => boolean): StepPart | null {
+    const i = this.rest.findIndex(test);
+    return i < 0 ? null : this.rest.splice(i, 1)[0];
+  }
+}
+
 function matchChildren(
   kernel: StepPart[],
   product: ProductNode,
   opts: AssemblyOptions,
   depth: number,
+  named: NamedByOrder,
 ): Rebuilt | null {
   if (depth > MAX_DEPTH || product.children.length === 0) return null;
-  const pool = [...kernel];
-  const take = (name: string, kind: 'assembly' | 'leaf'): StepPart | null => {
-    const i = pool.findIndex(
-      (p) => p.name === name && (kind === 'assembly') === (p.shape_type === 'assembly'),
-    );
-    return i < 0 ? null : pool.splice(i, 1)[0];
-  };
+  const pool = new Pool(kernel, named);
   const parts: StepPart[] = [];
   let changed = false;
   for (const usage of product.children) {
     const node = usage.node;
     if (node.children.length === 0) {
-      const leaf = take(node.name, 'leaf') ?? externalPart(node);
+      const leaf = pool.leaf(node);
       if (!leaf) return null;
-      if (leaf.shape_type === 'external') changed = true;
       parts.push(leaf);
       continue;
     }
-    const existing = take(node.name, 'assembly');
+    const existing = pool.assembly(node.name);
     if (existing) {
-      const inner = matchChildren(existing.children, node, opts, depth + 1);
+      const inner = matchChildren(existing.children, node, opts, depth + 1, named);
       if (inner?.changed) {
         parts.push(assemblyPart(existing.name, existing.part_id, inner.parts, opts));
         changed = true;
@@ -77,18 +127,18 @@ function matchChildren(
       continue;
     }
     // the kernel dropped this level: gather its leaf solids from the pool
-    const rebuilt = rebuildLevel(node, take, opts, depth + 1);
+    const rebuilt = rebuildLevel(node, pool, opts, depth + 1);
     if (!rebuilt) return null;
     parts.push(rebuilt);
     changed = true;
   }
-  if (pool.length > 0) return null;
-  return { parts, changed };
+  if (!pool.empty) return null;
+  return { parts, changed: changed || pool.changed };
 }
 
 function rebuildLevel(
   node: ProductNode,
-  take: (name: string, kind: 'assembly' | 'leaf') => StepPart | null,
+  pool: Pool,
   opts: AssemblyOptions,
   depth: number,
 ): StepPart | null {
@@ -98,8 +148,8 @@ function rebuildLevel(
     const child = usage.node;
     const part =
       child.children.length === 0
-        ? (take(child.name, 'leaf') ?? externalPart(child))
-        : (take(child.name, 'assembly') ?? rebuildLevel(child, take, opts, depth + 1));
+        ? pool.leaf(child)
+        : (pool.assembly(child.name) ?? rebuildLevel(child, pool, opts, depth + 1));
     if (!part) return null;
     children.push(part);
   }

@@ -29,11 +29,10 @@ export function restoreSubAssemblies(
   opts: AssemblyOptions,
 ): boolean {
   if (!main || tree.name !== main.name) return false;
-  const named = new Map<string, Set<number>>();
-  const rebuilt = matchChildren(tree.parts, main, opts, 0, named);
+  const rebuilt = matchChildren(tree.parts, main, opts, 0);
   if (!rebuilt || !rebuilt.changed) return false;
   // naming by order is only trusted when each product's solids look alike
-  for (const faces of named.values()) if (faces.size > 1) return false;
+  for (const faces of rebuilt.named.values()) if (faces.size > 1) return false;
   tree.parts = rebuilt.parts;
   renumberParts(tree.parts);
   tree.root_parts = tree.parts.length;
@@ -41,30 +40,33 @@ export function restoreSubAssemblies(
   return true;
 }
 
+/** Product name -> face counts of the unnamed kernel solids given that name. */
+type NamedByOrder = Map<string, Set<number>>;
+
 interface Rebuilt {
   parts: StepPart[];
   changed: boolean;
+  named: NamedByOrder;
 }
-
-/**
- * Matches the kernel's children of one node against the declared occurrences of `product`:
- * each declared child takes a kernel child of the same name (recursing into assemblies), or, for
- * a declared sub-assembly the kernel dropped, is rebuilt from kernel solids of its leaf names.
- * Null when the kernel's children cannot all be accounted for.
- */
-/** Product name -> face counts of the unnamed kernel solids given that name. */
-type NamedByOrder = Map<string, Set<number>>;
 
 /** The kernel children of one node, taken by name, as external parts, or unnamed in order. */
 class Pool {
   private readonly rest: StepPart[];
   changed = false;
 
-  constructor(
-    kernel: StepPart[],
-    private readonly named: NamedByOrder,
-  ) {
+  readonly named: NamedByOrder = new Map();
+
+  constructor(kernel: StepPart[]) {
     this.rest = [...kernel];
+  }
+
+  /** Takes over what a successful match one level down named. */
+  adopt(named: NamedByOrder): void {
+    for (const [name, faces] of named) {
+      const mine = this.named.get(name) ?? new Set<number>();
+      faces.forEach((f) => mine.add(f));
+      this.named.set(name, mine);
+    }
   }
 
   get empty(): boolean {
@@ -98,15 +100,20 @@ class Pool {
   }
 }
 
+/**
+ * Matches the kernel's children of one node against the declared occurrences of `product`:
+ * each declared child takes a kernel child of the same name (recursing into assemblies), or, for
+ * a declared sub-assembly the kernel dropped, is rebuilt from kernel solids of its leaf names.
+ * Null when the kernel's children cannot all be accounted for.
+ */
 function matchChildren(
   kernel: StepPart[],
   product: ProductNode,
   opts: AssemblyOptions,
   depth: number,
-  named: NamedByOrder,
 ): Rebuilt | null {
   if (depth > MAX_DEPTH || product.children.length === 0) return null;
-  const pool = new Pool(kernel, named);
+  const pool = new Pool(kernel);
   const parts: StepPart[] = [];
   let changed = false;
   for (const usage of product.children) {
@@ -119,9 +126,10 @@ function matchChildren(
     }
     const existing = pool.assembly(node.name);
     if (existing) {
-      const inner = matchChildren(existing.children, node, opts, depth + 1, named);
+      const inner = matchChildren(existing.children, node, opts, depth + 1);
       if (inner?.changed) {
         parts.push(assemblyPart(existing.name, existing.part_id, inner.parts, opts));
+        pool.adopt(inner.named);
         changed = true;
       } else parts.push(existing);
       continue;
@@ -133,7 +141,7 @@ function matchChildren(
     changed = true;
   }
   if (!pool.empty) return null;
-  return { parts, changed: changed || pool.changed };
+  return { parts, changed: changed || pool.changed, named: pool.named };
 }
 
 function rebuildLevel(

@@ -15,7 +15,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
 
-const STATUS_BY_CODE: Record<string, number> = {
+export const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   JOB_NOT_FOUND: 404,
@@ -25,6 +25,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   RETRIES_EXHAUSTED: 400,
   NO_FAILED_JOBS: 400,
   INVALID_JOB_INPUT: 400,
+  RESULT_NOT_READY: 400,
   VALIDATION_FAILED: 400,
   INVALID_OPTIONS: 400,
   UNSUPPORTED_FORMAT: 400,

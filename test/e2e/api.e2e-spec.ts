@@ -3,6 +3,7 @@
  * worker process with the real extractors, and storage on a local folder and on an S3 server.
  */
 import { ownerSegment } from '../../src/storage/object-key';
+import { contractProblems, coveredRoutes } from '../support/openapi-contract';
 import {
   createE2eHarness,
   E2eHarness,
@@ -604,5 +605,45 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         `${API}/jobs/stats`,
       ]),
     );
+  });
+
+  // Last on purpose: checks every response the tests above received.
+  it('answered every request as the OpenAPI document describes it', async () => {
+    const document = (await h.http().get('/api/docs/openapi.json')).body as unknown;
+    const covered = coveredRoutes(document, h.responses);
+    expect(covered.length).toBeGreaterThan(20);
+    expect(covered).toEqual(
+      expect.arrayContaining([`POST ${API}/jobs 202`, `GET ${API}/jobs/{id} 200`]),
+    );
+    expect(contractProblems(document, h.responses)).toEqual([]);
+    // The check can fail: an undocumented status, field or path is reported.
+    const planted = contractProblems(document, [
+      {
+        method: 'get',
+        path: `${API}/jobs`,
+        status: 418,
+        contentType: 'application/json',
+        body: Buffer.from('{}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/jobs/stats`,
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from('{"total":1}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/nowhere/x/y`,
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from('{}'),
+      },
+    ]);
+    expect(planted).toEqual([
+      expect.stringContaining('418: status not documented'),
+      expect.stringContaining("must have required property 'by_status'"),
+      expect.stringContaining('is not in the document'),
+    ]);
   });
 });

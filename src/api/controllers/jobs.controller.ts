@@ -29,7 +29,6 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -213,7 +212,6 @@ export class JobsController {
     summary:
       'Server-Sent Events: progress and status until the job is final (token also as ?access_token=)',
   })
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
       'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final',

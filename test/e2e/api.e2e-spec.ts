@@ -639,11 +639,19 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         contentType: 'application/json',
         body: Buffer.from('{}'),
       },
+      {
+        method: 'get',
+        path: `${API}/jobs/00000000-0000-4000-8000-000000000000/events`,
+        status: 200,
+        contentType: 'text/event-stream',
+        body: Buffer.from('event: status\ndata: {"status":"done"}\n\n'),
+      },
     ]);
     expect(planted).toEqual([
       expect.stringContaining('418: status not documented'),
-      expect.stringContaining("must have required property 'by_status'"),
+      expect.stringContaining('jobs/stats → 200: / must have required property'),
       expect.stringContaining('is not in the document'),
+      expect.stringContaining('event data'),
     ]);
   });
 });

@@ -122,8 +122,10 @@ export class OpenApiContract {
         ? null
         : `${where}: empty body, the document promises ${Object.keys(content).join(', ')}`;
     }
-    const media = content[r.contentType] as { schema?: Json } | undefined;
+    const media = content[r.contentType] as { schema?: Json; 'x-event-data'?: Json } | undefined;
     if (!media) return `${where}: media type "${r.contentType}" not documented`;
+    if (r.contentType === 'text/event-stream')
+      return this.eventProblem(where, r, media['x-event-data']);
     if (!media.schema) return null;
     let body: unknown = r.body.toString('utf8');
     if (r.contentType === 'application/json') {
@@ -138,13 +140,43 @@ export class OpenApiContract {
       media.schema,
     );
     if (validate(body)) return null;
-    const errors = (validate.errors ?? [])
+    return `${where}: ${this.describe(validate)}`;
+  }
+
+  /** Server-Sent Events: each event's `data` against the schema named by `x-event-data`. */
+  private eventProblem(
+    where: string,
+    r: RecordedResponse,
+    schema: Json | undefined,
+  ): string | null {
+    if (!schema) return null;
+    const validate = this.validator(`${where} event`, schema);
+    for (const block of r.body.toString('utf8').split('\n\n')) {
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).trim())
+        .join('\n');
+      if (data === '') continue;
+      let event: unknown;
+      try {
+        event = JSON.parse(data);
+      } catch {
+        return `${where}: event data is not JSON`;
+      }
+      if (!validate(event)) return `${where}: event data ${this.describe(validate)}`;
+    }
+    return null;
+  }
+
+  private describe(validate: ValidateFunction): string {
+    return (validate.errors ?? [])
       .slice(0, 5)
       .map(
         (e) =>
           `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-      );
-    return `${where}: ${errors.join('; ')}`;
+      )
+      .join('; ');
   }
 
   private validator(key: string, schema: Json): ValidateFunction {

@@ -56,6 +56,12 @@ import { ApiErrorResponses } from '../http/api-error-responses';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
+/** The SSE media type; `x-event-data` is the schema of each event's data (OpenAPI 3.0 has none). */
+const EVENT_STREAM = {
+  schema: { type: 'string' },
+  'x-event-data': { $ref: getSchemaPath(JobProgressEvent) },
+};
+
 export function idempotencyKey(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;
   if (header.length > MAX_IDEMPOTENCY_KEY)
@@ -215,7 +221,7 @@ export class JobsController {
   @ApiOkResponse({
     description:
       'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    content: { 'text/event-stream': EVENT_STREAM },
   })
   @ApiErrorResponses(404)
   async events(

@@ -14,6 +14,11 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type ListJobsQuery = NonNullable<
   paths['/api/v1/extraction/jobs']['get']['parameters']['query']
 >;
+type CreateJobBody = NonNullable<
+  paths['/api/v1/extraction/jobs']['post']['requestBody']
+>['content'];
+/** The JSON variant of POST /jobs (the multipart variant is CreateJobUploadDto). */
+export type CreateJobJsonBody = CreateJobBody['application/json'];
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 
 const BASE = '/api/v1/extraction';
@@ -52,7 +57,7 @@ export class ExtractionClient {
   }
 
   /** A job for a file already in the service's storage (JSON body). */
-  createJobFromStorage(body: Schemas['CreateJobFromStorageDto']): Promise<Job> {
+  createJobFromStorage(body: CreateJobJsonBody): Promise<Job> {
     return this.call('POST', `${BASE}/jobs`, JSON.stringify(body));
   }
 

@@ -22,8 +22,8 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiBody,
   ApiConsumes,
+  ApiExtension,
   ApiExtraModels,
   ApiHeader,
   ApiNoContentResponse,
@@ -53,6 +53,7 @@ import { CreateJobFromStorageDto } from '../dto/create-job-from-storage.dto';
 import { ListJobsQuery } from '../dto/list-jobs.query';
 import { RetryJobQuery } from '../dto/retry-job.query';
 import { ApiErrorResponses } from '../http/api-error-responses';
+import { REQUEST_BODY_BY_MEDIA_TYPE } from '../http/openapi-document';
 
 const MAX_IDEMPOTENCY_KEY = 200;
 
@@ -94,15 +95,9 @@ export class JobsController {
   })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiExtraModels(CreateJobUploadDto, CreateJobFromStorageDto, JobProgressEvent)
-  @ApiBody({
-    description:
-      'multipart/form-data: CreateJobUploadDto (the upload); application/json: CreateJobFromStorageDto',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(CreateJobUploadDto) },
-        { $ref: getSchemaPath(CreateJobFromStorageDto) },
-      ],
-    },
+  @ApiExtension(REQUEST_BODY_BY_MEDIA_TYPE, {
+    'multipart/form-data': getSchemaPath(CreateJobUploadDto),
+    'application/json': getSchemaPath(CreateJobFromStorageDto),
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters' })
   @ApiAcceptedResponse({

@@ -8,6 +8,13 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorBody } from '../dto/error-body.response';
 import { ExtractionResult } from '../dto/extraction-result.response';
 
+/**
+ * A route that takes different bodies per media type (POST /jobs: an upload or a JSON body)
+ * names them with this extension, `{ "media/type": "#/components/schemas/X" }`; @ApiBody can give
+ * only one schema for all media types.
+ */
+export const REQUEST_BODY_BY_MEDIA_TYPE = 'x-request-body-by-media-type';
+
 /** Schemas whose objects may carry more properties than listed (a format's own result fields). */
 const OPEN_SCHEMAS = [ExtractionResult.name];
 
@@ -29,6 +36,19 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
   for (const name of OPEN_SCHEMAS) {
     const schema = schemas[name];
     if (schema && !('$ref' in schema)) schema.additionalProperties = true;
+  }
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as Record<string, unknown>[]) {
+      const byMedia = operation?.[REQUEST_BODY_BY_MEDIA_TYPE] as Record<string, string> | undefined;
+      if (!byMedia) continue;
+      operation.requestBody = {
+        required: true,
+        content: Object.fromEntries(
+          Object.entries(byMedia).map(([media, ref]) => [media, { schema: { $ref: ref } }]),
+        ),
+      };
+      delete operation[REQUEST_BODY_BY_MEDIA_TYPE];
+    }
   }
   return document;
 }

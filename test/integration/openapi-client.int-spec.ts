@@ -14,10 +14,44 @@ import {
 
 describe('a client generated from the OpenAPI document', () => {
   let typesFile: string;
+  let documentFile: string;
 
   beforeAll(async () => {
-    ({ typesFile } = await generateClientTypes());
+    ({ typesFile, documentFile } = await generateClientTypes());
   }, 120_000);
+
+  it('documents a body schema for every 2xx of the API and ErrorBody for every error', () => {
+    type Response = { content?: Record<string, { schema?: unknown }> };
+    const document = JSON.parse(readFileSync(documentFile, 'utf8')) as {
+      paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const problems: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      if (!path.startsWith('/api/v1/')) continue;
+      for (const [method, { responses }] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(responses)) {
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          const media = Object.values(response.content ?? {});
+          if (/^2/.test(status) && status !== '204' && !media.some((m) => m.schema))
+            problems.push(`${where}: no body schema`);
+          if (
+            /^[45]/.test(status) &&
+            JSON.stringify(response.content) !==
+              JSON.stringify({
+                'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } },
+              })
+          )
+            problems.push(`${where}: not the ErrorBody schema`);
+        }
+        if (!('401' in responses)) problems.push(`${method.toUpperCase()} ${path}: 401 missing`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['ErrorBody', 'JobResponse', 'JobListResponse', 'BulkResponse']),
+    );
+  });
 
   it('has types for the schemas and routes the frontend uses', () => {
     const types = readFileSync(typesFile, 'utf8');

@@ -167,3 +167,51 @@ export function bulkSummary(bulk: Bulk): string {
   );
   return `${bulk.overall_status} ${bulk.files_completed}/${bulk.total_files}, ${bulk.files_failed} failed, ${bulk.files_pending} pending\n${files.join('\n')}`;
 }
+
+// The original frontend's field names (SEED-NOTES §1): `Pick` refuses a key the schema lacks.
+export type FrontendJob = Pick<
+  Job,
+  | 'id'
+  | 'status'
+  | 'format'
+  | 'filename'
+  | 'file_size'
+  | 'options'
+  | 'target_table_id'
+  | 'progress'
+  | 'result'
+  | 'error_message'
+  | 'retry_count'
+  | 'created_at'
+  | 'started_at'
+  | 'completed_at'
+>;
+export type FrontendJobList = Pick<JobList, 'items' | 'total' | 'page' | 'page_size'>;
+export type FrontendBulk = Pick<
+  Bulk,
+  | 'bulk_job_id'
+  | 'total_files'
+  | 'files'
+  | 'overall_status'
+  | 'progress'
+  | 'files_completed'
+  | 'files_failed'
+  | 'files_pending'
+  | 'created_at'
+  | 'started_at'
+  | 'completed_at'
+  | 'target_table_id'
+>;
+export type FrontendBulkFile = Pick<
+  Bulk['files'][number],
+  | 'file_path'
+  | 'filename'
+  | 'format'
+  | 'status'
+  | 'job_id'
+  | 'progress'
+  | 'result'
+  | 'error_message'
+  | 'started_at'
+  | 'completed_at'
+>;

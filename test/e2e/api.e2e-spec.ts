@@ -4,6 +4,7 @@
  */
 import { JwtService } from '@nestjs/jwt';
 import { ownerStoragePrefix, resultObjectKey } from '../../src/storage/object-key';
+import { contractProblems, coveredRoutes } from '../support/openapi-contract';
 import {
   createE2eHarness,
   E2E_JWT_SECRET,
@@ -667,5 +668,53 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         `${API}/jobs/stats`,
       ]),
     );
+  });
+
+  // Last on purpose: checks every response the tests above received.
+  it('answered every request as the OpenAPI document describes it', async () => {
+    const document = (await h.http().get('/api/docs/openapi.json')).body as unknown;
+    const covered = coveredRoutes(document, h.responses);
+    expect(covered.length).toBeGreaterThan(20);
+    expect(covered).toEqual(
+      expect.arrayContaining([`POST ${API}/jobs 202`, `GET ${API}/jobs/{id} 200`]),
+    );
+    expect(contractProblems(document, h.responses)).toEqual([]);
+    // The check can fail: an undocumented status, field or path is reported.
+    const planted = contractProblems(document, [
+      {
+        method: 'get',
+        path: `${API}/jobs`,
+        status: 418,
+        contentType: 'application/json',
+        body: Buffer.from('{}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/jobs/stats`,
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from('{"total":1}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/nowhere/x/y`,
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from('{}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/jobs/00000000-0000-4000-8000-000000000000/events`,
+        status: 200,
+        contentType: 'text/event-stream',
+        body: Buffer.from('event: status\ndata: {"status":"done"}\n\n'),
+      },
+    ]);
+    expect(planted).toEqual([
+      expect.stringContaining('418: status not documented'),
+      expect.stringContaining('jobs/stats → 200: / must have required property'),
+      expect.stringContaining('is not in the document'),
+      expect.stringContaining('event data'),
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import { buildApplication } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
 import { STORAGE_DRIVER, StorageDriver } from '../../src/storage';
 import { currentRunId, redisPrefix, TEST_REDIS_URL } from '../setup/test-env';
+import { RecordedResponse, responseRecorder } from './openapi-contract';
 import { startS3Server, S3TestServer } from './s3-server';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { ServiceProcess, startServiceProcess } from './worker-process';
@@ -32,6 +33,8 @@ export interface E2eHarness {
   storage: StorageDriver;
   worker: ServiceProcess;
   s3?: S3TestServer;
+  /** Every response the app sent, for the check against the OpenAPI document. */
+  responses: RecordedResponse[];
   token(userId: string, superuser?: boolean): string;
   close(): Promise<void>;
 }
@@ -76,6 +79,8 @@ export async function createE2eHarness(
   const app = await buildApplication(config, (module) =>
     NestFactory.create(module, { logger: ['error'] }),
   );
+  const responses: RecordedResponse[] = [];
+  app.use(responseRecorder(responses)); // before init(): ahead of every route
   await app.init();
   const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
   const jwt = new JwtService({ secret: E2E_JWT_SECRET });
@@ -86,6 +91,7 @@ export async function createE2eHarness(
     storage: app.get<StorageDriver>(STORAGE_DRIVER),
     worker,
     s3,
+    responses,
     token: (userId, superuser = false) =>
       jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256', expiresIn: '1h' }),
     async close() {

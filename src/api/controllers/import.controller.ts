@@ -4,6 +4,7 @@
  */
 import { Controller, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../http/api-error-responses';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { NotImplementedFeatureError } from '../http/api-errors';
 import { JobIdPipe } from '../http/job-id.pipe';
@@ -16,29 +17,34 @@ function importNotAvailable(): never {
 
 @ApiTags('import')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 500)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction')
 export class ImportController {
   @Post('import')
   @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
+  @ApiErrorResponses(501)
   importRows(): never {
     return importNotAvailable();
   }
 
   @Post('bulk/import')
   @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
+  @ApiErrorResponses(501)
   importBulkRows(): never {
     return importNotAvailable();
   }
 
   @Post('jobs/:id/preview')
   @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
+  @ApiErrorResponses(404, 501)
   preview(@Param('id', JobIdPipe) _id: string): never {
     return importNotAvailable();
   }
 
   @Post('bulk/:id/preview')
   @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
+  @ApiErrorResponses(404, 501)
   previewBulk(@Param('id', JobIdPipe) _id: string): never {
     return importNotAvailable();
   }

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
 import { redactUrl } from './redact-url';
 
-const STATUS_BY_CODE: Record<string, number> = {
+export const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   JOB_NOT_FOUND: 404,
@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   RETRIES_EXHAUSTED: 400,
   NO_FAILED_JOBS: 400,
   INVALID_JOB_INPUT: 400,
+  RESULT_NOT_READY: 400,
   VALIDATION_FAILED: 400,
   INVALID_OPTIONS: 400,
   UNSUPPORTED_FORMAT: 400,

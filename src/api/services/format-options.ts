@@ -195,3 +195,28 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       return String(text);
   }
 }
+
+const KIND_SCHEMAS: Record<Kind, Record<string, unknown>> = {
+  boolean: { type: 'string', enum: ['true', 'false'] },
+  'ocr-mode': { type: 'string', enum: ['true', 'false', 'auto', 'force'] },
+  'int-list': { type: 'string', example: '1,3,5' },
+  'name-list': { type: 'string', example: 'IfcWall,IfcDoor' },
+  probability: { type: 'string', example: '0.7', description: 'a number from 0 to 1' },
+  'positive-int': { type: 'string', example: '1', description: 'a whole number from 1' },
+  language: { type: 'string', example: 'eng' },
+  text: { type: 'string' },
+};
+
+/**
+ * The multipart body of the synchronous routes for the OpenAPI document: `file` and the options
+ * of the given formats as the strings the frontend sends (built from SPECS, so it cannot drift).
+ */
+export function multipartOptionsSchema(formats: ExtractionFormat[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = { file: { type: 'string', format: 'binary' } };
+  for (const format of formats) {
+    for (const [name, kind] of Object.entries(SPECS[format])) {
+      properties[name] ??= { ...KIND_SCHEMAS[kind] };
+    }
+  }
+  return { type: 'object', required: ['file'], properties };
+}

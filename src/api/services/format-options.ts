@@ -203,6 +203,11 @@ const KIND_SCHEMAS: Record<Kind, Record<string, unknown>> = {
   'name-list': { type: 'string', example: 'IfcWall,IfcDoor' },
   probability: { type: 'string', example: '0.7', description: 'a number from 0 to 1' },
   'positive-int': { type: 'string', example: '1', description: 'a whole number from 1' },
+  'entity-cap': {
+    type: 'string',
+    example: '50000',
+    description: `a whole number from 0 to ${dxfLimits().hardMaxEntities}`,
+  },
   language: { type: 'string', example: 'eng' },
   text: { type: 'string' },
 };

@@ -2,7 +2,13 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
-import { AuthUser, lifetimeProblem, subjectProblem, TokenClaims, userFromClaims } from './auth-user';
+import {
+  AuthUser,
+  lifetimeProblem,
+  subjectProblem,
+  TokenClaims,
+  userFromClaims,
+} from './auth-user';
 import { UnauthenticatedError } from './auth.errors';
 
 @Injectable()

@@ -47,6 +47,7 @@ export class AppConfig {
     intervalMs: number;
     batchSize: number;
     reconcileAfterSeconds: number;
+    queueWatchIntervalMs: number;
     stuckTimeoutMinutes: number;
     retentionDays: number;
   };
@@ -95,6 +96,7 @@ export class AppConfig {
       intervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
       batchSize: env.SWEEP_BATCH_SIZE,
       reconcileAfterSeconds: env.RECONCILE_AFTER_SECONDS,
+      queueWatchIntervalMs: env.QUEUE_WATCH_INTERVAL_MS,
       stuckTimeoutMinutes: env.STUCK_TIMEOUT_MINUTES,
       retentionDays: env.RETENTION_DAYS,
     };

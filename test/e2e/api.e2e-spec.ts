@@ -428,7 +428,9 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         code: 'UNSUPPORTED_FORMAT',
       });
       expect(await rowCount()).toBe(before);
-      await expect(h.storage.deletePrefix(ownerStoragePrefix('strict').slice(0, -1))).resolves.toBe(0);
+      await expect(h.storage.deletePrefix(ownerStoragePrefix('strict').slice(0, -1))).resolves.toBe(
+        0,
+      );
     });
   });
 
@@ -463,9 +465,9 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         expect(res.body.message).toContain(reason);
       }
       const fine = jwt.sign({ sub: 'alice', exp: now + 3600 }, { algorithm: 'HS256' });
-      expect((await h.http().get(`${API}/jobs`).set('Authorization', `Bearer ${fine}`)).status).toBe(
-        200,
-      );
+      expect(
+        (await h.http().get(`${API}/jobs`).set('Authorization', `Bearer ${fine}`)).status,
+      ).toBe(200);
     });
 
     it.each(['results', 'uploads', '..', 'a/b', '_x'])(

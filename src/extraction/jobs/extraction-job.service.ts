@@ -401,12 +401,27 @@ export class ExtractionJobService {
     olderThanSeconds: number,
     limit: number,
     isQueued: (ref: JobRef) => Promise<boolean>,
+    asOf: Date = this.clock.now(),
   ): Promise<JobRef[]> {
-    const stale = await this.sweeps.takeStalePending(this.clock.now(), olderThanSeconds, limit);
+    return (await this.reconcileBatch(olderThanSeconds, limit, isQueued, asOf)).lost;
+  }
+
+  /**
+   * One reconcile batch: pending jobs not updated for `olderThanSeconds` before `asOf` are checked
+   * (and touched to `asOf`, so repeating with the same `asOf` moves on to the next ones); those
+   * without a queue message are enqueued. `checked` tells the caller whether the batch was full.
+   */
+  async reconcileBatch(
+    olderThanSeconds: number,
+    limit: number,
+    isQueued: (ref: JobRef) => Promise<boolean>,
+    asOf: Date = this.clock.now(),
+  ): Promise<{ checked: number; lost: JobRef[] }> {
+    const stale = await this.sweeps.takeStalePending(asOf, olderThanSeconds, limit);
     const lost: JobRef[] = [];
     for (const ref of stale) if (!(await isQueued(ref))) lost.push(ref);
     await this.dispatchRefs(lost);
-    return lost;
+    return { checked: stale.length, lost };
   }
 
   /**

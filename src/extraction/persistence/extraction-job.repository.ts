@@ -34,6 +34,7 @@ import {
 import { ACTIVE_STATUSES } from '../entities/job-enums';
 import { bulkProgress, finalBulkStatus } from '../jobs/bulk-progress';
 import { INITIAL_STATUS } from '../jobs/job-state-machine';
+import { outboxCte } from '../../events/event-sql';
 
 @Injectable()
 export class ExtractionJobRepository {
@@ -353,7 +354,8 @@ export class ExtractionJobRepository {
          WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
            AND j.status = ANY($6)
          RETURNING ${this.db.columnsButResult}
-       ), ${settleParentCte(5)}
+       ), ${settleParentCte(5)},
+       ${outboxCte(5, [{ from: 'child', type: `'job.completed'` }], 'parent')}
        SELECT * FROM child`,
       [
         requests.map((r) => r.ref.id),
@@ -400,7 +402,8 @@ export class ExtractionJobRepository {
          WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($11)
            AND (NOT $12 OR j.lease_expires_at < $4::timestamptz)
          RETURNING ${ALL_COLUMNS}
-       ), ${settleParentCte(4)}
+       ), ${settleParentCte(4)},
+       ${outboxCte(4, [{ from: 'child', type: `CASE WHEN c.status = ${S.retrying} THEN 'job.retrying' ELSE 'job.failed' END`, retryable: '$3::boolean' }], 'parent')}
        SELECT * FROM child`,
       [
         ref.id,
@@ -446,7 +449,8 @@ export class ExtractionJobRepository {
            next_retry_at = NULL, updated_at = $2::timestamptz
          WHERE j.id = $1 AND j.status = ANY($3) AND j.kind <> ${KIND.bulk}
          RETURNING ${ALL_COLUMNS}
-       ), ${settleParentCte(2)}
+       ), ${settleParentCte(2)},
+       ${outboxCte(2, [{ from: 'child', type: `'job.cancelled'` }], 'parent')}
        SELECT * FROM child`,
       [id, now, allowed('cancel')],
     );
@@ -463,14 +467,19 @@ export class ExtractionJobRepository {
            next_retry_at = NULL, updated_at = $2::timestamptz
          WHERE c.parent_job_id = $1 AND c.status = ANY($3)
            AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status = ANY($3))
-         RETURNING c.id
-       ), n AS (SELECT count(*)::int AS k FROM kids)
-       UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, updated_at = $2::timestamptz,
-         processed_items = j.processed_items + n.k, cancelled_items = j.cancelled_items + n.k,
-         progress = ${progressSql('j.processed_items + n.k', 'j.total_items')}
-       FROM n
-       WHERE j.id = $1 AND j.kind = ${KIND.bulk} AND j.status = ANY($3)
-       RETURNING ${ALL_COLUMNS}, (SELECT coalesce(array_agg(id), '{}') FROM kids) AS cancelled_ids`,
+         RETURNING c.*
+       ), n AS (SELECT count(*)::int AS k FROM kids), bulk AS (
+         UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, updated_at = $2::timestamptz,
+           processed_items = j.processed_items + n.k, cancelled_items = j.cancelled_items + n.k,
+           progress = ${progressSql('j.processed_items + n.k', 'j.total_items')}
+         FROM n
+         WHERE j.id = $1 AND j.kind = ${KIND.bulk} AND j.status = ANY($3)
+         RETURNING ${ALL_COLUMNS}
+       ), ${outboxCte(2, [
+         { from: 'kids', type: `'job.cancelled'` },
+         { from: 'bulk', type: `'job.cancelled'` },
+       ])}
+       SELECT bulk.*, (SELECT coalesce(array_agg(id), '{}') FROM kids) AS cancelled_ids FROM bulk`,
       [id, now, allowed('cancel')],
     );
     const row = rows[0];

@@ -77,7 +77,7 @@ export class CreateExtractionEvents1765300000000 implements MigrationInterface {
         "status" text NOT NULL DEFAULT 'pending',
         "attempts" integer NOT NULL DEFAULT 0,
         "next_attempt_at" timestamptz NOT NULL,
-        "locked_until" timestamptz,
+        "give_up_at" timestamptz NOT NULL,
         "last_status_code" integer,
         "last_error" text,
         "delivered_at" timestamptz,
@@ -92,7 +92,7 @@ export class CreateExtractionEvents1765300000000 implements MigrationInterface {
         CONSTRAINT "ck_extraction_event_deliveries_receiver" CHECK (
           num_nonnulls("handler", "webhook_id", "callback_job_id") = 1)
       )`);
-    // The delivery runner: due deliveries.
+    // The delivery runner: due deliveries (a claimed one is due again when its lease runs out).
     await queryRunner.query(
       `CREATE INDEX "ix_extraction_event_deliveries_due" ON "extraction_event_deliveries" ("next_attempt_at") WHERE "status" = 'pending'`,
     );

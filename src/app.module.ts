@@ -11,6 +11,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExtractionWorkerModule } from './extraction/extraction-worker.module';
 import { ExtractionModule } from './extraction/extraction.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
@@ -40,6 +41,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         ExtractionModule,
+        EventsModule,
         ...roleModules,
       ],
     };

@@ -69,6 +69,21 @@ export class AppConfig {
   readonly logFormat: 'json' | 'text';
   /** Levels written, from LOG_LEVEL up. */
   readonly logLevels: LogLevelSetting[];
+  /** Job events: outbox relay, deliveries, webhooks (issue 15). */
+  readonly events: {
+    enabled: boolean;
+    pollMs: number;
+    batchSize: number;
+    retentionDays: number;
+    retryBaseSeconds: number;
+    retryCapSeconds: number;
+    retryWindowSeconds: number;
+    webhookTimeoutMs: number;
+    allowHttp: boolean;
+    allowedAddresses: string[];
+    hostConcurrency: number;
+    disableAfterSeconds: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.env = env.NODE_ENV;
@@ -128,6 +143,22 @@ export class AppConfig {
     this.logLevels = LOG_LEVELS.slice(
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),
     );
+    this.events = {
+      enabled: env.EVENTS_ENABLED,
+      pollMs: env.EVENTS_POLL_MS,
+      batchSize: env.EVENTS_BATCH_SIZE,
+      retentionDays: env.EVENT_RETENTION_DAYS,
+      retryBaseSeconds: env.EVENT_RETRY_BASE_SECONDS,
+      retryCapSeconds: env.EVENT_RETRY_CAP_SECONDS,
+      retryWindowSeconds: env.EVENT_RETRY_WINDOW_SECONDS,
+      webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      allowHttp: env.WEBHOOK_ALLOW_HTTP,
+      allowedAddresses: env.WEBHOOK_ALLOWED_ADDRESSES.split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+      hostConcurrency: env.WEBHOOK_HOST_CONCURRENCY,
+      disableAfterSeconds: env.WEBHOOK_DISABLE_AFTER_SECONDS,
+    };
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */

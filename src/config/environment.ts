@@ -243,6 +243,73 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   WERK24_BASE_URL?: string;
+
+  // ------------------------------------------------------------ job events and webhooks
+
+  /** Whether this process relays the outbox and runs deliveries (the outbox is always written). */
+  @Transform(toBool)
+  @IsBoolean()
+  EVENTS_ENABLED = true;
+
+  /** How often the relay and the delivery runner look for work when idle. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(10)
+  EVENTS_POLL_MS = 200;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  EVENTS_BATCH_SIZE = 200;
+
+  /** Sent events (and their delivery log) older than this are deleted. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETENTION_DAYS = 7;
+
+  /** First retry delay of a delivery (in-process handler or webhook); doubles per attempt. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETRY_BASE_SECONDS = 5;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETRY_CAP_SECONDS = 3 * 3600;
+
+  /** A delivery is retried until this long after its event, then marked failed. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETRY_WINDOW_SECONDS = 24 * 3600;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Allow `http:` webhook URLs (development only). */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_HTTP = false;
+
+  /** Comma-separated addresses or CIDR ranges webhooks may reach although private/loopback. */
+  @IsString()
+  WEBHOOK_ALLOWED_ADDRESSES = '';
+
+  /** Deliveries in flight to one host at once, per process. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_HOST_CONCURRENCY = 4;
+
+  /** A subscription whose deliveries failed without a success for this long is disabled. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  WEBHOOK_DISABLE_AFTER_SECONDS = 3 * 24 * 3600;
 }
 
 /** The development JWT secret; refused in production. */

@@ -47,15 +47,15 @@ export class CreateExtractionEvents1765300000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "ix_extraction_webhooks_owner" ON "extraction_webhooks" ("owner_id", "created_at")`,
     );
+    // Written before the job (under its pre-chosen id), so no event can precede it; no foreign
+    // key for that reason: the retention sweep removes callbacks of jobs that are gone.
     await queryRunner.query(`
       CREATE TABLE "extraction_job_callbacks" (
         "job_id" uuid NOT NULL,
         "owner_id" text NOT NULL,
         "url" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT "pk_extraction_job_callbacks" PRIMARY KEY ("job_id"),
-        CONSTRAINT "fk_extraction_job_callbacks_job" FOREIGN KEY ("job_id")
-          REFERENCES "extraction_jobs" ("id") ON DELETE CASCADE
+        CONSTRAINT "pk_extraction_job_callbacks" PRIMARY KEY ("job_id")
       )`);
     // Per-job callbacks are signed with the owner's callback secret.
     await queryRunner.query(`

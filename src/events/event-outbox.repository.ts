@@ -200,6 +200,22 @@ export class EventOutboxRepository {
     return rows[0].n;
   }
 
+  /** Callbacks older than the cutoff whose job is gone (deleted, or never created). */
+  async deleteOrphanCallbacks(cutoff: Date, limit: number): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH del AS (
+         DELETE FROM extraction_job_callbacks cb WHERE cb.job_id = ANY(ARRAY(
+           SELECT c.job_id FROM extraction_job_callbacks c
+           WHERE c.created_at < $1 AND NOT EXISTS (SELECT 1 FROM extraction_jobs j WHERE j.id = c.job_id)
+           LIMIT $2))
+         RETURNING cb.job_id
+       )
+       SELECT job_id FROM del`,
+      [cutoff, limit],
+    );
+    return rows.length;
+  }
+
   /** The delivery log of a subscription, newest first. */
   async listForWebhook(
     webhookId: string,

@@ -126,6 +126,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
         this.lastRetention = now.getTime();
         const cutoff = new Date(now.getTime() - this.config.events.retentionDays * 86_400_000);
         await this.outbox.deleteSentBefore(cutoff, 1000);
+        await this.outbox.deleteOrphanCallbacks(new Date(now.getTime() - 3_600_000), 1000);
       }
     }
     const room = MAX_IN_FLIGHT - this.inFlight.size;

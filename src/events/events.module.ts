@@ -12,6 +12,8 @@ import { EventRelayService } from './event-relay.service';
 import { ExtractionEvents } from './extraction-events';
 import { WebhookAddressPolicy } from './webhook-address-policy';
 import { WebhookSender } from './webhook-sender';
+import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository';
+import { WebhooksService } from './webhooks.service';
 
 @Module({
   imports: [ExtractionModule],
@@ -20,6 +22,8 @@ import { WebhookSender } from './webhook-sender';
     ExtractionEvents,
     EventMetrics,
     EventRelayService,
+    WebhookSubscriptionsRepository,
+    WebhooksService,
     {
       provide: WebhookAddressPolicy,
       inject: [AppConfig],
@@ -39,6 +43,6 @@ import { WebhookSender } from './webhook-sender';
         }),
     },
   ],
-  exports: [ExtractionEvents, EventRelayService, EventOutboxRepository, WebhookAddressPolicy],
+  exports: [ExtractionEvents, EventRelayService, WebhooksService],
 })
 export class EventsModule {}

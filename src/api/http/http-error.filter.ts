@@ -47,6 +47,10 @@ export const STATUS_BY_CODE: Record<string, number> = {
   ABORTED: 499,
   CLIENT_ABORTED: 499,
   EXTRACTOR_CRASHED: 500,
+  WEBHOOK_NOT_FOUND: 404,
+  WEBHOOK_URL_REFUSED: 400,
+  CALLBACK_SECRET_MISSING: 400,
+  TOO_MANY_WEBHOOKS: 400,
 };
 
 /** The body @nestjs/terminus sends with a failed health check. */

@@ -88,6 +88,11 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     clearTimeout(timer);
   }
 
+  /** Resolves when the deliveries now in flight have finished (tests, tooling). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Wakes the loop now (e.g. after a state change in this process). */
   nudge(): void {
     if (!this.stopped && !this.ticking) this.schedule(0);

@@ -4,6 +4,8 @@
  * the others; a crash between the state change and the delivery loses nothing.
  */
 import { ExtractionEvent } from '../../src/events/event-types';
+import { WebhookSubscriptionsRepository } from '../../src/events/webhook-subscriptions.repository';
+import { newWebhookSecret } from '../../src/events/webhook-signature';
 import { createEventRelay, eventually, EventRelayHarness } from '../support/event-harness';
 import { FakeClock } from '../support/fake-clock';
 import {
@@ -159,6 +161,57 @@ describe('job events relay and in-process subscribers', () => {
     const metrics = await r.registry.metrics();
     expect(metrics).toMatch(/extraction_events_written 3/);
     expect(metrics).toMatch(/extraction_events_relayed_total 1/);
+  });
+
+  it('gives up a delivery after its retry window, and disables a subscription failing for 3 days', async () => {
+    const clock = new FakeClock(new Date().toISOString());
+    const r = relay({ EVENT_RETRY_CAP_SECONDS: '1' }, clock);
+    const subscriptions = new WebhookSubscriptionsRepository(h.db.dataSource);
+    // Nothing listens on port 9 of loopback: every attempt is refused.
+    const hook = await subscriptions.insert(
+      'user-a',
+      'http://127.0.0.1:9/hook',
+      ['job.completed'],
+      newWebhookSecret(),
+      clock.now(),
+    );
+    await completedJob();
+    await r.relay.tick();
+    await r.relay.idle();
+    const webhook = async () => (await subscriptions.find(hook.id, 'user-a'))!;
+    expect(await webhook()).toMatchObject({ enabled: true, failingSince: clock.now() });
+    const delivery = async () =>
+      (
+        await h.db.dataSource.query(
+          `SELECT status, attempts, last_error FROM extraction_event_deliveries`,
+        )
+      )[0] as { status: string; attempts: number; last_error: string };
+    expect(await delivery()).toMatchObject({ status: 'pending', attempts: 1 });
+    expect((await delivery()).last_error).toMatch(/ECONNREFUSED/);
+
+    clock.advance(25 * 3600 * 1000); // past the 24 h window, not yet 3 days
+    await r.relay.tick();
+    await r.relay.idle();
+    expect(await delivery()).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(await webhook()).toMatchObject({ enabled: true });
+
+    clock.advance(2 * 24 * 3600 * 1000); // 3 days and an hour since the first failure
+    await completedJob();
+    await r.relay.tick();
+    await r.relay.idle();
+    const disabled = await webhook();
+    expect(disabled.enabled).toBe(false);
+    expect(disabled.disabledReason).toMatch(
+      /^Deliveries failed without a success since .*ECONNREFUSED/,
+    );
+    // A disabled subscription gets no new deliveries.
+    await completedJob();
+    await r.relay.tick();
+    const [{ n }] = await h.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM extraction_event_deliveries WHERE webhook_id = $1`,
+      [hook.id],
+    );
+    expect(n).toBe(2);
   });
 
   it('refuses a second handler under the same name and unknown event types', () => {

@@ -139,7 +139,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
       handlers: this.events.names(),
       webhooks: worker,
       limit: room,
-      leaseSeconds: Math.max(60, (this.config.events.webhookTimeoutMs / 1000) * 6),
+      leaseSeconds: this.leaseSeconds(),
     });
     for (const delivery of claimed) {
       const run: Promise<void> = this.deliver(delivery)
@@ -150,6 +150,15 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
       this.inFlight.add(run);
     }
     return more || (claimed.length > 0 && claimed.length >= room);
+  }
+
+  /**
+   * How long a claimed delivery is ours: three webhook timeouts and some slack (a wait in the
+   * per-host queue included). A handler or request still running after it may be delivered
+   * again by another process: at least once, same event id.
+   */
+  private leaseSeconds(): number {
+    return (3 * this.config.events.webhookTimeoutMs) / 1000 + 5;
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {

@@ -116,7 +116,7 @@ describe('job events relay and in-process subscribers', () => {
     });
     await next.relay.tick();
     expect(seen).toHaveLength(0); // still leased
-    clock.advance(61_000);
+    clock.advance(12_000); // the lease: 3 × WEBHOOK_TIMEOUT_MS (2 s) + 5 s
     await next.relay.tick();
     await eventually(() => seen.length === 1);
     await eventually(async () => {

@@ -83,6 +83,7 @@ export class AppConfig {
     allowedAddresses: string[];
     hostConcurrency: number;
     disableAfterSeconds: number;
+    subscriberModule?: string;
   };
 
   constructor(env: EnvironmentVariables) {
@@ -158,6 +159,7 @@ export class AppConfig {
         .filter((a) => a !== ''),
       hostConcurrency: env.WEBHOOK_HOST_CONCURRENCY,
       disableAfterSeconds: env.WEBHOOK_DISABLE_AFTER_SECONDS,
+      subscriberModule: env.EVENT_SUBSCRIBER_MODULE,
     };
   }
 

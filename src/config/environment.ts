@@ -305,6 +305,14 @@ export class EnvironmentVariables {
   @Min(1)
   WEBHOOK_HOST_CONCURRENCY = 4;
 
+  /**
+   * Path of a CommonJS module whose `register(events)` is called at start with ExtractionEvents,
+   * to add in-process handlers without code (benchmarks, small deployments).
+   */
+  @IsOptional()
+  @IsString()
+  EVENT_SUBSCRIBER_MODULE?: string;
+
   /** A subscription whose deliveries failed without a success for this long is disabled. */
   @Transform(toNumber)
   @IsNumber()

@@ -138,53 +138,67 @@ export class EventOutboxRepository {
   }
 
   /**
-   * Records the outcome of a claimed attempt (fenced by its attempt number). For a webhook it also
-   * keeps the subscription's failing streak: reset by a success; a streak longer than
-   * `disableAfterSeconds` disables the subscription with the reason.
+   * Records the outcomes of claimed attempts, many in one statement (each fenced by its attempt
+   * number). For webhooks it also keeps each subscription's failing streak: reset by a success in
+   * the batch; a streak longer than `disableAfterSeconds` disables the subscription with the reason.
+   * Answers, per record in order, whether it was recorded and whether its subscription was disabled.
    */
   async record(
-    delivery: Pick<ClaimedDelivery, 'id' | 'attempts'>,
-    outcome: DeliveryOutcome,
+    records: Array<{
+      delivery: Pick<ClaimedDelivery, 'id' | 'attempts'>;
+      outcome: DeliveryOutcome;
+    }>,
     now: Date,
     disableAfterSeconds: number,
-  ): Promise<{ recorded: boolean; disabled: boolean }> {
-    const status = outcome.status === 'retry' ? 'pending' : outcome.status;
-    const error = outcome.status === 'delivered' ? null : outcome.error;
-    const rows: Array<{ recorded: number; disabled: number }> = await this.dataSource.query(
-      `WITH d AS (
-         UPDATE extraction_event_deliveries d SET status = $3,
-           next_attempt_at = COALESCE($4::timestamptz, d.next_attempt_at),
-           last_status_code = $5, last_error = $6,
-           delivered_at = CASE WHEN $3 = 'delivered' THEN $7::timestamptz END, updated_at = $7::timestamptz
-         WHERE d.id = $1 AND d.attempts = $2 AND d.status = 'pending'
-         RETURNING d.webhook_id
+  ): Promise<Array<{ recorded: boolean; disabled: boolean }>> {
+    const col = <T>(pick: (o: DeliveryOutcome) => T) => records.map((r) => pick(r.outcome));
+    const rows: Array<{ id: string; disabled: boolean }> = await this.dataSource.query(
+      `WITH o AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::text[])
+           AS o(id, attempts, status, next_at, code, error)
+       ), d AS (
+         UPDATE extraction_event_deliveries d SET status = o.status,
+           next_attempt_at = COALESCE(o.next_at, d.next_attempt_at),
+           last_status_code = o.code, last_error = o.error,
+           delivered_at = CASE WHEN o.status = 'delivered' THEN $7::timestamptz END,
+           updated_at = $7::timestamptz
+         FROM o WHERE d.id = o.id AND d.attempts = o.attempts AND d.status = 'pending'
+         RETURNING d.id, d.webhook_id, o.status, o.error
+       ), s AS (
+         SELECT webhook_id, bool_or(status = 'delivered') AS ok, max(error) AS error
+         FROM d WHERE webhook_id IS NOT NULL GROUP BY webhook_id
        ), w AS (
          UPDATE extraction_webhooks w SET
-           failing_since = CASE WHEN $3 = 'delivered' THEN NULL ELSE COALESCE(w.failing_since, $7::timestamptz) END,
+           failing_since = CASE WHEN s.ok THEN NULL ELSE COALESCE(w.failing_since, $7::timestamptz) END,
            enabled = w.enabled AND NOT ${streakTooLong},
            disabled_reason = CASE WHEN ${streakTooLong}
-             THEN 'Deliveries failed without a success since ' || to_char(w.failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '; last error: ' || $6
+             THEN 'Deliveries failed without a success since ' || to_char(w.failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '; last error: ' || s.error
              ELSE w.disabled_reason END,
            updated_at = $7::timestamptz
-         WHERE w.id = (SELECT webhook_id FROM d)
-           AND (($3 = 'delivered' AND w.failing_since IS NOT NULL)
-             OR ($3 <> 'delivered' AND (w.failing_since IS NULL OR (w.enabled AND ${streakTooLong}))))
-         RETURNING NOT w.enabled AS disabled
+         FROM s
+         WHERE w.id = s.webhook_id
+           AND ((s.ok AND w.failing_since IS NOT NULL)
+             OR (NOT s.ok AND (w.failing_since IS NULL OR (w.enabled AND ${streakTooLong}))))
+         RETURNING w.id, NOT w.enabled AS disabled
        )
-       SELECT (SELECT count(*)::int FROM d) AS recorded,
-              (SELECT count(*)::int FROM w WHERE disabled) AS disabled`,
+       SELECT d.id, COALESCE((SELECT bool_or(w.disabled) FROM w WHERE w.id = d.webhook_id), false) AS disabled
+       FROM d`,
       [
-        delivery.id,
-        delivery.attempts,
-        status,
-        outcome.status === 'retry' ? outcome.nextAttemptAt : null,
-        outcome.statusCode,
-        error === null ? null : error.slice(0, 1000),
+        records.map((r) => r.delivery.id),
+        records.map((r) => r.delivery.attempts),
+        col((o) => (o.status === 'retry' ? 'pending' : o.status)),
+        col((o) => (o.status === 'retry' ? o.nextAttemptAt : null)),
+        col((o) => o.statusCode),
+        col((o) => (o.status === 'delivered' ? null : o.error.slice(0, 1000))),
         now,
         disableAfterSeconds,
       ],
     );
-    return { recorded: rows[0].recorded === 1, disabled: rows[0].disabled === 1 };
+    const byId = new Map(rows.map((r) => [r.id, r.disabled]));
+    return records.map((r) => ({
+      recorded: byId.has(r.delivery.id),
+      disabled: byId.get(r.delivery.id) ?? false,
+    }));
   }
 
   /** Deletes sent events (their deliveries by cascade) sent before the cutoff. */
@@ -287,8 +301,8 @@ export class EventOutboxRepository {
   }
 }
 
-/** `w.failing_since` older than the disable threshold ($7 now, $8 seconds). */
-const streakTooLong = `($3 <> 'delivered' AND w.failing_since IS NOT NULL AND w.failing_since < $7::timestamptz - $8::float8 * interval '1 second')`;
+/** A failing batch (`s`) for a subscription failing since before the threshold ($7 now, $8 seconds). */
+const streakTooLong = `(NOT s.ok AND w.failing_since IS NOT NULL AND w.failing_since < $7::timestamptz - $8::float8 * interval '1 second')`;
 
 function toEvent(r: Record<string, unknown>): ExtractionEvent {
   const data = r.data as Omit<

@@ -15,6 +15,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
+import { StatementBatcher } from '../common/statement-batcher';
 import { AppConfig } from '../config/app-config';
 import { EventMetrics } from './event-metrics';
 import { ClaimedDelivery, DeliveryOutcome, EventOutboxRepository } from './event-outbox.repository';
@@ -42,7 +43,18 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
   private ticking: Promise<void> | null = null;
   private stopped = true;
   private lastRetention = 0;
+  private pumping = false;
+  /** stop() was called: claim nothing more. */
+  private closing = false;
+  private pumpAgain = false;
+  /** The last claim was full: more deliveries are probably due. */
+  private backlog = false;
   private readonly clock: Clock;
+  // Outcomes of concurrent deliveries share statements (see StatementBatcher).
+  private readonly records = new StatementBatcher<
+    { delivery: ClaimedDelivery; outcome: DeliveryOutcome },
+    { recorded: boolean; disabled: boolean }
+  >((items) => this.outbox.record(items, this.clock.now(), this.config.events.disableAfterSeconds));
 
   constructor(
     private readonly outbox: EventOutboxRepository,
@@ -66,6 +78,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.closing = false;
     this.schedule(0);
   }
 
@@ -75,6 +88,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closing = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;
@@ -86,6 +100,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
       }),
     ]);
     clearTimeout(timer);
+    this.sender.close();
   }
 
   /** Resolves when the deliveries now in flight have finished (tests, tooling). */
@@ -134,22 +149,51 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
         await this.outbox.deleteOrphanCallbacks(new Date(now.getTime() - 3_600_000), 1000);
       }
     }
-    const room = MAX_IN_FLIGHT - this.inFlight.size;
-    const claimed = await this.outbox.claim(now, {
-      handlers: this.events.names(),
-      webhooks: worker,
-      limit: room,
-      leaseSeconds: this.leaseSeconds(),
-    });
-    for (const delivery of claimed) {
-      const run: Promise<void> = this.deliver(delivery)
-        .catch((error: Error) =>
-          this.logger.warn(`delivery ${delivery.id} not recorded: ${error.message}`),
-        )
-        .finally(() => this.inFlight.delete(run));
-      this.inFlight.add(run);
+    await this.pump();
+    return more;
+  }
+
+  /**
+   * Claims due deliveries up to the free room and starts them. While claims come back full, a
+   * delivery finishing with half the room free pumps again, so a backlog drains at the speed of
+   * the receivers rather than one claim per poll.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
     }
-    return more || (claimed.length > 0 && claimed.length >= room);
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        const room = MAX_IN_FLIGHT - this.inFlight.size;
+        if (room <= 0 || this.closing) break;
+        const claimed = await this.outbox.claim(this.clock.now(), {
+          handlers: this.events.names(),
+          webhooks: this.config.runsWorker,
+          limit: room,
+          leaseSeconds: this.leaseSeconds(),
+        });
+        this.backlog = claimed.length >= room;
+        for (const delivery of claimed) {
+          const run: Promise<void> = this.deliver(delivery)
+            .catch((error: Error) =>
+              this.logger.warn(`delivery ${delivery.id} not recorded: ${error.message}`),
+            )
+            .finally(() => {
+              this.inFlight.delete(run);
+              if (this.backlog && this.inFlight.size <= MAX_IN_FLIGHT / 2)
+                this.pump().catch((error: Error) =>
+                  this.logger.warn(`claiming deliveries failed: ${error.message}`),
+                );
+            });
+          this.inFlight.add(run);
+        }
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
   }
 
   /**
@@ -209,12 +253,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
       );
     }
     this.metrics.deliveries.inc({ receiver, outcome: outcome.status });
-    const { disabled } = await this.outbox.record(
-      d,
-      outcome,
-      now,
-      this.config.events.disableAfterSeconds,
-    );
+    const { disabled } = await this.records.submit({ delivery: d, outcome });
     if (disabled) this.logger.warn(`webhook ${d.webhookId} disabled: failing for too long`);
   }
 }

@@ -9,6 +9,7 @@ import { ExtractionModule } from '../extraction/extraction.module';
 import { EventMetrics } from './event-metrics';
 import { EventOutboxRepository } from './event-outbox.repository';
 import { EventRelayService } from './event-relay.service';
+import { EventSubscriberModuleLoader } from './event-subscriber-module';
 import { ExtractionEvents } from './extraction-events';
 import { WebhookAddressPolicy } from './webhook-address-policy';
 import { WebhookSender } from './webhook-sender';
@@ -22,6 +23,7 @@ import { WebhooksService } from './webhooks.service';
     ExtractionEvents,
     EventMetrics,
     EventRelayService,
+    EventSubscriberModuleLoader,
     WebhookSubscriptionsRepository,
     WebhooksService,
     {

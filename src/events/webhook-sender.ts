@@ -5,8 +5,8 @@
  * with a reason. At most `hostConcurrency` requests per host are in flight from this process; the
  * others wait their turn here, so one slow receiver does not hold deliveries to other hosts.
  */
-import { request as httpRequest, IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { WebhookAddressPolicy } from './webhook-address-policy';
 import { webhookHeaders } from './webhook-signature';
 
@@ -53,12 +53,30 @@ class HostLimiter {
 
 export class WebhookSender {
   private readonly limiter: HostLimiter;
+  // Connections are kept alive per host and port; each new one is opened through the policy's
+  // lookup, so a reused connection goes to an address that was checked when it was opened.
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
 
   constructor(
     private readonly policy: WebhookAddressPolicy,
     private readonly opts: { timeoutMs: number; hostConcurrency: number; userAgent?: string },
   ) {
     this.limiter = new HostLimiter(opts.hostConcurrency);
+    const agent = {
+      keepAlive: true,
+      maxSockets: opts.hostConcurrency,
+      maxFreeSockets: opts.hostConcurrency,
+      lookup: policy.socketLookup,
+    };
+    this.httpAgent = new HttpAgent(agent);
+    this.httpsAgent = new HttpsAgent(agent);
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   async send(rawUrl: string, secret: string, id: string, body: string): Promise<SendResult> {
@@ -73,7 +91,8 @@ export class WebhookSender {
   }
 
   private post(url: URL, secret: string, id: string, body: string): Promise<SendResult> {
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const https = url.protocol === 'https:';
+    const request = https ? httpsRequest : httpRequest;
     return new Promise<SendResult>((resolve) => {
       let settled = false;
       const finish = (result: SendResult) => {
@@ -87,7 +106,7 @@ export class WebhookSender {
         {
           method: 'POST',
           lookup: this.policy.socketLookup,
-          agent: false, // a fresh connection: its address is checked by our lookup
+          agent: https ? this.httpsAgent : this.httpAgent,
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),

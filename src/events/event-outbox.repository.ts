@@ -1,8 +1,8 @@
 /**
- * SQL of the event relay and of deliveries. The relay fans each unsent event out into one delivery
- * row per receiver (in-process handler, webhook subscription, job callback) and marks it sent, in
- * one statement on rows locked with SKIP LOCKED, so many instances relay at once and a crash
- * leaves the event unsent (relayed again), never half fanned out. A claimed delivery's
+ * SQL of the event relay and of deliveries. The relay takes unsent events with SKIP LOCKED (many
+ * instances relay at once), runs the in-process handlers' first attempts, and in the same
+ * transaction writes a delivery row per webhook, callback and failed handler and marks the events
+ * sent: a crash leaves them unsent (relayed again), never half fanned out. A claimed delivery's
  * next_attempt_at is pushed out by a lease: if its process dies, it is due again after the lease.
  */
 import { Injectable } from '@nestjs/common';
@@ -10,10 +10,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ExtractionEvent, ExtractionEventType } from './event-types';
 
-export interface HandlerSubscription {
-  name: string;
-  /** An event type, or `*` for all. */
-  type: string;
+/** A handler whose first attempt failed during the relay: its delivery row, due at `nextAttemptAt`. */
+export interface HandlerRetry {
+  eventId: string;
+  handler: string;
+  nextAttemptAt: Date;
+  error: string;
 }
 
 /** A delivery claimed for one attempt. */
@@ -54,44 +56,74 @@ const iso = (d: Date | string): string => new Date(d).toISOString();
 export class EventOutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Relays up to `limit` unsent events; answers how many events and deliveries it wrote. */
+  /**
+   * Relays up to `limit` unsent events in one transaction: takes them (`FOR UPDATE SKIP LOCKED`),
+   * lets `handle` run the in-process handlers on them (first attempts, inside the transaction:
+   * if the process dies, the events are still unsent and relayed again), then writes a delivery
+   * row per webhook subscription and callback, and one per handler that failed (its retry), and
+   * marks the events sent. Answers how many events and deliveries it wrote.
+   */
   async relay(
     now: Date,
     limit: number,
-    handlers: HandlerSubscription[],
     windowSeconds: number,
+    handle: (events: ExtractionEvent[]) => Promise<HandlerRetry[]>,
   ): Promise<{ events: number; deliveries: number }> {
-    const rows: Array<{ events: number; deliveries: number }> = await this.dataSource.query(
-      `WITH ev AS (
-         SELECT e.id, e.type, e.owner_id, e.job_id, (e.data->'job'->>'parent_job_id')::uuid AS parent_id
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<Record<string, unknown>> = await manager.query(
+        `SELECT e.id AS event_id, e.type, e.owner_id AS event_owner, e.job_id, e.occurred_at, e.data
          FROM extraction_events e WHERE e.sent_at IS NULL
-         ORDER BY e.seq LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), receivers AS (
-         SELECT ev.id AS event_id, ev.owner_id, h.name AS handler, NULL::uuid AS webhook_id,
-           NULL::uuid AS callback_job_id, NULL::text AS url
-         FROM ev JOIN unnest($3::text[], $4::text[]) AS h(name, type) ON h.type IN (ev.type, '*')
-         UNION ALL
-         SELECT ev.id, ev.owner_id, NULL, w.id, NULL, w.url
-         FROM ev JOIN extraction_webhooks w
-           ON w.owner_id = ev.owner_id AND w.enabled AND ev.type = ANY(w.event_types)
-         UNION ALL
-         SELECT ev.id, ev.owner_id, NULL, NULL, cb.job_id, cb.url
-         FROM ev JOIN extraction_job_callbacks cb ON cb.job_id IN (ev.job_id, ev.parent_id)
-       ), ins AS (
-         INSERT INTO extraction_event_deliveries (event_id, owner_id, handler, webhook_id,
-           callback_job_id, url, next_attempt_at, give_up_at, created_at, updated_at)
-         SELECT event_id, owner_id, handler, webhook_id, callback_job_id, url, $1::timestamptz,
-           $1::timestamptz + $5::float8 * interval '1 second', $1::timestamptz, $1::timestamptz
-         FROM receivers
-         RETURNING id
-       ), sent AS (
-         UPDATE extraction_events e SET sent_at = $1::timestamptz
-         WHERE e.id = ANY(ARRAY(SELECT id FROM ev)) RETURNING e.id
-       )
-       SELECT (SELECT count(*)::int FROM sent) AS events, (SELECT count(*)::int FROM ins) AS deliveries`,
-      [now, limit, handlers.map((h) => h.name), handlers.map((h) => h.type), windowSeconds],
-    );
-    return { events: rows[0].events, deliveries: rows[0].deliveries };
+         ORDER BY e.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return { events: 0, deliveries: 0 };
+      const events = rows.map(toEvent);
+      const retries = await handle(events);
+      const out: Array<{ events: number; deliveries: number }> = await manager.query(
+        `WITH ev AS (
+           SELECT e.id, e.owner_id, e.type, e.job_id, (e.data->'job'->>'parent_job_id')::uuid AS parent_id
+           FROM extraction_events e WHERE e.id = ANY($2::uuid[])
+         ), hooks AS (
+           INSERT INTO extraction_event_deliveries (event_id, owner_id, webhook_id, callback_job_id,
+             url, next_attempt_at, give_up_at, created_at, updated_at)
+           SELECT r.event_id, r.owner_id, r.webhook_id, r.callback_job_id, r.url, $1::timestamptz,
+             $1::timestamptz + $3::float8 * interval '1 second', $1::timestamptz, $1::timestamptz
+           FROM (
+             SELECT ev.id AS event_id, ev.owner_id, w.id AS webhook_id, NULL::uuid AS callback_job_id, w.url
+             FROM ev JOIN extraction_webhooks w
+               ON w.owner_id = ev.owner_id AND w.enabled AND ev.type = ANY(w.event_types)
+             UNION ALL
+             SELECT ev.id, ev.owner_id, NULL, cb.job_id, cb.url
+             FROM ev JOIN extraction_job_callbacks cb ON cb.job_id IN (ev.job_id, ev.parent_id)
+           ) r
+           RETURNING id
+         ), retries AS (
+           INSERT INTO extraction_event_deliveries (event_id, owner_id, handler, attempts,
+             next_attempt_at, give_up_at, last_error, created_at, updated_at)
+           SELECT r.event_id, ev.owner_id, r.handler, 1, r.next_at,
+             $1::timestamptz + $3::float8 * interval '1 second', r.error, $1::timestamptz, $1::timestamptz
+           FROM unnest($4::uuid[], $5::text[], $6::timestamptz[], $7::text[])
+             AS r(event_id, handler, next_at, error)
+           JOIN ev ON ev.id = r.event_id
+           RETURNING id
+         ), sent AS (
+           UPDATE extraction_events e SET sent_at = $1::timestamptz
+           WHERE e.id = ANY($2::uuid[]) RETURNING e.id
+         )
+         SELECT (SELECT count(*)::int FROM sent) AS events,
+                (SELECT count(*)::int FROM hooks) + (SELECT count(*)::int FROM retries) AS deliveries`,
+        [
+          now,
+          events.map((e) => e.id),
+          windowSeconds,
+          retries.map((r) => r.eventId),
+          retries.map((r) => r.handler),
+          retries.map((r) => r.nextAttemptAt),
+          retries.map((r) => r.error.slice(0, 1000)),
+        ],
+      );
+      return out[0];
+    });
   }
 
   /**

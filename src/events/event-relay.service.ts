@@ -1,6 +1,7 @@
 /**
  * The outbox relay and the delivery runner, one loop per process (EVENTS_ENABLED):
- * - relay (workers only): unsent events → one delivery row per receiver, events marked sent;
+ * - relay (workers only): unsent events → first attempts of the in-process handlers, then one
+ *   delivery row per webhook, callback and failed handler, events marked sent (one transaction);
  * - deliveries: due rows claimed with SKIP LOCKED and run concurrently — in-process handlers
  *   registered here (any role), webhooks and callbacks on workers only; each outcome is recorded
  *   (delivered, retry at a backoff with jitter, or failed once past its retry window);
@@ -18,12 +19,20 @@ import { Clock, SystemClock } from '../common/clock';
 import { StatementBatcher } from '../common/statement-batcher';
 import { AppConfig } from '../config/app-config';
 import { EventMetrics } from './event-metrics';
-import { ClaimedDelivery, DeliveryOutcome, EventOutboxRepository } from './event-outbox.repository';
+import {
+  ClaimedDelivery,
+  DeliveryOutcome,
+  EventOutboxRepository,
+  HandlerRetry,
+} from './event-outbox.repository';
+import { ExtractionEvent } from './event-types';
 import { ExtractionEvents } from './extraction-events';
 import { WebhookSender } from './webhook-sender';
 
 /** Deliveries in flight per process. */
 const MAX_IN_FLIGHT = 64;
+/** How long the relay waits for a handler's first attempt before leaving it to a delivery row. */
+const FIRST_ATTEMPT_MS = 1000;
 
 export function retryDelayMs(
   attempts: number,
@@ -137,8 +146,8 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
       const relayed = await this.outbox.relay(
         now,
         this.config.events.batchSize,
-        this.events.subscriptions(),
         this.config.events.retryWindowSeconds,
+        (events) => this.firstAttempts(events),
       );
       this.metrics.relayed.inc(relayed.events);
       more = relayed.events >= this.config.events.batchSize;
@@ -151,6 +160,56 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     }
     await this.pump();
     return more;
+  }
+
+  /**
+   * First attempts of the in-process handlers, inside the relay's transaction: all at once, each
+   * given FIRST_ATTEMPT_MS. A handler that throws gets a retry after the backoff; one still
+   * running is leased like a claimed delivery (it may finish and still be called again: at least
+   * once, same id).
+   */
+  private async firstAttempts(events: ExtractionEvent[]): Promise<HandlerRetry[]> {
+    const retries: HandlerRetry[] = [];
+    await Promise.all(
+      events.flatMap((event) =>
+        this.events.handlersFor(event.type).map(async (handler) => {
+          let timer: NodeJS.Timeout | undefined;
+          const outcome = await Promise.race([
+            this.events.dispatch(handler, event).then(
+              () => null,
+              (e: unknown) => `handler threw: ${(e as Error)?.message ?? String(e)}`,
+            ),
+            new Promise<'late'>((resolve) => {
+              timer = setTimeout(() => resolve('late'), FIRST_ATTEMPT_MS);
+            }),
+          ]);
+          clearTimeout(timer);
+          if (outcome === null) {
+            this.metrics.deliveries.inc({ receiver: 'handler', outcome: 'delivered' });
+            return;
+          }
+          const now = this.clock.now().getTime();
+          const late = outcome === 'late';
+          this.metrics.deliveries.inc({ receiver: 'handler', outcome: 'retry' });
+          retries.push({
+            eventId: event.id,
+            handler,
+            nextAttemptAt: new Date(
+              now +
+                (late
+                  ? this.leaseSeconds() * 1000
+                  : retryDelayMs(
+                      1,
+                      this.config.events.retryBaseSeconds,
+                      this.config.events.retryCapSeconds,
+                    )),
+            ),
+            error: late ? `handler still running after ${FIRST_ATTEMPT_MS} ms` : outcome,
+          });
+        }),
+      ),
+    );
+    return retries;
   }
 
   /**

@@ -1,14 +1,14 @@
 /**
  * In-process subscribers: other modules register typed handlers here. Each handler gets every
- * matching event at least once, after the change committed, from the outbox (a delivery row per
- * handler and event, so a throwing handler is retried with backoff on its own and never holds up
- * the others). Deduplicate on `event.id`: a redelivery carries the same id.
+ * matching event at least once, after the change committed, from the outbox: first called by the
+ * relay; a handler that throws (or runs past a second) gets a delivery row of its own and is
+ * retried with backoff, never holding up the others. Deduplicate on `event.id`: a redelivery
+ * carries the same id.
  *
  * Handlers run in the processes that relay the outbox (ROLE=worker or all): register them in a
  * module those processes load, under a name that stays the same across deploys.
  */
 import { Injectable } from '@nestjs/common';
-import { HandlerSubscription } from './event-outbox.repository';
 import { EVENT_TYPES, ExtractionEvent, ExtractionEventType } from './event-types';
 
 export type ExtractionEventOf<T extends ExtractionEventType> = ExtractionEvent & { type: T };
@@ -56,11 +56,11 @@ export class ExtractionEvents {
     return [...this.handlers.keys()];
   }
 
-  /** (name, type) pairs for the relay's fan-out. */
-  subscriptions(): HandlerSubscription[] {
-    return [...this.handlers].flatMap(([name, h]) =>
-      h.types === '*' ? [{ name, type: '*' }] : h.types.map((type) => ({ name, type })),
-    );
+  /** Names of the handlers subscribed to `type`. */
+  handlersFor(type: string): string[] {
+    return [...this.handlers]
+      .filter(([, h]) => h.types === '*' || (h.types as readonly string[]).includes(type))
+      .map(([name]) => name);
   }
 
   /** Calls the handler `name`; throws when it is not registered here or when it fails. */

@@ -39,7 +39,7 @@ const MAX_CHILDREN_LISTED = 10_000;
 
 @ApiTags('bulk')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 500)
+@ApiErrorResponses(401, 500, 503)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/bulk')
 export class BulkController {

@@ -74,7 +74,7 @@ export function idempotencyKey(header: string | undefined): string | null {
 
 @ApiTags('jobs')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 500)
+@ApiErrorResponses(401, 500, 503)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/jobs')
 export class JobsController {

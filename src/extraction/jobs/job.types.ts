@@ -18,6 +18,8 @@ export interface NewJob {
   attachmentId?: string | null;
   targetTableId?: string | null;
   idempotencyKey?: string | null;
+  /** Digest of the request that used `idempotencyKey` (request-fingerprint.ts). */
+  idempotencyFingerprint?: string | null;
   options?: Record<string, unknown>;
   maxRetries: number;
   /** A file refused at creation (e.g. unknown extension in a bulk): stored as `failed`. */
@@ -64,7 +66,10 @@ export interface ListQuery {
   pageSize: number;
 }
 
-export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & {
+export type CreateJobInput = Omit<
+  NewJob,
+  'kind' | 'maxRetries' | 'initialError' | 'idempotencyFingerprint'
+> & {
   maxRetries?: number;
 };
 

@@ -216,7 +216,13 @@ export class ExtractionJobService {
   /** Children of a bulk in upload order. */
   async listChildren(
     parentId: string,
-    query: { ownerId?: string; status?: JobStatus; page?: number; pageSize?: number } = {},
+    query: {
+      ownerId?: string;
+      status?: JobStatus;
+      page?: number;
+      pageSize?: number;
+      withoutResults?: boolean;
+    } = {},
   ): Promise<Page<ExtractionJob>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;

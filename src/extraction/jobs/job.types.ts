@@ -62,6 +62,8 @@ export interface ListQuery {
   format?: ExtractionFormat;
   parentJobId?: string;
   kinds?: JobKind[];
+  /** Leave `result` out (undefined on the jobs): listings that never show results. */
+  withoutResults?: boolean;
   page: number;
   pageSize: number;
 }

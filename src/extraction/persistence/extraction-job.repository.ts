@@ -244,7 +244,7 @@ export class ExtractionJobRepository {
     const [countRows, items] = await Promise.all([
       this.db.run(`SELECT count(*)::int AS total FROM extraction_jobs j WHERE ${where}`, params),
       this.db.jobs(
-        `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
+        `SELECT ${query.withoutResults ? this.db.columnsButResult : ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
         [...params, query.pageSize, (query.page - 1) * query.pageSize],
       ),
     ]);

@@ -219,15 +219,15 @@ export class JobsController {
   })
   @ApiOkResponse({
     description:
-      'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final',
+      'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final or the token expires',
     content: { 'text/event-stream': EVENT_STREAM },
   })
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(404, 429)
   async events(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
   ): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id, user.id); // 404 before the stream opens
-    return this.progress.progressStream(id, user.id);
+    return this.progress.progressStream(id, user);
   }
 }

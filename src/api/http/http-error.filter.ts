@@ -45,16 +45,21 @@ export const STATUS_BY_CODE: Record<string, number> = {
   NOT_A_BOM: 422,
   EXTRACTION_FAILED: 422,
   EXTRACTOR_OUT_OF_MEMORY: 422,
+  TOO_MANY_STREAMS: 429,
   NOT_IMPLEMENTED: 501,
   NOT_CONFIGURED: 503,
   PROVIDER_UNAVAILABLE: 503,
   STORAGE_UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,
+  SYNC_QUEUE_FULL: 503,
   TIMEOUT: 504,
   ABORTED: 499,
   CLIENT_ABORTED: 499,
   EXTRACTOR_CRASHED: 500,
 };
+
+/** Codes of a momentary condition: the answer says when to try again. */
+const RETRY_LATER_CODES = new Set(['SERVICE_UNAVAILABLE', 'SYNC_QUEUE_FULL']);
 
 /** The body @nestjs/terminus sends with a failed health check. */
 function isHealthReport(payload: unknown): boolean {
@@ -101,7 +106,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     response.status(status).setHeader('X-Request-Id', requestId);
-    if (body.code === 'SERVICE_UNAVAILABLE' && !response.hasHeader('Retry-After')) {
+    if (RETRY_LATER_CODES.has(body.code) && !response.hasHeader('Retry-After')) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     response.json(body);

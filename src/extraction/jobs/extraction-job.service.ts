@@ -197,6 +197,12 @@ export class ExtractionJobService {
     return job;
   }
 
+  /** The jobs of these ids that exist, without results, in one statement (progress streams). */
+  async getManyWithoutResults(ids: string[]): Promise<ExtractionJob[]> {
+    if (ids.length === 0) return [];
+    return this.jobs.findManyWithoutResults(ids);
+  }
+
   async getByFileUrl(fileUrl: string): Promise<ExtractionJob | null> {
     return this.jobs.findByFileUrl(fileUrl);
   }

@@ -204,6 +204,14 @@ export class ExtractionJobRepository {
 
   // ---------------------------------------------------------------- reads
 
+  /** Several jobs by id in one statement, without their results (progress polls). */
+  async findManyWithoutResults(ids: string[]): Promise<ExtractionJob[]> {
+    return this.db.jobs(
+      `SELECT ${this.db.columnsButResult} FROM extraction_jobs j WHERE j.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   async findById(id: string, ownerId?: string): Promise<ExtractionJob | null> {
     return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.owner_id = $2)`,

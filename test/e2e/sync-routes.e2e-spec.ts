@@ -82,8 +82,8 @@ describe('synchronous routes: zip bombs', () => {
   let h: E2eHarness;
   let fixtures: BomFixtures;
   beforeAll(async () => {
-    // The shipped limit (BOM_MAX_UNCOMPRESSED_MB, 200 MB; extractor threads read it from the real
-    // process environment, which a Jest suite cannot change) against 250 MB bombs of ~0.9 MB.
+    // The shipped limit (BOM_MAX_UNCOMPRESSED_MB, 64 MB; extractor threads read it from the real
+    // process environment, which a Jest suite cannot change) against 150 MB bombs of ~0.5 MB.
     h = await createE2eHarness('local', { SYNC_MAX_BYTES: String(2 * 1024 * 1024) });
     fixtures = await BomFixtures.create();
   });
@@ -93,7 +93,7 @@ describe('synchronous routes: zip bombs', () => {
   });
 
   it('refuses workbooks that would inflate past the limit, without inflating them', async () => {
-    const bomb = await readFile(await fixtures.zipBombXlsx('bomb.xlsx', 250 * 1024 * 1024));
+    const bomb = await readFile(await fixtures.zipBombXlsx('bomb.xlsx', 150 * 1024 * 1024));
     const rssBefore = process.memoryUsage().rss;
     const answers = await Promise.all(
       [1, 2].map(() =>
@@ -108,10 +108,10 @@ describe('synchronous routes: zip bombs', () => {
     for (const res of answers) {
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('FILE_TOO_LARGE');
-      expect(res.body.message).toMatch(/expands to 250 MB .*at most 200 MB/);
+      expect(res.body.message).toMatch(/expands to 150 MB .*at most 64 MB/);
     }
     console.log(
-      `two ${bomb.length}-byte zip bombs (250 MB inflated each): RSS ${(rssBefore / 1048576).toFixed(0)} MB → ${(rssAfter / 1048576).toFixed(0)} MB`,
+      `two ${bomb.length}-byte zip bombs (150 MB inflated each): RSS ${(rssBefore / 1048576).toFixed(0)} MB → ${(rssAfter / 1048576).toFixed(0)} MB`,
     );
     expect(rssAfter - rssBefore).toBeLessThan(200 * 1024 * 1024);
   });

@@ -7,8 +7,11 @@
 import { Open } from 'unzipper';
 import { ExtractionError } from '../extraction-error';
 
-/** Default for BOM_MAX_UNCOMPRESSED_MB: far above any real bill of materials (≤ 100,000 rows). */
-export const DEFAULT_MAX_UNCOMPRESSED_MB = 200;
+/**
+ * Default for BOM_MAX_UNCOMPRESSED_MB: room for the largest sheets read (100,000 rows) while
+ * exceljs, which needs about ten times the XML in heap, stays inside a thread's heap limit.
+ */
+export const DEFAULT_MAX_UNCOMPRESSED_MB = 64;
 
 export function maxUncompressedBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = Number(env.BOM_MAX_UNCOMPRESSED_MB);

@@ -182,7 +182,7 @@ export class HttpErrorFilter implements ExceptionFilter {
         status: 503,
         body: body(
           'SERVICE_UNAVAILABLE',
-          'The service is temporarily unavailable (its database cannot be reached); try again shortly',
+          'The service is temporarily unavailable (a dependency such as its database cannot be reached); try again shortly',
         ),
       };
     }

@@ -18,9 +18,9 @@ describe('event streams', () => {
     const server = h.app.getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
-    // A job that stays pending: never enqueued, younger than the reconciler's age.
+    // A job that stays pending: a bulk parent without children is never processed itself.
     const rows = await h.db.dataSource.query(
-      `INSERT INTO extraction_jobs (owner_id, format, filename) VALUES ('streamer', 'dxf', 'x.dxf') RETURNING id`,
+      `INSERT INTO extraction_jobs (owner_id, kind, total_items) VALUES ('streamer', 'bulk', 1) RETURNING id`,
     );
     jobId = rows[0].id;
   });

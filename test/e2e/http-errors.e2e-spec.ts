@@ -3,6 +3,9 @@
  * deep enough to overflow class-transformer's stack and a database outage used to answer 500
  * INTERNAL_ERROR; X-Request-Id was echoed whatever it held.
  */
+import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import { createE2eHarness, E2eHarness } from '../support/e2e-harness';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -54,6 +57,29 @@ describe('client errors at the HTTP edge', () => {
       .send('{"file_url": ');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('logs no 500 when a client hangs up in the middle of its JSON body', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    try {
+      const server = h.app.getHttpServer() as Server;
+      if (!server.listening) {
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      }
+      const port = (server.address() as { port: number }).port;
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST ${API}/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${auth()}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"file_url": "`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('echoes a safe X-Request-Id and replaces anything else with a fresh id', async () => {

@@ -139,6 +139,10 @@ export class HttpErrorFilter implements ExceptionFilter {
         ),
       };
     }
+    if (bodyParserType === 'request.aborted') {
+      // The client hung up while sending its JSON body: nobody reads this answer; no stack logged.
+      return { status: 499, body: body('CLIENT_ABORTED', 'The client closed the request') };
+    }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const payload = error.getResponse();

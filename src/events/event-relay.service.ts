@@ -63,7 +63,9 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
   private readonly records = new StatementBatcher<
     { delivery: ClaimedDelivery; outcome: DeliveryOutcome },
     { recorded: boolean; disabled: boolean }
-  >((items) => this.outbox.record(items, this.clock.now(), this.config.events.disableAfterSeconds));
+  >((items) =>
+    this.outbox.record(items, this.clock.now(), this.config.jobEvents.disableAfterSeconds),
+  );
 
   constructor(
     private readonly outbox: EventOutboxRepository,
@@ -77,7 +79,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.events.enabled) this.start();
+    if (this.config.jobEvents.enabled) this.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -105,7 +107,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     await Promise.race([
       Promise.allSettled([...this.inFlight]),
       new Promise((resolve) => {
-        timer = setTimeout(resolve, this.config.events.webhookTimeoutMs + 1000);
+        timer = setTimeout(resolve, this.config.jobEvents.webhookTimeoutMs + 1000);
       }),
     ]);
     clearTimeout(timer);
@@ -128,10 +130,10 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     this.timer = setTimeout(() => {
       this.timer = null;
       this.ticking = this.tick()
-        .then((again) => this.schedule(again ? 0 : this.config.events.pollMs))
+        .then((again) => this.schedule(again ? 0 : this.config.jobEvents.pollMs))
         .catch((error: Error) => {
           this.logger.warn(`event relay tick failed: ${error.message}`);
-          this.schedule(this.config.events.pollMs);
+          this.schedule(this.config.jobEvents.pollMs);
         })
         .finally(() => (this.ticking = null));
     }, ms);
@@ -145,15 +147,15 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
     if (worker) {
       const relayed = await this.outbox.relay(
         now,
-        this.config.events.batchSize,
-        this.config.events.retryWindowSeconds,
+        this.config.jobEvents.batchSize,
+        this.config.jobEvents.retryWindowSeconds,
         (events) => this.firstAttempts(events),
       );
       this.metrics.relayed.inc(relayed.events);
-      more = relayed.events >= this.config.events.batchSize;
+      more = relayed.events >= this.config.jobEvents.batchSize;
       if (now.getTime() - this.lastRetention >= this.config.sweep.intervalMs) {
         this.lastRetention = now.getTime();
-        const cutoff = new Date(now.getTime() - this.config.events.retentionDays * 86_400_000);
+        const cutoff = new Date(now.getTime() - this.config.jobEvents.retentionDays * 86_400_000);
         await this.outbox.deleteSentBefore(cutoff, 1000);
         await this.outbox.deleteOrphanCallbacks(new Date(now.getTime() - 3_600_000), 1000);
       }
@@ -200,8 +202,8 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
                   ? this.leaseSeconds() * 1000
                   : retryDelayMs(
                       1,
-                      this.config.events.retryBaseSeconds,
-                      this.config.events.retryCapSeconds,
+                      this.config.jobEvents.retryBaseSeconds,
+                      this.config.jobEvents.retryCapSeconds,
                     )),
             ),
             error: late ? `handler still running after ${FIRST_ATTEMPT_MS} ms` : outcome,
@@ -261,7 +263,7 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
    * again by another process: at least once, same event id.
    */
   private leaseSeconds(): number {
-    return (3 * this.config.events.webhookTimeoutMs) / 1000 + 5;
+    return (3 * this.config.jobEvents.webhookTimeoutMs) / 1000 + 5;
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
@@ -299,8 +301,8 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
         now.getTime() +
           retryDelayMs(
             d.attempts,
-            this.config.events.retryBaseSeconds,
-            this.config.events.retryCapSeconds,
+            this.config.jobEvents.retryBaseSeconds,
+            this.config.jobEvents.retryCapSeconds,
           ),
       );
       outcome =

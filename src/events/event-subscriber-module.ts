@@ -15,7 +15,7 @@ export class EventSubscriberModuleLoader implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const path = this.config.events.subscriberModule;
+    const path = this.config.jobEvents.subscriberModule;
     if (!path) return;
     const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
     const loaded = require(file) as { register?: (events: ExtractionEvents) => void };

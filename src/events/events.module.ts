@@ -31,8 +31,8 @@ import { WebhooksService } from './webhooks.service';
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         new WebhookAddressPolicy({
-          allowHttp: config.events.allowHttp,
-          allowedAddresses: config.events.allowedAddresses,
+          allowHttp: config.jobEvents.allowHttp,
+          allowedAddresses: config.jobEvents.allowedAddresses,
         }),
     },
     {
@@ -40,8 +40,8 @@ import { WebhooksService } from './webhooks.service';
       inject: [WebhookAddressPolicy, AppConfig],
       useFactory: (policy: WebhookAddressPolicy, config: AppConfig) =>
         new WebhookSender(policy, {
-          timeoutMs: config.events.webhookTimeoutMs,
-          hostConcurrency: config.events.hostConcurrency,
+          timeoutMs: config.jobEvents.webhookTimeoutMs,
+          hostConcurrency: config.jobEvents.hostConcurrency,
         }),
     },
   ],

@@ -92,7 +92,7 @@ export class WebhooksService {
       deliveryId,
       ownerId,
       this.clock.now(),
-      this.config.events.retryWindowSeconds,
+      this.config.jobEvents.retryWindowSeconds,
     );
     if (!entry) throw new WebhookNotFoundError(deliveryId, 'delivery');
     return entry;

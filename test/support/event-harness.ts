@@ -43,12 +43,12 @@ export function createEventRelay(
   const outbox = new EventOutboxRepository(h.db.dataSource);
   const events = new ExtractionEvents();
   const policy = new WebhookAddressPolicy({
-    allowHttp: config.events.allowHttp,
-    allowedAddresses: config.events.allowedAddresses,
+    allowHttp: config.jobEvents.allowHttp,
+    allowedAddresses: config.jobEvents.allowedAddresses,
   });
   const sender = new WebhookSender(policy, {
-    timeoutMs: config.events.webhookTimeoutMs,
-    hostConcurrency: config.events.hostConcurrency,
+    timeoutMs: config.jobEvents.webhookTimeoutMs,
+    hostConcurrency: config.jobEvents.hostConcurrency,
   });
   const relay = new EventRelayService(outbox, events, sender, config, metrics, clock);
   return { events, outbox, relay, metrics, registry };

@@ -2,14 +2,15 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './api/http/http-error.filter';
-import { AppModule } from './app.module';
+import { AppModule, HostModules } from './app.module';
 import { AppConfig } from './config/app-config';
 
 export async function buildApplication(
   config: AppConfig,
   create: (module: ReturnType<typeof AppModule.register>) => Promise<INestApplication>,
+  host: HostModules = {},
 ): Promise<INestApplication> {
-  const app = await create(AppModule.register(config));
+  const app = await create(AppModule.register(config, host));
   app.useGlobalFilters(new HttpErrorFilter());
   if (config.runsApi) {
     const document = SwaggerModule.createDocument(

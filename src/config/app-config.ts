@@ -68,6 +68,8 @@ export class AppConfig {
   readonly logFormat: 'json' | 'text';
   /** Levels written, from LOG_LEVEL up. */
   readonly logLevels: LogLevelSetting[];
+  /** Where imports write rows (TABLES_DRIVER). */
+  readonly tables: { driver: 'builtin' | 'none' };
 
   constructor(env: EnvironmentVariables) {
     this.env = env.NODE_ENV;
@@ -123,6 +125,7 @@ export class AppConfig {
     this.logLevels = LOG_LEVELS.slice(
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),
     );
+    this.tables = { driver: env.TABLES_DRIVER };
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */

@@ -226,6 +226,10 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   WERK24_BASE_URL?: string;
+
+  /** Where imports write rows: the built-in PostgreSQL tables, or nowhere (import routes 501). */
+  @IsIn(['builtin', 'none'])
+  TABLES_DRIVER: 'builtin' | 'none' = 'builtin';
 }
 
 /** The development JWT secret; refused in production. */

@@ -2,6 +2,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ExtractionModule } from '../extraction/extraction.module';
+import { ImportModule } from '../import/import.module';
 import { AdminJobsController } from './controllers/admin-jobs.controller';
 import { BulkController } from './controllers/bulk.controller';
 import { ExtractController } from './controllers/extract.controller';
@@ -14,7 +15,7 @@ import { SyncExtractionService } from './services/sync-extraction.service';
 import { UploadService } from './uploads/upload.service';
 
 @Module({
-  imports: [AuthModule, ExtractionModule],
+  imports: [AuthModule, ExtractionModule, ImportModule],
   // Order matters: static paths (/jobs/stats, /bulk/import, /bom/extract) before parameters.
   controllers: [
     AdminJobsController,

@@ -1,45 +1,115 @@
 /**
- * The frontend's preview and import calls (SEED-NOTES §1). Importing rows into tables is not
- * built yet: every route answers 501 NOT_IMPLEMENTED with a clear message.
+ * The frontend's preview and import calls (SEED-NOTES §1): rows of a job into a table through the
+ * TableGateway (built-in tables, or the host application's). Bulk variants are not built yet.
  */
-import { Controller, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
-import { NotImplementedFeatureError } from '../http/api-errors';
+import { ImportPreviewService } from '../../import/import-preview.service';
+import { ImportService } from '../../import/import.service';
+import { ImportRequestDto, mappingProblems } from '../dto/import-request.dto';
+import { ImportResponse, PreviewResponse } from '../dto/import-wire';
+import { validateBody } from '../dto/validate-body';
+import { NotImplementedFeatureError, ValidationFailedError } from '../http/api-errors';
 import { JobIdPipe } from '../http/job-id.pipe';
+import { idempotencyKey } from './jobs.controller';
 
-function importNotAvailable(): never {
+function bulkImportNotAvailable(): never {
   throw new NotImplementedFeatureError(
-    'Importing into host tables is done by the host application; this service only extracts',
+    'Bulk preview and import are not built yet: preview and import each file job of the bulk',
   );
 }
+
+const flag = (value: string | undefined) => value === 'true' || value === '1';
 
 @ApiTags('import')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction')
 export class ImportController {
+  constructor(
+    private readonly imports: ImportService,
+    private readonly previews: ImportPreviewService,
+  ) {}
+
   @Post('import')
-  @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
-  importRows(): never {
-    return importNotAvailable();
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Import a job's rows into a table (mapping, coercion, row selection, idempotent)",
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: ImportRequestDto })
+  @ApiOkResponse({ type: ImportResponse })
+  async importRows(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<ImportResponse> {
+    const dto = validateBody(ImportRequestDto, body);
+    const bad = mappingProblems(dto.field_mapping);
+    if (bad.length > 0) {
+      throw new ValidationFailedError(
+        `field_mapping values must be field ids or null: ${bad.join(', ')}`,
+        { fields: { field_mapping: bad } },
+      );
+    }
+    return this.imports.importRows(
+      user.id,
+      {
+        jobId: dto.job_id.toLowerCase(),
+        tableId: dto.table_id,
+        fieldMapping: dto.field_mapping,
+        createMissingFields: dto.create_missing_fields ?? false,
+        skipErrors: dto.skip_errors ?? true,
+        rowIndices: dto.row_indices ?? null,
+        recordType: dto.record_type ?? null,
+        allowDuplicates: dto.allow_duplicates ?? false,
+        allowPartial: dto.allow_partial ?? false,
+      },
+      idempotencyKey(key),
+    );
   }
 
   @Post('bulk/import')
-  @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
+  @ApiOperation({ summary: 'Not built yet: answers 501 NOT_IMPLEMENTED' })
   importBulkRows(): never {
-    return importNotAvailable();
+    return bulkImportNotAvailable();
   }
 
   @Post('jobs/:id/preview')
-  @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
-  preview(@Param('id', JobIdPipe) _id: string): never {
-    return importNotAvailable();
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Source fields, target fields, suggested mapping and sample rows' })
+  @ApiQuery({ name: 'table_id', required: false })
+  @ApiQuery({ name: 'record_type', required: false, example: 'tables' })
+  @ApiQuery({ name: 'allow_partial', required: false, example: false })
+  @ApiOkResponse({ type: PreviewResponse })
+  async preview(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('table_id') tableId?: string,
+    @Query('record_type') recordType?: string,
+    @Query('allow_partial') allowPartial?: string,
+  ): Promise<PreviewResponse> {
+    return this.previews.preview(user.id, id, {
+      tableId: tableId || null,
+      recordType: recordType || null,
+      allowPartial: flag(allowPartial),
+    });
   }
 
   @Post('bulk/:id/preview')
-  @ApiOperation({ summary: 'Not part of this service yet: answers 501 NOT_IMPLEMENTED' })
+  @ApiOperation({ summary: 'Not built yet: answers 501 NOT_IMPLEMENTED' })
   previewBulk(@Param('id', JobIdPipe) _id: string): never {
-    return importNotAvailable();
+    return bulkImportNotAvailable();
   }
 }

@@ -166,7 +166,9 @@ export class BuiltinTableStore {
   async deleteTable(ownerId: string, tableId: string): Promise<void> {
     if (!UUID.test(tableId)) throw new TableNotFoundError(tableId);
     const rows = await this.dataSource.query<unknown[]>(
-      `DELETE FROM data_tables WHERE id = $1 AND owner_id = $2 RETURNING id`,
+      // As a SELECT: TypeORM answers a bare DELETE with [rows, count], not the rows.
+      `WITH deleted AS (DELETE FROM data_tables WHERE id = $1 AND owner_id = $2 RETURNING id)
+       SELECT id FROM deleted`,
       [tableId, ownerId],
     );
     if (rows.length === 0) throw new TableNotFoundError(tableId);

@@ -1,0 +1,91 @@
+/** POST /import: the frontend's body (SEED-NOTES §1) plus the options of issue 14. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export class ImportRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  job_id!: string;
+
+  @ApiProperty({ example: '5b1f…' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  table_id!: string;
+
+  @ApiProperty({
+    description: 'Source field → target field id; null leaves a source field out',
+    example: { 'PART NO': 'field-id-1', QTY: 'field-id-2' },
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+  })
+  @IsObject()
+  field_mapping!: Record<string, string | null>;
+
+  @ApiPropertyOptional({
+    description:
+      'Create a field (type inferred from names and values) for every unmapped source field',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  create_missing_fields?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Import the good rows and report the bad ones; false imports nothing if any row fails',
+    default: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  skip_errors?: boolean;
+
+  @ApiPropertyOptional({ type: [Number], description: 'Only these rows (0-based row_index)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1_000_000)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  row_indices?: number[];
+
+  @ApiPropertyOptional({
+    description: 'Record type of the result; default per format',
+    example: 'tables',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  record_type?: string;
+
+  @ApiPropertyOptional({
+    description: 'Import rows of this job already in the table again',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  allow_duplicates?: boolean;
+
+  @ApiPropertyOptional({ description: "Import a failed job's kept partial result", default: false })
+  @IsOptional()
+  @IsBoolean()
+  allow_partial?: boolean;
+}
+
+/** Values in field_mapping must be field ids (strings) or null. */
+export function mappingProblems(mapping: Record<string, unknown>): string[] {
+  return Object.entries(mapping)
+    .filter(([, v]) => v !== null && typeof v !== 'string')
+    .map(([k]) => k);
+}

@@ -1,0 +1,60 @@
+/** Response bodies of preview and import, as OpenAPI schemas. */
+import { ApiProperty } from '@nestjs/swagger';
+import { FIELD_TYPES } from '../../tables/field-types';
+import { FieldResponse } from './table-wire';
+
+export class ImportRowErrorResponse {
+  @ApiProperty({ example: 2 }) row_index!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The source row' })
+  row!: Record<string, unknown>;
+  @ApiProperty({ example: 'QTY', description: 'Source field' }) field!: string;
+  @ApiProperty({ example: '"many" is not a valid number' }) message!: string;
+}
+
+export class ImportResponse {
+  @ApiProperty({
+    description: 'False when skip_errors=false and a row failed: nothing was imported',
+  })
+  success!: boolean;
+  @ApiProperty() records_imported!: number;
+  @ApiProperty() records_failed!: number;
+  @ApiProperty({ description: 'Rows of this job already in the table, not imported again' })
+  records_skipped!: number;
+  @ApiProperty({ type: [ImportRowErrorResponse] }) errors!: ImportRowErrorResponse[];
+  @ApiProperty({ description: 'More row errors happened than listed (at most 1000)' })
+  errors_truncated!: boolean;
+  @ApiProperty({ type: [String] }) created_field_ids!: string[];
+  @ApiProperty() job_id!: string;
+  @ApiProperty() table_id!: string;
+  @ApiProperty({ example: 'tables' }) record_type!: string;
+}
+
+export class PreviewResponse {
+  @ApiProperty() job_id!: string;
+  @ApiProperty({ type: String, nullable: true }) format!: string | null;
+  @ApiProperty({ type: String, nullable: true }) table_id!: string | null;
+  @ApiProperty({ example: 'tables' }) record_type!: string;
+  @ApiProperty({ type: [String], description: 'Record types with rows first' })
+  record_types!: string[];
+  @ApiProperty({ type: [String] }) source_fields!: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', enum: [...FIELD_TYPES] },
+    description: 'Type a created field would get',
+  })
+  source_field_types!: Record<string, string>;
+  @ApiProperty({ type: [FieldResponse] }) target_fields!: FieldResponse[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Source field → target field id',
+  })
+  suggested_mapping!: Record<string, string>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The first 20 rows, each with its row_index',
+  })
+  sample_data!: Record<string, unknown>[];
+  @ApiProperty() total_records!: number;
+}

@@ -1,0 +1,44 @@
+/** What an import is asked to do and what it answers (the wire DTOs mirror these). */
+import { TableField } from '../tables/table-gateway';
+import { RowError } from './import-plan';
+
+export interface ImportCommand {
+  jobId: string;
+  tableId: string;
+  fieldMapping: Record<string, string | null>;
+  createMissingFields: boolean;
+  skipErrors: boolean;
+  rowIndices: number[] | null;
+  recordType: string | null;
+  allowDuplicates: boolean;
+  allowPartial: boolean;
+}
+
+export interface ImportResult {
+  success: boolean;
+  records_imported: number;
+  records_failed: number;
+  /** Rows already imported from this job into this table (not imported again). */
+  records_skipped: number;
+  errors: RowError[];
+  /** True when more row errors happened than `errors` lists. */
+  errors_truncated: boolean;
+  created_field_ids: string[];
+  job_id: string;
+  table_id: string;
+  record_type: string;
+}
+
+export interface PreviewResult {
+  job_id: string;
+  format: string | null;
+  table_id: string | null;
+  record_type: string;
+  record_types: string[];
+  source_fields: string[];
+  source_field_types: Record<string, string>;
+  target_fields: TableField[];
+  suggested_mapping: Record<string, string>;
+  sample_data: Record<string, unknown>[];
+  total_records: number;
+}

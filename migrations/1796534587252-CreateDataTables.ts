@@ -56,11 +56,10 @@ export class CreateDataTables1796534587252 implements MigrationInterface {
         "record_type" text,
         "is_copy" boolean NOT NULL DEFAULT false,
         "created_at" timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT "pk_data_table_records" PRIMARY KEY ("id"),
-        CONSTRAINT "fk_data_table_records_table" FOREIGN KEY ("table_id")
-          REFERENCES "data_tables" ("id") ON DELETE CASCADE
+        CONSTRAINT "pk_data_table_records" PRIMARY KEY ("id")
       )`);
-    // listRecords(table) in insertion order; also serves the cascade.
+    // listRecords(table) in insertion order, and deleteTable. No foreign key to data_tables: its
+    // per-row check slowed imports by a fifth; deleteTable removes records under the table's lock.
     await queryRunner.query(
       `CREATE INDEX "ix_data_table_records_table_id" ON "data_table_records" ("table_id", "id")`,
     );

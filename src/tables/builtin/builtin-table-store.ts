@@ -163,15 +163,21 @@ export class BuiltinTableStore {
     };
   }
 
+  /**
+   * Deletes a table with its fields and records. The table row is locked first, so an import
+   * writing into it (which holds it FOR SHARE) finishes before its records are deleted.
+   */
   async deleteTable(ownerId: string, tableId: string): Promise<void> {
     if (!UUID.test(tableId)) throw new TableNotFoundError(tableId);
-    const rows = await this.dataSource.query<unknown[]>(
-      // As a SELECT: TypeORM answers a bare DELETE with [rows, count], not the rows.
-      `WITH deleted AS (DELETE FROM data_tables WHERE id = $1 AND owner_id = $2 RETURNING id)
-       SELECT id FROM deleted`,
-      [tableId, ownerId],
-    );
-    if (rows.length === 0) throw new TableNotFoundError(tableId);
+    await this.dataSource.transaction(async (tx) => {
+      const locked = await tx.query<unknown[]>(
+        `SELECT id FROM data_tables WHERE id = $1 AND owner_id = $2 FOR UPDATE`,
+        [tableId, ownerId],
+      );
+      if (locked.length === 0) throw new TableNotFoundError(tableId);
+      await tx.query(`DELETE FROM data_table_records WHERE table_id = $1`, [tableId]);
+      await tx.query(`DELETE FROM data_tables WHERE id = $1`, [tableId]);
+    });
   }
 
   /** Adds fields after the existing ones; a name already there returns that field. */

@@ -19,6 +19,8 @@ export interface PlannedColumn {
 }
 
 export interface RowError {
+  /** Set in bulk imports: the file job the row came from. */
+  job_id?: string;
   row_index: number;
   row: SourceRow;
   field: string;

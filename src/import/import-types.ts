@@ -14,6 +14,33 @@ export interface ImportCommand {
   allowPartial: boolean;
 }
 
+/** POST /bulk/import: the completed files of a bulk (all, or `fileSelection`) in one import. */
+export interface BulkImportCommand {
+  bulkJobId: string;
+  tableId: string;
+  fieldMapping: Record<string, string | null>;
+  createMissingFields: boolean;
+  skipErrors: boolean;
+  fileSelection: string[] | null;
+  includeSourceFile: boolean;
+  recordType: string | null;
+  allowDuplicates: boolean;
+}
+
+export interface FileImportCount {
+  job_id: string;
+  filename: string | null;
+  record_type: string;
+  records_imported: number;
+  records_failed: number;
+  records_skipped: number;
+}
+
+export interface BulkImportResult extends Omit<ImportResult, 'job_id' | 'record_type'> {
+  bulk_job_id: string;
+  files: FileImportCount[];
+}
+
 export interface ImportResult {
   success: boolean;
   records_imported: number;
@@ -41,4 +68,26 @@ export interface PreviewResult {
   suggested_mapping: Record<string, string>;
   sample_data: Record<string, unknown>[];
   total_records: number;
+}
+
+export interface BulkPreviewResult {
+  bulk_job_id: string;
+  table_id: string | null;
+  record_types: string[];
+  source_fields: string[];
+  source_field_types: Record<string, string>;
+  target_fields: TableField[];
+  suggested_mapping: Record<string, string>;
+  /** The first 20 rows across files, each with its job_id and row_index. */
+  sample_data: Record<string, unknown>[];
+  total_records: number;
+  files: {
+    job_id: string;
+    filename: string | null;
+    format: string | null;
+    status: string;
+    record_type: string | null;
+    source_fields: string[];
+    total_records: number;
+  }[];
 }

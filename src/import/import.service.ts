@@ -1,23 +1,54 @@
 /**
- * Imports a job's rows into a table through the TableGateway: rows selected, columns planned,
+ * Imports rows of jobs into a table through the TableGateway: rows selected, columns planned,
  * values coerced, then fields created and records inserted in batches inside one unit of work
  * (one transaction with the built-in store). With skip_errors=false a single bad row imports
  * nothing. An Idempotency-Key replay answers the first response; a job row already in the table is
- * skipped unless allow_duplicates.
+ * skipped unless allow_duplicates. A bulk import is the same over the rows of its files.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TABLE_GATEWAY, TableGateway, RecordToInsert } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
 import { ImportRequestsRepository } from './import-requests.repository';
-import { coerceRows, planColumns, selectRows } from './import-plan';
-import { ImportCommand, ImportResult } from './import-types';
-import { JobRowsSource } from './job-rows.source';
+import { coerceRows, CoercedRow, planColumns, RowError, selectRows } from './import-plan';
+import {
+  BulkImportCommand,
+  BulkImportResult,
+  FileImportCount,
+  ImportCommand,
+  ImportResult,
+} from './import-types';
+import { JobRows, JobRowsSource } from './job-rows.source';
 import { sourceFieldsOf } from './source-fields';
 
 /** Records per multi-row INSERT. */
 export const INSERT_BATCH_SIZE = 1000;
 /** Row errors listed in a response (the count is always exact). */
 export const MAX_LISTED_ERRORS = 1000;
+
+interface ImportOptions {
+  tableId: string;
+  fieldMapping: Record<string, string | null>;
+  createMissingFields: boolean;
+  skipErrors: boolean;
+  allowDuplicates: boolean;
+}
+
+/** One file's rows to import: its row set and the indices chosen. */
+interface Selection {
+  set: JobRows;
+  indices: number[];
+}
+
+interface Outcome {
+  success: boolean;
+  records_imported: number;
+  records_failed: number;
+  records_skipped: number;
+  errors: RowError[];
+  errors_truncated: boolean;
+  created_field_ids: string[];
+  table_id: string;
+}
 
 @Injectable()
 export class ImportService {
@@ -34,88 +65,150 @@ export class ImportService {
     command: ImportCommand,
     idempotencyKey: string | null,
   ): Promise<ImportResult> {
-    if (idempotencyKey) {
-      const first = await this.requests.find<ImportResult>(ownerId, idempotencyKey);
-      if (first) return first;
-    }
-    const result = await this.run(ownerId, command);
-    return idempotencyKey ? this.requests.remember(ownerId, idempotencyKey, result) : result;
+    return this.once(ownerId, idempotencyKey, async () => {
+      const set = await this.source.rows(ownerId, command.jobId, {
+        recordType: command.recordType,
+        allowPartial: command.allowPartial,
+      });
+      const indices = selectRows(set.rows.length, command.rowIndices);
+      const { outcome } = await this.run(ownerId, [{ set, indices }], command, false);
+      return { ...outcome, job_id: set.job.id, record_type: set.record_type };
+    });
   }
 
-  private async run(ownerId: string, command: ImportCommand): Promise<ImportResult> {
+  async importBulk(
+    ownerId: string,
+    command: BulkImportCommand,
+    idempotencyKey: string | null,
+  ): Promise<BulkImportResult> {
+    return this.once(ownerId, idempotencyKey, async () => {
+      const { bulk, sets } = await this.source.bulkRows(ownerId, command.bulkJobId, {
+        recordType: command.recordType,
+        selection: command.fileSelection,
+        includeSourceFile: command.includeSourceFile,
+      });
+      const selections = sets.map((set) => ({ set, indices: selectRows(set.rows.length, null) }));
+      const { outcome, files } = await this.run(ownerId, selections, command, true);
+      return { ...outcome, files, bulk_job_id: bulk.id };
+    });
+  }
+
+  private async once<T extends object>(
+    ownerId: string,
+    key: string | null,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (key) {
+      const first = await this.requests.find<T>(ownerId, key);
+      if (first) return first;
+    }
+    const result = await work();
+    return key ? this.requests.remember(ownerId, key, result) : result;
+  }
+
+  private async run(
+    ownerId: string,
+    selections: Selection[],
+    options: ImportOptions,
+    tagErrors: boolean,
+  ): Promise<{ outcome: Outcome; files: FileImportCount[] }> {
     const started = Date.now();
-    const { job, rows, record_type } = await this.source.rows(ownerId, command.jobId, {
-      recordType: command.recordType,
-      allowPartial: command.allowPartial,
+    const table = await this.tables.describe(ownerId, options.tableId);
+    if (!table.writable) throw new TableForbiddenError(options.tableId);
+    const allRows = selections.flatMap((s) => s.set.rows);
+    const selectedRows = selections.flatMap((s) => s.indices.map((i) => s.set.rows[i]));
+    const columns = planColumns(table.id, sourceFieldsOf(allRows), selectedRows, table.fields, {
+      fieldMapping: options.fieldMapping,
+      createMissingFields: options.createMissingFields,
+      rowIndices: null,
     });
-    const table = await this.tables.describe(ownerId, command.tableId);
-    if (!table.writable) throw new TableForbiddenError(command.tableId);
-    const indices = selectRows(rows.length, command.rowIndices);
-    const selected = indices.map((i) => rows[i]);
-    const columns = planColumns(table.id, sourceFieldsOf(rows), selected, table.fields, {
-      fieldMapping: command.fieldMapping,
-      createMissingFields: command.createMissingFields,
-      rowIndices: command.rowIndices,
+    const coerced = selections.map((s) => {
+      const result = coerceRows(s.set.rows, s.indices, columns);
+      const errors = tagErrors
+        ? result.errors.map((e) => ({ job_id: s.set.job.id, ...e }))
+        : result.errors;
+      return { ...result, errors, selection: s };
     });
-    const coerced = coerceRows(rows, indices, columns);
+    const failedRows = coerced.reduce((n, c) => n + c.failedRows, 0);
+    const errors = coerced.flatMap((c) => c.errors);
+    const files = (imported: number[], skipped: number[]): FileImportCount[] =>
+      coerced.map((c, i) => ({
+        job_id: c.selection.set.job.id,
+        filename: c.selection.set.job.filename,
+        record_type: c.selection.set.record_type,
+        records_imported: imported[i] ?? 0,
+        records_failed: c.failedRows,
+        records_skipped: skipped[i] ?? 0,
+      }));
     const base = {
-      records_failed: coerced.failedRows,
-      errors: coerced.errors.slice(0, MAX_LISTED_ERRORS),
-      errors_truncated: coerced.errors.length > MAX_LISTED_ERRORS,
-      job_id: job.id,
+      records_failed: failedRows,
+      errors: errors.slice(0, MAX_LISTED_ERRORS),
+      errors_truncated: errors.length > MAX_LISTED_ERRORS,
       table_id: table.id,
-      record_type,
     };
-    if (coerced.failedRows > 0 && !command.skipErrors) {
+    if (failedRows > 0 && !options.skipErrors) {
       return {
-        ...base,
-        success: false,
-        records_imported: 0,
-        records_skipped: 0,
-        created_field_ids: [],
+        outcome: {
+          ...base,
+          success: false,
+          records_imported: 0,
+          records_skipped: 0,
+          created_field_ids: [],
+        },
+        files: files([], []),
       };
     }
-    const outcome = await this.tables.write(ownerId, table.id, async (writer) => {
+    const written = await this.tables.write(ownerId, table.id, async (writer) => {
       const toCreate = columns.filter((c) => c.create !== null);
       const created = await writer.createFields(
         toCreate.map((c) => ({ name: c.create!, type: c.type })),
       );
       const fieldOf = new Map(columns.filter((c) => c.fieldId).map((c) => [c.source, c.fieldId!]));
       toCreate.forEach((c, i) => fieldOf.set(c.source, created[i].id));
-      let inserted = 0;
-      let skipped = 0;
-      for (let start = 0; start < coerced.rows.length; start += INSERT_BATCH_SIZE) {
-        const batch: RecordToInsert[] = coerced.rows
-          .slice(start, start + INSERT_BATCH_SIZE)
-          .map((row) => ({
-            values: Object.fromEntries(
-              Object.entries(row.values).map(([source, value]) => [fieldOf.get(source)!, value]),
-            ),
-            provenance: {
-              source_job_id: job.id,
-              source_file: job.filename,
-              row_index: row.rowIndex,
-              record_type,
-            },
-          }));
-        const result = await writer.insertRecords(batch, {
-          allowDuplicates: command.allowDuplicates,
+      const imported: number[] = [];
+      const skipped: number[] = [];
+      for (const { rows, selection } of coerced) {
+        const { job, record_type } = selection.set;
+        const toRecord = (row: CoercedRow): RecordToInsert => ({
+          values: Object.fromEntries(
+            Object.entries(row.values).map(([source, value]) => [fieldOf.get(source)!, value]),
+          ),
+          provenance: {
+            source_job_id: job.id,
+            source_file: job.filename,
+            row_index: row.rowIndex,
+            record_type,
+          },
         });
-        inserted += result.inserted;
-        skipped += result.duplicateRowIndices.length;
+        let inserted = 0;
+        let duplicates = 0;
+        for (let start = 0; start < rows.length; start += INSERT_BATCH_SIZE) {
+          const result = await writer.insertRecords(
+            rows.slice(start, start + INSERT_BATCH_SIZE).map(toRecord),
+            { allowDuplicates: options.allowDuplicates },
+          );
+          inserted += result.inserted;
+          duplicates += result.duplicateRowIndices.length;
+        }
+        imported.push(inserted);
+        skipped.push(duplicates);
       }
-      return { inserted, skipped, createdFieldIds: created.map((f) => f.id) };
+      return { imported, skipped, createdFieldIds: created.map((f) => f.id) };
     });
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     this.logger.log(
-      `import job ${job.id} → table ${table.id}: ${outcome.inserted} imported, ` +
-        `${coerced.failedRows} failed, ${outcome.skipped} already there (${Date.now() - started} ms)`,
+      `import of ${selections.length} job(s) → table ${table.id}: ${sum(written.imported)} imported, ` +
+        `${failedRows} failed, ${sum(written.skipped)} already there (${Date.now() - started} ms)`,
     );
     return {
-      ...base,
-      success: true,
-      records_imported: outcome.inserted,
-      records_skipped: outcome.skipped,
-      created_field_ids: outcome.createdFieldIds,
+      outcome: {
+        ...base,
+        success: true,
+        records_imported: sum(written.imported),
+        records_skipped: sum(written.skipped),
+        created_field_ids: written.createdFieldIds,
+      },
+      files: files(written.imported, written.skipped),
     };
   }
 }

@@ -531,6 +531,107 @@ describe('import into tables', () => {
     });
   });
 
+  describe('bulk', () => {
+    it('previews the union of fields over the completed files and imports them with their file names', async () => {
+      const dxf = featuresDrawing();
+      const req = h.http().post(`${API}/bulk`).set('Authorization', alice);
+      req.attach('files', Buffer.from(dxf), 'pump.dxf');
+      req.attach('files', Buffer.from(dxf), 'pump2.dxf');
+      req.attach('files', Buffer.from(TRUNCATED_DXF), 'cut.dxf');
+      const created = await req;
+      expect(created.status).toBe(202);
+      const bulkId = created.body.bulk_job_id as string;
+      await eventually('bulk to settle', async () => {
+        const b = await h.http().get(`${API}/bulk/${bulkId}`).set('Authorization', alice);
+        return b.body.files_pending === 0 ? b.body : null;
+      });
+      const table = await createTable(alice, {
+        name: 'Bulk parts',
+        fields: [
+          { name: 'Part number', type: 'text' },
+          { name: 'File', type: 'text' },
+        ],
+      });
+      const preview = await h
+        .http()
+        .post(`${API}/bulk/${bulkId}/preview?table_id=${table.id}&include_source_file=true`)
+        .set('Authorization', alice);
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({
+        bulk_job_id: bulkId,
+        total_records: 4,
+        suggested_mapping: { part_number: fieldId(table, 'Part number') },
+      });
+      expect(preview.body.source_fields).toEqual(
+        expect.arrayContaining(['part_number', 'quantity', 'source_file', 'source_format']),
+      );
+      const files = preview.body.files as Body[];
+      expect(files.map((f) => [f.filename, f.status, f.total_records]).sort()).toEqual([
+        ['cut.dxf', 'failed', 0],
+        ['pump.dxf', 'completed', 2],
+        ['pump2.dxf', 'completed', 2],
+      ]);
+      expect(preview.body.sample_data[0]).toMatchObject({
+        job_id: expect.any(String),
+        row_index: 0,
+        source_format: 'dxf',
+      });
+
+      const body = {
+        bulk_job_id: bulkId,
+        table_id: table.id,
+        field_mapping: {
+          part_number: fieldId(table, 'Part number'),
+          source_file: fieldId(table, 'File'),
+        },
+        include_source_file: true,
+      };
+      const imported = await h
+        .http()
+        .post(`${API}/bulk/import`)
+        .set('Authorization', alice)
+        .send(body);
+      expect(imported.status).toBe(200);
+      expect(imported.body).toMatchObject({
+        success: true,
+        records_imported: 4,
+        records_failed: 0,
+      });
+      expect((imported.body.files as Body[]).map((f) => f.records_imported)).toEqual([2, 2]);
+      const { items } = await records(alice, table.id);
+      expect(items.map((r) => r.values[fieldId(table, 'File')]).sort()).toEqual([
+        'pump.dxf',
+        'pump.dxf',
+        'pump2.dxf',
+        'pump2.dxf',
+      ]);
+      const pump = files.find((f) => f.filename === 'pump.dxf')!;
+      const again = await h
+        .http()
+        .post(`${API}/bulk/import`)
+        .set('Authorization', alice)
+        .send({ ...body, file_selection: [pump.job_id] });
+      expect(again.body).toMatchObject({ records_imported: 0, records_skipped: 2 });
+      const foreign = await h
+        .http()
+        .post(`${API}/bulk/import`)
+        .set('Authorization', alice)
+        .send({ ...body, file_selection: [jobs.pdf] });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { job_ids: [jobs.pdf] },
+      });
+      const notBulk = await h
+        .http()
+        .post(`${API}/bulk/${jobs.pdf}/preview`)
+        .set('Authorization', alice);
+      expect(notBulk.status).toBe(400);
+      const bobs = await h.http().post(`${API}/bulk/${bulkId}/preview`).set('Authorization', bob);
+      expect(bobs.status).toBe(404);
+    });
+  });
+
   describe('other table providers', () => {
     const extraApp = async (env: Record<string, string>, host = {}) => {
       const config = AppConfig.fromEnvironment({}, { ...h.env, ...env, ROLE: 'api' });

@@ -1,6 +1,6 @@
 /**
  * The frontend's preview and import calls (SEED-NOTES §1): rows of a job into a table through the
- * TableGateway (built-in tables, or the host application's). Bulk variants are not built yet.
+ * TableGateway (built-in tables, or the host application's), for single jobs and bulks.
  */
 import { Body, Controller, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
@@ -17,17 +17,26 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { ImportPreviewService } from '../../import/import-preview.service';
 import { ImportService } from '../../import/import.service';
-import { ImportRequestDto, mappingProblems } from '../dto/import-request.dto';
-import { ImportResponse, PreviewResponse } from '../dto/import-wire';
+import { BulkImportRequestDto, ImportRequestDto, mappingProblems } from '../dto/import-request.dto';
+import {
+  BulkImportResponse,
+  BulkPreviewResponse,
+  ImportResponse,
+  PreviewResponse,
+} from '../dto/import-wire';
 import { validateBody } from '../dto/validate-body';
-import { NotImplementedFeatureError, ValidationFailedError } from '../http/api-errors';
+import { ValidationFailedError } from '../http/api-errors';
 import { JobIdPipe } from '../http/job-id.pipe';
 import { idempotencyKey } from './jobs.controller';
 
-function bulkImportNotAvailable(): never {
-  throw new NotImplementedFeatureError(
-    'Bulk preview and import are not built yet: preview and import each file job of the bulk',
-  );
+function checkMapping(mapping: Record<string, unknown>): void {
+  const bad = mappingProblems(mapping);
+  if (bad.length > 0) {
+    throw new ValidationFailedError(
+      `field_mapping values must be field ids or null: ${bad.join(', ')}`,
+      { fields: { field_mapping: bad } },
+    );
+  }
 }
 
 const flag = (value: string | undefined) => value === 'true' || value === '1';
@@ -56,13 +65,7 @@ export class ImportController {
     @Headers('idempotency-key') key?: string,
   ): Promise<ImportResponse> {
     const dto = validateBody(ImportRequestDto, body);
-    const bad = mappingProblems(dto.field_mapping);
-    if (bad.length > 0) {
-      throw new ValidationFailedError(
-        `field_mapping values must be field ids or null: ${bad.join(', ')}`,
-        { fields: { field_mapping: bad } },
-      );
-    }
+    checkMapping(dto.field_mapping);
     return this.imports.importRows(
       user.id,
       {
@@ -81,9 +84,33 @@ export class ImportController {
   }
 
   @Post('bulk/import')
-  @ApiOperation({ summary: 'Not built yet: answers 501 NOT_IMPLEMENTED' })
-  importBulkRows(): never {
-    return bulkImportNotAvailable();
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import the rows of the completed files of a bulk in one transaction' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: BulkImportRequestDto })
+  @ApiOkResponse({ type: BulkImportResponse })
+  async importBulkRows(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<BulkImportResponse> {
+    const dto = validateBody(BulkImportRequestDto, body);
+    checkMapping(dto.field_mapping);
+    return this.imports.importBulk(
+      user.id,
+      {
+        bulkJobId: dto.bulk_job_id.toLowerCase(),
+        tableId: dto.table_id,
+        fieldMapping: dto.field_mapping,
+        createMissingFields: dto.create_missing_fields ?? false,
+        skipErrors: dto.skip_errors ?? true,
+        fileSelection: dto.file_selection ?? null,
+        includeSourceFile: dto.include_source_file ?? false,
+        recordType: dto.record_type ?? null,
+        allowDuplicates: dto.allow_duplicates ?? false,
+      },
+      idempotencyKey(key),
+    );
   }
 
   @Post('jobs/:id/preview')
@@ -108,8 +135,23 @@ export class ImportController {
   }
 
   @Post('bulk/:id/preview')
-  @ApiOperation({ summary: 'Not built yet: answers 501 NOT_IMPLEMENTED' })
-  previewBulk(@Param('id', JobIdPipe) _id: string): never {
-    return bulkImportNotAvailable();
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Union of source fields over the completed files, per-file previews' })
+  @ApiQuery({ name: 'table_id', required: false })
+  @ApiQuery({ name: 'record_type', required: false })
+  @ApiQuery({ name: 'include_source_file', required: false, example: true })
+  @ApiOkResponse({ type: BulkPreviewResponse })
+  async previewBulk(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Query('table_id') tableId?: string,
+    @Query('record_type') recordType?: string,
+    @Query('include_source_file') includeSourceFile?: string,
+  ): Promise<BulkPreviewResponse> {
+    return this.previews.previewBulk(user.id, id, {
+      tableId: tableId || null,
+      recordType: recordType || null,
+      includeSourceFile: flag(includeSourceFile),
+    });
   }
 }

@@ -89,3 +89,55 @@ export function mappingProblems(mapping: Record<string, unknown>): string[] {
     .filter(([, v]) => v !== null && typeof v !== 'string')
     .map(([k]) => k);
 }
+
+/** POST /bulk/import: the completed files of a bulk in one import. */
+export class BulkImportRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  bulk_job_id!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  table_id!: string;
+
+  @ApiProperty({
+    description: 'Source field → target field id; null leaves a source field out',
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+  })
+  @IsObject()
+  field_mapping!: Record<string, string | null>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'File job ids of the bulk (default: all completed)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsUUID('all', { each: true })
+  file_selection?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Add source_file and source_format columns to every row',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  include_source_file?: boolean;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  create_missing_fields?: boolean;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() skip_errors?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allow_duplicates?: boolean;
+
+  @ApiPropertyOptional({ description: 'Record type; default per file format' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  record_type?: string;
+}

@@ -4,6 +4,8 @@ import { FIELD_TYPES } from '../../tables/field-types';
 import { FieldResponse } from './table-wire';
 
 export class ImportRowErrorResponse {
+  @ApiProperty({ required: false, description: 'Bulk imports: the file job of the row' })
+  job_id?: string;
   @ApiProperty({ example: 2 }) row_index!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The source row' })
   row!: Record<string, unknown>;
@@ -57,4 +59,58 @@ export class PreviewResponse {
   })
   sample_data!: Record<string, unknown>[];
   @ApiProperty() total_records!: number;
+}
+
+export class FileImportCountResponse {
+  @ApiProperty() job_id!: string;
+  @ApiProperty({ type: String, nullable: true }) filename!: string | null;
+  @ApiProperty() record_type!: string;
+  @ApiProperty() records_imported!: number;
+  @ApiProperty() records_failed!: number;
+  @ApiProperty() records_skipped!: number;
+}
+
+export class BulkImportResponse {
+  @ApiProperty() success!: boolean;
+  @ApiProperty() records_imported!: number;
+  @ApiProperty() records_failed!: number;
+  @ApiProperty() records_skipped!: number;
+  @ApiProperty({ type: [ImportRowErrorResponse] }) errors!: ImportRowErrorResponse[];
+  @ApiProperty() errors_truncated!: boolean;
+  @ApiProperty({ type: [String] }) created_field_ids!: string[];
+  @ApiProperty() table_id!: string;
+  @ApiProperty() bulk_job_id!: string;
+  @ApiProperty({ type: [FileImportCountResponse] }) files!: FileImportCountResponse[];
+}
+
+export class BulkPreviewFileResponse {
+  @ApiProperty() job_id!: string;
+  @ApiProperty({ type: String, nullable: true }) filename!: string | null;
+  @ApiProperty({ type: String, nullable: true }) format!: string | null;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null for files not completed' })
+  record_type!: string | null;
+  @ApiProperty({ type: [String] }) source_fields!: string[];
+  @ApiProperty() total_records!: number;
+}
+
+export class BulkPreviewResponse {
+  @ApiProperty() bulk_job_id!: string;
+  @ApiProperty({ type: String, nullable: true }) table_id!: string | null;
+  @ApiProperty({ type: [String] }) record_types!: string[];
+  @ApiProperty({ type: [String], description: 'Union over the completed files' })
+  source_fields!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  source_field_types!: Record<string, string>;
+  @ApiProperty({ type: [FieldResponse] }) target_fields!: FieldResponse[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  suggested_mapping!: Record<string, string>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The first 20 rows across files, each with job_id and row_index',
+  })
+  sample_data!: Record<string, unknown>[];
+  @ApiProperty() total_records!: number;
+  @ApiProperty({ type: [BulkPreviewFileResponse] }) files!: BulkPreviewFileResponse[];
 }

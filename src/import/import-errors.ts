@@ -16,3 +16,13 @@ export class InvalidImportError extends DomainError {
     super('VALIDATION_FAILED', message, details);
   }
 }
+
+/** A host tables module without `existingValues` cannot tell which BOM items are new. */
+export class NewOnlyUnsupportedError extends DomainError {
+  constructor() {
+    super(
+      'NOT_IMPLEMENTED',
+      'This tables module cannot look up existing values: use import_mode all or validated_only',
+    );
+  }
+}

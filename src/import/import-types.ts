@@ -91,3 +91,22 @@ export interface BulkPreviewResult {
     total_records: number;
   }[];
 }
+
+export const BOM_IMPORT_MODES = ['all', 'validated_only', 'new_only'] as const;
+export type BomImportMode = (typeof BOM_IMPORT_MODES)[number];
+
+/** POST /bom/import: BOM items posted directly (no job), into a table. */
+export interface BomImportCommand {
+  tableId: string;
+  items: Record<string, unknown>[];
+  fieldMapping: Record<string, string | null>;
+  importMode: BomImportMode;
+  batchSize: number;
+  createMissingFields: boolean;
+  skipErrors: boolean;
+  sourceFile: string | null;
+}
+
+export interface BomImportResult extends Omit<ImportResult, 'job_id' | 'record_type'> {
+  import_mode: BomImportMode;
+}

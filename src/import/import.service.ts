@@ -10,7 +10,12 @@ import { TABLE_GATEWAY, TableGateway, RecordToInsert } from '../tables/table-gat
 import { TableForbiddenError } from '../tables/table-errors';
 import { ImportRequestsRepository } from './import-requests.repository';
 import { coerceRows, CoercedRow, planColumns, RowError, selectRows } from './import-plan';
+import { validateBomItems } from './bom-validation';
+import { InvalidImportError, NewOnlyUnsupportedError } from './import-errors';
+import { flattenObject } from './rows/source-row';
 import {
+  BomImportCommand,
+  BomImportResult,
   BulkImportCommand,
   BulkImportResult,
   FileImportCount,
@@ -18,6 +23,7 @@ import {
   ImportResult,
 } from './import-types';
 import { JobRows, JobRowsSource } from './job-rows.source';
+import { SourceRow } from './rows/source-row';
 import { sourceFieldsOf } from './source-fields';
 
 /** Records per multi-row INSERT. */
@@ -31,13 +37,26 @@ interface ImportOptions {
   createMissingFields: boolean;
   skipErrors: boolean;
   allowDuplicates: boolean;
+  /** Records per INSERT (default INSERT_BATCH_SIZE). */
+  batchSize?: number;
 }
 
-/** One file's rows to import: its row set and the indices chosen. */
+/** The rows of one origin (a job, or posted BOM data) and the indices chosen. */
 interface Selection {
-  set: JobRows;
+  jobId: string | null;
+  filename: string | null;
+  recordType: string;
+  rows: SourceRow[];
   indices: number[];
 }
+
+const selectionOf = (set: JobRows, indices: number[]): Selection => ({
+  jobId: set.job.id,
+  filename: set.job.filename,
+  recordType: set.record_type,
+  rows: set.rows,
+  indices,
+});
 
 interface Outcome {
   success: boolean;
@@ -71,7 +90,7 @@ export class ImportService {
         allowPartial: command.allowPartial,
       });
       const indices = selectRows(set.rows.length, command.rowIndices);
-      const { outcome } = await this.run(ownerId, [{ set, indices }], command, false);
+      const { outcome } = await this.run(ownerId, [selectionOf(set, indices)], command, false);
       return { ...outcome, job_id: set.job.id, record_type: set.record_type };
     });
   }
@@ -87,9 +106,86 @@ export class ImportService {
         selection: command.fileSelection,
         includeSourceFile: command.includeSourceFile,
       });
-      const selections = sets.map((set) => ({ set, indices: selectRows(set.rows.length, null) }));
+      const selections = sets.map((set) => selectionOf(set, selectRows(set.rows.length, null)));
       const { outcome, files } = await this.run(ownerId, selections, command, true);
       return { ...outcome, files, bulk_job_id: bulk.id };
+    });
+  }
+
+  /**
+   * BOM items posted directly (the original's route 25): `all`, `validated_only` (items without
+   * part or positive quantity are reported, not imported) or `new_only` (items whose part number
+   * the table already holds, or that repeat one earlier in the data, are skipped).
+   */
+  async importBom(
+    ownerId: string,
+    command: BomImportCommand,
+    idempotencyKey: string | null,
+  ): Promise<BomImportResult> {
+    return this.once(ownerId, idempotencyKey, async () => {
+      const rows = command.items.map((item) => flattenObject(item));
+      let indices = rows.map((_, i) => i);
+      let excluded: RowError[] = [];
+      let alreadyThere = 0;
+      if (command.importMode === 'validated_only') {
+        const checked = validateBomItems(rows);
+        indices = checked.valid;
+        excluded = checked.errors;
+      } else if (command.importMode === 'new_only') {
+        const fieldId = command.fieldMapping.part_number;
+        if (!fieldId) {
+          throw new InvalidImportError('import_mode new_only needs part_number in field_mapping', {
+            field: 'field_mapping',
+          });
+        }
+        if (!this.tables.existingValues) throw new NewOnlyUnsupportedError();
+        const partNumber = (i: number) => {
+          const value = rows[i].part_number;
+          return value === null || value === undefined || String(value).trim() === ''
+            ? null
+            : String(value).trim();
+        };
+        const candidates = [...new Set(indices.map(partNumber).filter((v) => v !== null))];
+        const seen = await this.tables.existingValues(
+          ownerId,
+          command.tableId,
+          fieldId,
+          candidates,
+        );
+        indices = indices.filter((i) => {
+          const value = partNumber(i);
+          if (value === null) return true;
+          if (seen.has(value)) {
+            alreadyThere += 1;
+            return false;
+          }
+          seen.add(value);
+          return true;
+        });
+      }
+      const { outcome } = await this.run(
+        ownerId,
+        [
+          {
+            jobId: null,
+            filename: command.sourceFile,
+            recordType: 'bom_items',
+            rows,
+            indices,
+          },
+        ],
+        { ...command, allowDuplicates: false },
+        false,
+      );
+      const errors = [...excluded, ...outcome.errors].sort((a, b) => a.row_index - b.row_index);
+      return {
+        ...outcome,
+        records_failed: outcome.records_failed + excluded.length,
+        records_skipped: outcome.records_skipped + alreadyThere,
+        errors: errors.slice(0, MAX_LISTED_ERRORS),
+        errors_truncated: outcome.errors_truncated || errors.length > MAX_LISTED_ERRORS,
+        import_mode: command.importMode,
+      };
     });
   }
 
@@ -115,17 +211,17 @@ export class ImportService {
     const started = Date.now();
     const table = await this.tables.describe(ownerId, options.tableId);
     if (!table.writable) throw new TableForbiddenError(options.tableId);
-    const allRows = selections.flatMap((s) => s.set.rows);
-    const selectedRows = selections.flatMap((s) => s.indices.map((i) => s.set.rows[i]));
+    const allRows = selections.flatMap((s) => s.rows);
+    const selectedRows = selections.flatMap((s) => s.indices.map((i) => s.rows[i]));
     const columns = planColumns(table.id, sourceFieldsOf(allRows), selectedRows, table.fields, {
       fieldMapping: options.fieldMapping,
       createMissingFields: options.createMissingFields,
       rowIndices: null,
     });
     const coerced = selections.map((s) => {
-      const result = coerceRows(s.set.rows, s.indices, columns);
+      const result = coerceRows(s.rows, s.indices, columns);
       const errors = tagErrors
-        ? result.errors.map((e) => ({ job_id: s.set.job.id, ...e }))
+        ? result.errors.map((e) => ({ job_id: s.jobId ?? undefined, ...e }))
         : result.errors;
       return { ...result, errors, selection: s };
     });
@@ -133,9 +229,9 @@ export class ImportService {
     const errors = coerced.flatMap((c) => c.errors);
     const files = (imported: number[], skipped: number[]): FileImportCount[] =>
       coerced.map((c, i) => ({
-        job_id: c.selection.set.job.id,
-        filename: c.selection.set.job.filename,
-        record_type: c.selection.set.record_type,
+        job_id: c.selection.jobId ?? '',
+        filename: c.selection.filename,
+        record_type: c.selection.recordType,
         records_imported: imported[i] ?? 0,
         records_failed: c.failedRows,
         records_skipped: skipped[i] ?? 0,
@@ -168,25 +264,25 @@ export class ImportService {
       const imported: number[] = [];
       const skipped: number[] = [];
       for (const { rows, selection } of coerced) {
-        const { job, record_type } = selection.set;
+        const { jobId, filename, recordType } = selection;
         const toRecord = (row: CoercedRow): RecordToInsert => ({
           values: Object.fromEntries(
             Object.entries(row.values).map(([source, value]) => [fieldOf.get(source)!, value]),
           ),
           provenance: {
-            source_job_id: job.id,
-            source_file: job.filename,
+            source_job_id: jobId,
+            source_file: filename,
             row_index: row.rowIndex,
-            record_type,
+            record_type: recordType,
           },
         });
         let inserted = 0;
         let duplicates = 0;
-        for (let start = 0; start < rows.length; start += INSERT_BATCH_SIZE) {
-          const result = await writer.insertRecords(
-            rows.slice(start, start + INSERT_BATCH_SIZE).map(toRecord),
-            { allowDuplicates: options.allowDuplicates },
-          );
+        const size = options.batchSize ?? INSERT_BATCH_SIZE;
+        for (let start = 0; start < rows.length; start += size) {
+          const result = await writer.insertRecords(rows.slice(start, start + size).map(toRecord), {
+            allowDuplicates: options.allowDuplicates,
+          });
           inserted += result.inserted;
           duplicates += result.duplicateRowIndices.length;
         }

@@ -30,7 +30,8 @@ export interface NewField {
 
 /** Where an imported record came from. */
 export interface RecordProvenance {
-  source_job_id: string;
+  /** Null for rows posted directly (POST /bom/import), which have no job. */
+  source_job_id: string | null;
   source_file: string | null;
   row_index: number;
   record_type: string;
@@ -66,4 +67,14 @@ export interface TableGateway {
    * TableNotFoundError / TableForbiddenError before any write.
    */
   write<T>(ownerId: string, tableId: string, work: (writer: TableWriter) => Promise<T>): Promise<T>;
+  /**
+   * Which of `values` the field already holds in the table (BOM import `new_only`). Optional: a
+   * gateway without it refuses `new_only` with 501.
+   */
+  existingValues?(
+    ownerId: string,
+    tableId: string,
+    fieldId: string,
+    values: string[],
+  ): Promise<Set<string>>;
 }

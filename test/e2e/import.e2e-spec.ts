@@ -632,6 +632,86 @@ describe('import into tables', () => {
     });
   });
 
+  describe('BOM import', () => {
+    it('imports posted items by mode: validated_only reports bad items, new_only skips known part numbers', async () => {
+      const table = await createTable(alice, {
+        name: 'BOM',
+        fields: [
+          { name: 'Part number', type: 'text' },
+          { name: 'Description', type: 'text' },
+          { name: 'Quantity', type: 'number' },
+        ],
+      });
+      const field_mapping = {
+        part_number: fieldId(table, 'Part number'),
+        description: fieldId(table, 'Description'),
+        quantity: fieldId(table, 'Quantity'),
+      };
+      const bomImport = (body: Body) =>
+        h
+          .http()
+          .post(`${API}/bom/import`)
+          .set('Authorization', alice)
+          .send({ table_id: table.id, field_mapping, ...body });
+      const validated = await bomImport({
+        import_mode: 'validated_only',
+        source_file: 'bom.xlsx',
+        bom_data: {
+          items: [
+            { item_id: '1', part_number: 'A-1', description: 'Bolt', quantity: 4 },
+            { item_id: '2', part_number: 'A-2', description: 'Nut', quantity: 0 },
+            { item_id: '3', part_number: '', description: '', quantity: 1 },
+            { item_id: '4', part_number: 'A-4', description: 'Washer', quantity: '2' },
+          ],
+        },
+      });
+      expect(validated.status).toBe(200);
+      expect(validated.body).toMatchObject({
+        success: true,
+        import_mode: 'validated_only',
+        records_imported: 2,
+        records_failed: 2,
+        records_skipped: 0,
+      });
+      expect(validated.body.errors.map((e: Body) => [e.row_index, e.field])).toEqual([
+        [1, 'quantity'],
+        [2, 'part_number'],
+      ]);
+      const newOnly = await bomImport({
+        import_mode: 'new_only',
+        batch_size: 1,
+        bom_data: [
+          { part_number: 'A-1', description: 'Bolt', quantity: 1 },
+          { part_number: 'A-3', description: 'Pin', quantity: 1 },
+          { part_number: 'A-3', description: 'Pin again', quantity: 1 },
+        ],
+      });
+      expect(newOnly.body).toMatchObject({ records_imported: 1, records_skipped: 2 });
+      const { items } = await records(alice, table.id);
+      expect(items.map((r) => r.values[fieldId(table, 'Part number')])).toEqual([
+        'A-1',
+        'A-4',
+        'A-3',
+      ]);
+      expect(items[1]).toMatchObject({
+        source_job_id: null,
+        source_file: 'bom.xlsx',
+        row_index: 3,
+        record_type: 'bom_items',
+        values: expect.objectContaining({ [fieldId(table, 'Quantity')]: 2 }),
+      });
+      const bad = await bomImport({ bom_data: { rows: [] } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      const needsKey = await bomImport({
+        import_mode: 'new_only',
+        field_mapping: {},
+        bom_data: [],
+      });
+      expect(needsKey.status).toBe(400);
+    });
+  });
+
   describe('other table providers', () => {
     const extraApp = async (env: Record<string, string>, host = {}) => {
       const config = AppConfig.fromEnvironment({}, { ...h.env, ...env, ROLE: 'api' });

@@ -17,8 +17,15 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { ImportPreviewService } from '../../import/import-preview.service';
 import { ImportService } from '../../import/import.service';
-import { BulkImportRequestDto, ImportRequestDto, mappingProblems } from '../dto/import-request.dto';
 import {
+  BomImportRequestDto,
+  bomItemsOf,
+  BulkImportRequestDto,
+  ImportRequestDto,
+  mappingProblems,
+} from '../dto/import-request.dto';
+import {
+  BomImportResponse,
   BulkImportResponse,
   BulkPreviewResponse,
   ImportResponse,
@@ -108,6 +115,43 @@ export class ImportController {
         includeSourceFile: dto.include_source_file ?? false,
         recordType: dto.record_type ?? null,
         allowDuplicates: dto.allow_duplicates ?? false,
+      },
+      idempotencyKey(key),
+    );
+  }
+
+  @Post('bom/import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import posted BOM items into a table (import_mode all | validated_only | new_only)',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: BomImportRequestDto })
+  @ApiOkResponse({ type: BomImportResponse })
+  async importBom(
+    @CurrentUser() user: AuthUser,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<BomImportResponse> {
+    const dto = validateBody(BomImportRequestDto, body);
+    checkMapping(dto.field_mapping);
+    const items = bomItemsOf(dto.bom_data);
+    if (!items) {
+      throw new ValidationFailedError('bom_data must be {items: [...]} or a list of item objects', {
+        fields: { bom_data: ['must hold a list of item objects'] },
+      });
+    }
+    return this.imports.importBom(
+      user.id,
+      {
+        tableId: dto.table_id,
+        items,
+        fieldMapping: dto.field_mapping,
+        importMode: dto.import_mode ?? 'all',
+        batchSize: dto.batch_size ?? 1000,
+        createMissingFields: dto.create_missing_fields ?? false,
+        skipErrors: dto.skip_errors ?? true,
+        sourceFile: dto.source_file ?? null,
       },
       idempotencyKey(key),
     );

@@ -4,15 +4,19 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
+  IsIn,
   IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+import { BOM_IMPORT_MODES, BomImportMode } from '../../import/import-types';
 
 export class ImportRequestDto {
   @ApiProperty({ format: 'uuid' })
@@ -140,4 +144,75 @@ export class BulkImportRequestDto {
   @IsString()
   @MaxLength(100)
   record_type?: string;
+}
+
+/** POST /bom/import (the original's route 25): BOM items posted directly into a table. */
+export class BomImportRequestDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  table_id!: string;
+
+  @ApiProperty({
+    description: 'A BOM as the extractor gives it ({items: [...]}) or the list of items',
+    example: {
+      items: [{ item_id: '1', part_number: 'HX-100', description: 'Housing', quantity: 1 }],
+    },
+  })
+  @IsDefined()
+  bom_data!: unknown;
+
+  @ApiProperty({
+    description: 'BOM column → target field id; null leaves a column out',
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+  })
+  @IsObject()
+  field_mapping!: Record<string, string | null>;
+
+  @ApiPropertyOptional({ enum: BOM_IMPORT_MODES, default: 'all' })
+  @IsOptional()
+  @IsIn(BOM_IMPORT_MODES)
+  import_mode?: BomImportMode;
+
+  @ApiPropertyOptional({
+    default: 1000,
+    minimum: 1,
+    maximum: 5000,
+    description: 'Records per INSERT',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  batch_size?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  create_missing_fields?: boolean;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() skip_errors?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'File name kept as the records’ source_file',
+    example: 'bom.xlsx',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  source_file?: string;
+}
+
+/** The items of `bom_data`, or null when it holds no list of objects. */
+export function bomItemsOf(data: unknown): Record<string, unknown>[] | null {
+  const items = Array.isArray(data)
+    ? (data as unknown[])
+    : typeof data === 'object' && data !== null
+      ? (data as { items?: unknown }).items
+      : undefined;
+  if (!Array.isArray(items)) return null;
+  return items.every((i) => typeof i === 'object' && i !== null && !Array.isArray(i))
+    ? (items as Record<string, unknown>[])
+    : null;
 }

@@ -114,3 +114,17 @@ export class BulkPreviewResponse {
   @ApiProperty() total_records!: number;
   @ApiProperty({ type: [BulkPreviewFileResponse] }) files!: BulkPreviewFileResponse[];
 }
+
+export class BomImportResponse {
+  @ApiProperty() success!: boolean;
+  @ApiProperty() records_imported!: number;
+  @ApiProperty({ description: 'Rows with a value that does not fit, or invalid (validated_only)' })
+  records_failed!: number;
+  @ApiProperty({ description: 'new_only: items whose part number is already there' })
+  records_skipped!: number;
+  @ApiProperty({ type: [ImportRowErrorResponse] }) errors!: ImportRowErrorResponse[];
+  @ApiProperty() errors_truncated!: boolean;
+  @ApiProperty({ type: [String] }) created_field_ids!: string[];
+  @ApiProperty() table_id!: string;
+  @ApiProperty({ enum: ['all', 'validated_only', 'new_only'] }) import_mode!: string;
+}

@@ -28,4 +28,14 @@ export class BuiltinTableGateway implements TableGateway {
       });
     });
   }
+
+  async existingValues(
+    ownerId: string,
+    tableId: string,
+    fieldId: string,
+    values: string[],
+  ): Promise<Set<string>> {
+    const table = await this.store.getTable(ownerId, tableId);
+    return this.store.existingValues(table.id, fieldId, values);
+  }
 }

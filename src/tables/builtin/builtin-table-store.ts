@@ -180,6 +180,17 @@ export class BuiltinTableStore {
     });
   }
 
+  /** Which of `values` the field holds (as text) in some record of the table. */
+  async existingValues(tableId: string, fieldId: string, values: string[]): Promise<Set<string>> {
+    if (values.length === 0) return new Set();
+    const rows = await this.dataSource.query<{ v: string }[]>(
+      `SELECT DISTINCT "values" ->> $2 AS v FROM data_table_records
+       WHERE table_id = $1 AND "values" ->> $2 = ANY($3::text[])`,
+      [tableId, fieldId, values],
+    );
+    return new Set(rows.map((r) => r.v));
+  }
+
   /** Adds fields after the existing ones; a name already there returns that field. */
   async addFields(tx: EntityManager, tableId: string, fields: NewField[]): Promise<TableField[]> {
     if (fields.length === 0) return [];
@@ -226,7 +237,7 @@ export class BuiltinTableStore {
     if (inserted.length === records.length) {
       return { inserted: inserted.length, duplicateRowIndices: [] };
     }
-    const key = (j: string, t: string, i: number) => `${j}\u0000${t}\u0000${i}`;
+    const key = (j: string | null, t: string, i: number) => `${j ?? ''}\u0000${t}\u0000${i}`;
     const done = new Set(inserted.map((r) => key(r.source_job_id, r.record_type, r.row_index)));
     const duplicates = records.filter(
       (r) =>

@@ -71,7 +71,9 @@ function transpileExtractor(): string {
   const out = mkdtempSync(join(tmpdir(), 'dxf-bench-js-'));
   const srcDir = join(root, 'src', 'extraction', 'extractors');
   const files = [
-    ...['cad-result.ts', 'extraction-error.ts', 'extractor.ts'].map((f) => join(srcDir, f)),
+    ...['cad-result.ts', 'extraction-error.ts', 'extractor.ts', 'title-block-fallback.ts'].map(
+      (f) => join(srcDir, f),
+    ),
     ...readdirSync(join(srcDir, 'dxf'))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
       .map((f) => join(srcDir, 'dxf', f)),

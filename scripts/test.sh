@@ -10,7 +10,8 @@ npx nest build
 echo "[test] running jest"
 results=$(mktemp)
 status=0
-npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# TEST_TIER (npm run test:integration / test:e2e) goes last: --selectProjects would swallow paths.
+npx jest --ci --json --outputFile="$results" "$@" ${TEST_TIER:+--selectProjects "$TEST_TIER"} || status=$?
 # One plain closing line for CI: "N passed, N failed, N skipped".
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -1,7 +1,9 @@
 /** Builds the Nest application for a configuration; shared by main.ts and the e2e tests. */
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './api/http/http-error.filter';
+import { createApiDocument } from './api/http/openapi-document';
+import { apiValidationPipe } from './api/http/validation';
 import { AppModule, HostModules } from './app.module';
 import { AppConfig } from './config/app-config';
 
@@ -12,19 +14,10 @@ export async function buildApplication(
 ): Promise<INestApplication> {
   const app = await create(AppModule.register(config, host));
   app.useGlobalFilters(new HttpErrorFilter());
+  // Query parameters and JSON bodies: DTOs with class-validator; errors are VALIDATION_FAILED.
+  app.useGlobalPipes(apiValidationPipe());
   if (config.runsApi) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Extraction service')
-        .setDescription(
-          'Turns engineering files (PDF, DXF, IFC, STEP, bills of materials) into structured data, as jobs. ' +
-            'Errors: `{ code, message, detail, details?, request_id }`.',
-        )
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
-    );
+    const document = createApiDocument(app);
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   }
   return app;

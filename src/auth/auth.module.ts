@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { BearerTokenVerifier } from './bearer-token-verifier';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { SuperuserGuard } from './superuser.guard';
 
@@ -15,7 +16,7 @@ import { SuperuserGuard } from './superuser.guard';
       }),
     }),
   ],
-  providers: [JwtAuthGuard, SuperuserGuard],
-  exports: [JwtModule, JwtAuthGuard, SuperuserGuard],
+  providers: [BearerTokenVerifier, JwtAuthGuard, SuperuserGuard],
+  exports: [JwtModule, BearerTokenVerifier, JwtAuthGuard, SuperuserGuard],
 })
 export class AuthModule {}

@@ -3,30 +3,22 @@
  * the events stream also accepts `?access_token=`.
  */
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
-import { AuthUser, TokenClaims, userFromClaims } from './auth-user';
+import { AuthUser } from './auth-user';
 import { UnauthenticatedError } from './auth.errors';
+import { BearerTokenVerifier } from './bearer-token-verifier';
 
 export type AuthenticatedRequest = Request & { user: AuthUser };
 
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(private readonly tokens: BearerTokenVerifier) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const token = bearerToken(request);
     if (!token) throw new UnauthenticatedError();
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims & object>(token, { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthenticatedError('The bearer token is invalid or expired');
-    }
-    const user = userFromClaims(claims);
-    if (!user) throw new UnauthenticatedError('The bearer token has no subject');
-    request.user = user;
+    request.user = await this.tokens.verify(token);
     return true;
   }
 }

@@ -47,6 +47,7 @@ export class AppConfig {
     intervalMs: number;
     batchSize: number;
     reconcileAfterSeconds: number;
+    queueWatchIntervalMs: number;
     stuckTimeoutMinutes: number;
     retentionDays: number;
   };
@@ -64,7 +65,7 @@ export class AppConfig {
     };
   };
   readonly http: { maxUploadBytes: number; syncMaxBytes: number; inlineResultMaxBytes: number };
-  readonly auth: { jwtSecret: string };
+  readonly auth: { jwtSecret: string; maxTokenLifetimeSeconds: number };
   readonly logFormat: 'json' | 'text';
   /** Levels written, from LOG_LEVEL up. */
   readonly logLevels: LogLevelSetting[];
@@ -97,6 +98,7 @@ export class AppConfig {
       intervalMs: env.SWEEP_INTERVAL_SECONDS * 1000,
       batchSize: env.SWEEP_BATCH_SIZE,
       reconcileAfterSeconds: env.RECONCILE_AFTER_SECONDS,
+      queueWatchIntervalMs: env.QUEUE_WATCH_INTERVAL_MS,
       stuckTimeoutMinutes: env.STUCK_TIMEOUT_MINUTES,
       retentionDays: env.RETENTION_DAYS,
     };
@@ -120,7 +122,10 @@ export class AppConfig {
       syncMaxBytes: env.SYNC_MAX_BYTES,
       inlineResultMaxBytes: env.INLINE_RESULT_MAX_BYTES,
     };
-    this.auth = { jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET };
+    this.auth = {
+      jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      maxTokenLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    };
     this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
     this.logLevels = LOG_LEVELS.slice(
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),

@@ -129,10 +129,21 @@ export class EnvironmentVariables {
   @Min(0.05)
   SWEEP_INTERVAL_SECONDS = 60;
 
+  /** Jobs per sweep statement; a sweep repeats full batches until its backlog is drained. */
   @Transform(toNumber)
   @IsInt()
   @Min(1)
-  SWEEP_BATCH_SIZE = 10;
+  SWEEP_BATCH_SIZE = 100;
+
+  /**
+   * How often a worker checks that the queue is reachable and still holds its data (a marker
+   * key). After an outage, a FLUSHALL or a restart without persistence, every pending job without
+   * a message is enqueued at once instead of after RECONCILE_AFTER_SECONDS.
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(50)
+  QUEUE_WATCH_INTERVAL_MS = 1000;
 
   /** A pending job older than this with no queue message is enqueued again. */
   @Transform(toNumber)
@@ -210,6 +221,12 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16)
   JWT_SECRET?: string;
+
+  /** Longest accepted token lifetime (`exp` − `iat`); tokens without `exp` are refused. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  JWT_MAX_LIFETIME_SECONDS = 7 * 24 * 3600;
 
   @IsIn(['json', 'text'])
   @IsOptional()

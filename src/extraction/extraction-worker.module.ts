@@ -1,14 +1,15 @@
-/** What only worker processes run: the Bull processor and the sweeps. */
+/** What only worker processes run: the Bull processor, the sweeps and the queue watcher. */
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { QueueModule } from '../queue/queue.module';
 import { BulkExtractionService } from './processing/bulk-extraction.service';
 import { ExtractionModule } from './extraction.module';
 import { ExtractionScheduler } from './processing/extraction.scheduler';
+import { QueueWatcher } from './processing/queue-watcher';
 
 @Module({
   imports: [ScheduleModule.forRoot(), QueueModule, ExtractionModule],
-  providers: [BulkExtractionService, ExtractionScheduler],
+  providers: [BulkExtractionService, ExtractionScheduler, QueueWatcher],
   exports: [BulkExtractionService, ExtractionScheduler],
 })
 export class ExtractionWorkerModule {}

@@ -35,6 +35,6 @@ import { JobQueue } from './jobs/job-queue';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool, JobQueue],
+  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock],
 })
 export class ExtractionModule {}

@@ -3,8 +3,8 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { AuthModule } from '../auth/auth.module';
+import { BearerTokenVerifier } from '../auth/bearer-token-verifier';
 import { EXTRACTION_QUEUE } from '../queue/extraction-queue.constants';
 import { QueueModule } from '../queue/queue.module';
 import { superuserTokenMiddleware } from './superuser-token.middleware';
@@ -16,11 +16,11 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
     QueueModule,
     BullBoardModule.forRootAsync({
       imports: [AuthModule],
-      inject: [JwtService],
-      useFactory: (jwt: JwtService) => ({
+      inject: [BearerTokenVerifier],
+      useFactory: (tokens: BearerTokenVerifier) => ({
         route: QUEUE_DASHBOARD_PATH,
         adapter: ExpressAdapter,
-        middleware: superuserTokenMiddleware(jwt, QUEUE_DASHBOARD_PATH),
+        middleware: superuserTokenMiddleware(tokens, QUEUE_DASHBOARD_PATH),
       }),
     }),
     BullBoardModule.forFeature({ name: EXTRACTION_QUEUE, adapter: BullAdapter }),

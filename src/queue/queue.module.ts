@@ -15,6 +15,9 @@ import { EXTRACTION_QUEUE } from './extraction-queue.constants';
         redis: config.redis.url,
         prefix: config.redis.prefix,
         defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
+        // After a Redis error Bull waits this long before taking messages again (default 5 s):
+        // short, so workers resume within a second of Redis coming back.
+        settings: { retryProcessDelay: 500 },
       }),
     }),
     BullModule.registerQueue({ name: EXTRACTION_QUEUE }),

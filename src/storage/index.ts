@@ -5,6 +5,8 @@ export * from './storage.constants';
 export {
   sanitizeFilename,
   buildObjectKey,
+  resultObjectKey,
+  ownerStoragePrefix,
   ownerSegment,
   assertValidKey,
   keyProblem,

@@ -46,8 +46,12 @@ export interface LocalStorageDriverOptions {
   root: string;
 }
 
-/** Temporary uploads older than this are swept at start-up (left by a crash). */
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+/**
+ * Partial files untouched for this long are orphans (a crash, a lost connection): swept at start-up
+ * and every `TEMP_SWEEP_INTERVAL_MS`. A write in progress renews the file's mtime with each chunk.
+ */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+const TEMP_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export const LOCAL_URL_PREFIX = 'local://';
 
 export class LocalStorageDriver implements StorageDriver {
@@ -55,6 +59,7 @@ export class LocalStorageDriver implements StorageDriver {
   readonly root: string;
   /** Keys never start with a dot, so this folder can never be addressed as an object. */
   private readonly tempDir: string;
+  private tempSweep?: NodeJS.Timeout;
 
   constructor(options: LocalStorageDriverOptions) {
     this.root = resolve(options.root);
@@ -64,10 +69,14 @@ export class LocalStorageDriver implements StorageDriver {
   async init(): Promise<void> {
     await mkdir(this.tempDir, { recursive: true });
     await this.sweepStaleTempFiles();
+    this.tempSweep = setInterval(() => {
+      this.sweepStaleTempFiles().catch(() => undefined); // retried at the next interval
+    }, TEMP_SWEEP_INTERVAL_MS).unref();
   }
 
-  async close(): Promise<void> {
-    // Nothing to release.
+  close(): Promise<void> {
+    clearInterval(this.tempSweep);
+    return Promise.resolve();
   }
 
   /** The absolute path of `key`. Throws `InvalidStorageKeyError` for keys that could escape. */

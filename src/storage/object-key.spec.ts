@@ -2,6 +2,8 @@ import {
   MAX_FILENAME_LENGTH,
   assertValidKey,
   buildObjectKey,
+  ownerStoragePrefix,
+  resultObjectKey,
   keyFromStorageUrl,
   keyProblem,
   ownerSegment,
@@ -81,10 +83,29 @@ describe('sanitizeFilename', () => {
 });
 
 describe('buildObjectKey', () => {
-  it('lays keys out as <owner>/<jobId>/<sanitised name>', () => {
+  it('lays keys out as uploads/<owner>/<jobId>/<sanitised name>', () => {
     expect(
       buildObjectKey({ ownerId: 'user-42', jobId: JOB_ID, filename: '../../etc/passwd' }),
-    ).toBe(`user-42/${JOB_ID}/passwd`);
+    ).toBe(`uploads/user-42/${JOB_ID}/passwd`);
+  });
+
+  // An owner whose id names a namespace still owns only uploads/<id>/: results stay out of reach.
+  it.each(['results', 'uploads', '..', 'a/b', '_x', 'results/other'])(
+    'keeps owner %p inside the uploads namespace, away from every result',
+    (ownerId) => {
+      const own = ownerStoragePrefix(ownerId);
+      expect(own.startsWith('uploads/')).toBe(true);
+      expect(own.split('/')).toHaveLength(3);
+      const someoneElsesResult = resultObjectKey('bob', JOB_ID, 1);
+      expect(someoneElsesResult.startsWith(own)).toBe(false);
+      expect(buildObjectKey({ ownerId: 'bob', jobId: JOB_ID, filename: 'x' }).startsWith(own)).toBe(
+        false,
+      );
+    },
+  );
+
+  it('puts results under results/<owner>/<jobId>/', () => {
+    expect(resultObjectKey('user-42', JOB_ID, 3)).toBe(`results/user-42/${JOB_ID}/result-3.json`);
   });
 
   it('hashes owner ids that are not plain ids, stably and distinctly', () => {
@@ -93,7 +114,7 @@ describe('buildObjectKey', () => {
     expect(ownerSegment('alice@example.com')).toBe(a);
     expect(ownerSegment('../alice')).not.toBe(a);
     expect(buildObjectKey({ ownerId: '../../root', jobId: JOB_ID, filename: 'x.pdf' })).toMatch(
-      new RegExp(`^_[0-9a-f]{32}/${JOB_ID}/x\\.pdf$`),
+      new RegExp(`^uploads/_[0-9a-f]{32}/${JOB_ID}/x\\.pdf$`),
     );
   });
 

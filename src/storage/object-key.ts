@@ -1,5 +1,8 @@
 /**
- * Object keys: built by the server, never taken from a client. Layout `<owner>/<jobId>/<name>`.
+ * Object keys: built by the server, never taken from a client. Two namespaces, neither of which an
+ * owner id can name: `uploads/<owner>/<jobId>/<name>` (the owner's files) and
+ * `results/<owner>/<jobId>/…` (large results, written by workers only). An owner's own storage
+ * space is `uploads/<owner>/`, so a user whose id is `results` owns `uploads/results/`, nothing else.
  * Rules are documented in docs/storage.md; keep the two in step.
  */
 import { createHash } from 'node:crypto';
@@ -53,12 +56,33 @@ export interface ObjectKeyParts {
   filename: string;
 }
 
-/** `<owner>/<jobId>/<sanitised filename>`. */
+export const UPLOADS_NAMESPACE = 'uploads';
+export const RESULTS_NAMESPACE = 'results';
+
+/** `uploads/<owner>/<jobId>/<sanitised filename>`. */
 export function buildObjectKey({ ownerId, jobId, filename }: ObjectKeyParts): string {
+  return assertValidKey(
+    `${ownerStoragePrefix(ownerId)}${plainJobId(jobId)}/${sanitizeFilename(filename)}`,
+  );
+}
+
+/** `results/<owner>/<jobId>/result-<attempt>.json`: outside every owner's own space. */
+export function resultObjectKey(ownerId: string, jobId: string, attempt: number): string {
+  return assertValidKey(
+    `${RESULTS_NAMESPACE}/${ownerSegment(ownerId)}/${plainJobId(jobId)}/result-${attempt}.json`,
+  );
+}
+
+/** The prefix of the objects an owner may name in `POST /jobs` (`uploads/<owner>/`). */
+export function ownerStoragePrefix(ownerId: string): string {
+  return `${UPLOADS_NAMESPACE}/${ownerSegment(ownerId)}/`;
+}
+
+function plainJobId(jobId: string): string {
   if (!PLAIN_ID.test(jobId)) {
     throw new InvalidStorageKeyError(jobId, 'a job id must be 1-64 characters of [A-Za-z0-9_-]');
   }
-  return assertValidKey(`${ownerSegment(ownerId)}/${jobId}/${sanitizeFilename(filename)}`);
+  return jobId;
 }
 
 /**

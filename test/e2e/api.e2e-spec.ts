@@ -2,9 +2,12 @@
  * The frontend's contract end to end (SEED-NOTES.md §1): real HTTP, real PostgreSQL, Redis, a
  * worker process with the real extractors, and storage on a local folder and on an S3 server.
  */
-import { ownerSegment } from '../../src/storage/object-key';
+import { JwtService } from '@nestjs/jwt';
+import { ownerStoragePrefix, resultObjectKey } from '../../src/storage/object-key';
+import { contractProblems, coveredRoutes } from '../support/openapi-contract';
 import {
   createE2eHarness,
+  E2E_JWT_SECRET,
   E2eHarness,
   eventually,
   MAX_UPLOAD_BYTES,
@@ -425,7 +428,9 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         code: 'UNSUPPORTED_FORMAT',
       });
       expect(await rowCount()).toBe(before);
-      await expect(h.storage.deletePrefix(ownerSegment('strict'))).resolves.toBe(0);
+      await expect(h.storage.deletePrefix(ownerStoragePrefix('strict').slice(0, -1))).resolves.toBe(
+        0,
+      );
     });
   });
 
@@ -436,6 +441,56 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
       expect(bad.status).toBe(401);
       expect(bad.body.code).toBe('UNAUTHENTICATED');
     });
+
+    it('refuses tokens without exp, living too long, or with an ambiguous subject', async () => {
+      const jwt = new JwtService({ secret: E2E_JWT_SECRET });
+      const now = Math.floor(Date.now() / 1000);
+      const refused: Array<[object, string]> = [
+        [{ sub: 'alice' }, 'no expiry'],
+        [{ sub: 'alice', iat: now, exp: now + 8 * 24 * 3600 }, 'longer than the allowed'],
+        [{ sub: ' alice ', exp: now + 60 }, 'surrounding spaces'],
+        [{ sub: 'alice\n', exp: now + 60 }, 'surrounding spaces'],
+        [{ sub: '', exp: now + 60 }, 'no subject'],
+      ];
+      for (const [claims, reason] of refused) {
+        const res = await h
+          .http()
+          .get(`${API}/jobs`)
+          .set('Authorization', `Bearer ${jwt.sign(claims, { algorithm: 'HS256' })}`);
+        expect({ claims, status: res.status, code: res.body.code }).toEqual({
+          claims,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
+        expect(res.body.message).toContain(reason);
+      }
+      const fine = jwt.sign({ sub: 'alice', exp: now + 3600 }, { algorithm: 'HS256' });
+      expect(
+        (await h.http().get(`${API}/jobs`).set('Authorization', `Bearer ${fine}`)).status,
+      ).toBe(200);
+    });
+
+    it.each(['results', 'uploads', '..', 'a/b', '_x'])(
+      "gives subject %p no way to another user's uploads or results",
+      async (subject) => {
+        const resultKey = resultObjectKey('bob', '00000000-0000-4000-8000-000000000001', 1);
+        const uploadKey = `${ownerStoragePrefix('bob')}00000000-0000-4000-8000-000000000001/x.dxf`;
+        await h.storage.putBuffer(resultKey, '{"success":true}');
+        await h.storage.putBuffer(uploadKey, SAMPLE_DXF);
+        for (const key of [resultKey, uploadKey]) {
+          const res = await h
+            .http()
+            .post(`${API}/jobs`)
+            .set('Authorization', `Bearer ${h.token(subject)}`)
+            .send({ file_url: h.storage.urlFor(key), format: 'dxf' });
+          expect({ key, status: res.status, code: res.body.code }).toEqual({
+            key,
+            status: 400,
+            code: 'STORAGE_OUTSIDE',
+          });
+        }
+      },
+    );
 
     it("hides another user's jobs and bulks (404) everywhere", async () => {
       const mine = await upload(alice, dxf, 'private.dxf', 'dxf');
@@ -498,6 +553,17 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
       expect(board.body.queues.map((q: { name: string }) => q.name)).toEqual(['extraction']);
     });
 
+    it('marks the dashboard cookie Secure when the browser came over https', async () => {
+      const token = h.token('root', true);
+      const plain = await h.http().get(`/admin/queues/api/queues?access_token=${token}`);
+      const proxied = await h
+        .http()
+        .get(`/admin/queues/api/queues?access_token=${token}`)
+        .set('X-Forwarded-Proto', 'https');
+      expect(plain.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict$/);
+      expect(proxied.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict; Secure$/);
+    });
+
     it('answers 413 over the upload limit and leaves nothing in storage or the database', async () => {
       const before = await rowCount();
       const res = await upload(
@@ -509,7 +575,7 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('FILE_TOO_LARGE');
       expect(await rowCount()).toBe(before);
-      await expect(h.storage.deletePrefix(ownerSegment('big'))).resolves.toBe(0);
+      await expect(h.storage.deletePrefix(ownerStoragePrefix('big').slice(0, -1))).resolves.toBe(0);
     });
 
     it('refuses a file whose extension does not match the format', async () => {
@@ -544,11 +610,11 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
           res.body.id,
         ])
       )[0].file_url as string;
-      expect(h.storage.keyFromUrl(url)).toBe(`alice/${res.body.id}/${stored}`);
+      expect(h.storage.keyFromUrl(url)).toBe(`uploads/alice/${res.body.id}/${stored}`);
     });
 
     it('creates JSON jobs only for objects of the caller in our storage', async () => {
-      const key = `${ownerSegment('alice')}/uploads/by-host.dxf`;
+      const key = `${ownerStoragePrefix('alice')}from-host/by-host.dxf`;
       await h.storage.putBuffer(key, SAMPLE_DXF);
       const ok = await h
         .http()
@@ -580,7 +646,7 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         's3://another-bucket/alice/x.dxf',
         'file:///etc/passwd',
         'https://example.com/a.dxf',
-        h.storage.urlFor(`${ownerSegment('bob')}/x/y.dxf`),
+        h.storage.urlFor(`${ownerStoragePrefix('bob')}x/y.dxf`),
       ]) {
         const res = await h
           .http()
@@ -604,5 +670,53 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         `${API}/jobs/stats`,
       ]),
     );
+  });
+
+  // Last on purpose: checks every response the tests above received.
+  it('answered every request as the OpenAPI document describes it', async () => {
+    const document = (await h.http().get('/api/docs/openapi.json')).body as unknown;
+    const covered = coveredRoutes(document, h.responses);
+    expect(covered.length).toBeGreaterThan(20);
+    expect(covered).toEqual(
+      expect.arrayContaining([`POST ${API}/jobs 202`, `GET ${API}/jobs/{id} 200`]),
+    );
+    expect(contractProblems(document, h.responses)).toEqual([]);
+    // The check can fail: an undocumented status, field or path is reported.
+    const planted = contractProblems(document, [
+      {
+        method: 'get',
+        path: `${API}/jobs`,
+        status: 418,
+        contentType: 'application/json',
+        body: Buffer.from('{}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/jobs/stats`,
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from('{"total":1}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/nowhere/x/y`,
+        status: 200,
+        contentType: 'application/json',
+        body: Buffer.from('{}'),
+      },
+      {
+        method: 'get',
+        path: `${API}/jobs/00000000-0000-4000-8000-000000000000/events`,
+        status: 200,
+        contentType: 'text/event-stream',
+        body: Buffer.from('event: status\ndata: {"status":"done"}\n\n'),
+      },
+    ]);
+    expect(planted).toEqual([
+      expect.stringContaining('418: status not documented'),
+      expect.stringContaining('jobs/stats → 200: / must have required property'),
+      expect.stringContaining('is not in the document'),
+      expect.stringContaining('event data'),
+    ]);
   });
 });

@@ -57,6 +57,20 @@ describe(`${BulkExtractionService.name} when Redis loses its data`, () => {
     expect(created).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(h.jobs.get(job.id)).resolves.toMatchObject({ status: 'pending', attempt: 0 });
+    // The circuit breaker: later creates do not wait for the enqueue timeout (3 s each before).
+    const times: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const t0 = Date.now();
+      await h.jobs.create({
+        ownerId: 'user-a',
+        format: 'dxf',
+        filename: `b${i}.dxf`,
+        fileUrl: await h.storeFile(`b${i}.dxf`, 'ok'),
+      });
+      times.push(Date.now() - t0);
+    }
+    console.log(`[recovery] creates with Redis down: ${times.join(', ')} ms`);
+    expect(Math.max(...times)).toBeLessThan(1000);
     // readiness names what is wrong, within its timeout
     const worker = await h.startWorker();
     const ready = await fetch(`http://127.0.0.1:${worker.port}/health/ready`);

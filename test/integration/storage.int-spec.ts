@@ -483,7 +483,7 @@ describe.each([
 
     for (const filename of hostile) {
       const key = buildObjectKey({ ownerId: OWNER, jobId, filename });
-      expect(key.startsWith(`${OWNER}/${jobId}/`)).toBe(true);
+      expect(key.startsWith(`uploads/${OWNER}/${jobId}/`)).toBe(true);
       await driver.putBuffer(key, filename);
       await fixture.expectStoredInside(key);
       expect((await driver.getBuffer(key)).toString()).toBe(filename);

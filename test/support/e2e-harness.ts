@@ -17,6 +17,7 @@ import { buildApplication } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
 import { STORAGE_DRIVER, StorageDriver } from '../../src/storage';
 import { currentRunId, redisPrefix, TEST_REDIS_URL } from '../setup/test-env';
+import { RecordedResponse, responseRecorder } from './openapi-contract';
 import { startS3Server, S3TestServer } from './s3-server';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { ServiceProcess, startServiceProcess } from './worker-process';
@@ -35,6 +36,8 @@ export interface E2eHarness {
   s3?: S3TestServer;
   /** The environment of the app and the worker (ROLE aside), for extra apps on the same services. */
   env: Record<string, string>;
+  /** Every response the app sent, for the check against the OpenAPI document. */
+  responses: RecordedResponse[];
   token(userId: string, superuser?: boolean): string;
   close(): Promise<void>;
 }
@@ -82,6 +85,8 @@ export async function createE2eHarness(
     (module) => NestFactory.create(module, { logger: ['error'] }),
     host,
   );
+  const responses: RecordedResponse[] = [];
+  app.use(responseRecorder(responses)); // before init(): ahead of every route
   await app.init();
   const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
   const jwt = new JwtService({ secret: E2E_JWT_SECRET });
@@ -93,8 +98,9 @@ export async function createE2eHarness(
     worker,
     s3,
     env,
+    responses,
     token: (userId, superuser = false) =>
-      jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256' }),
+      jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256', expiresIn: '1h' }),
     async close() {
       await worker.stop('SIGKILL');
       await app.close();

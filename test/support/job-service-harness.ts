@@ -24,6 +24,10 @@ export class RecordingDispatcher extends JobQueue {
 
   async stopConsuming(): Promise<void> {}
 
+  async epoch(): Promise<{ id: string; created: boolean }> {
+    return { id: 'recording', created: false };
+  }
+
   async dispatch(refs: JobRef[]): Promise<void> {
     if (this.failNext) {
       this.failNext = false;

@@ -8,6 +8,7 @@ import Redis from 'ioredis';
 
 export interface PrivateRedis {
   url: string;
+  port: number;
   client: Redis;
   stop(): Promise<void>;
 }
@@ -23,8 +24,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+/** Starts a redis-server without persistence; on `port` to play a restart of a stopped one. */
+export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+  port ??= await freePort();
   const proc: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -49,6 +51,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
   return {
     url,
+    port,
     client,
     stop: async () => {
       client.disconnect();

@@ -10,26 +10,26 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { SuperuserGuard } from '../../auth/superuser.guard';
 import { AppConfig } from '../../config/app-config';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
-import { ValidationFailedError } from '../http/api-errors';
 import { JobIdPipe } from '../http/job-id.pipe';
 import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
-import { JobResponse, toJobResponse } from '../dto/job-wire';
-
-function positiveNumber(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0)
-    throw new ValidationFailedError(`"${name}" must be a number from 0`, { field: name, value });
-  return n;
-}
+import { toJobResponse } from '../dto/job-wire';
+import { JobResponse } from '../dto/job.response';
+import {
+  CleanupJobsResponse,
+  JobStatsResponse,
+  StuckJobsResponse,
+} from '../dto/admin-jobs.response';
+import { CleanupJobsQuery, StuckJobsQuery } from '../dto/admin-jobs.query';
+import { ApiErrorResponses } from '../http/api-error-responses';
 
 @ApiTags('admin')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 403, 500)
 @UseGuards(JwtAuthGuard, SuperuserGuard)
 @Controller('api/v1/extraction/jobs')
 export class AdminJobsController {
@@ -43,21 +43,18 @@ export class AdminJobsController {
 
   @Get('stats')
   @ApiOperation({ summary: 'Counts of all jobs by status, and how many retries are due' })
-  async stats() {
+  @ApiOkResponse({ type: JobStatsResponse })
+  async stats(): Promise<JobStatsResponse> {
     const stats = await this.jobs.stats();
     return { total: stats.total, by_status: stats.byStatus, retryable: stats.retryable };
   }
 
   @Get('stuck')
-  @ApiQuery({ name: 'timeout_minutes', required: false, example: 30 })
-  async stuck(
-    @Query('timeout_minutes') timeout?: string,
-  ): Promise<{ items: JobResponse[]; timeout_minutes: number }> {
-    const minutes = positiveNumber(
-      timeout,
-      'timeout_minutes',
-      this.config.sweep.stuckTimeoutMinutes,
-    );
+  @ApiOperation({ summary: 'Jobs processing for longer than timeout_minutes' })
+  @ApiOkResponse({ type: StuckJobsResponse })
+  @ApiErrorResponses(400)
+  async stuck(@Query() query: StuckJobsQuery): Promise<StuckJobsResponse> {
+    const minutes = query.timeout_minutes ?? this.config.sweep.stuckTimeoutMinutes;
     return {
       items: (await this.jobs.findStuck(minutes)).map(toJobResponse),
       timeout_minutes: minutes,
@@ -66,23 +63,26 @@ export class AdminJobsController {
 
   @Post('cleanup')
   @HttpCode(200)
-  @ApiQuery({ name: 'older_than_days', required: false, example: 30 })
-  @ApiQuery({ name: 'dry_run', required: false, example: true })
-  async cleanup(@Query('older_than_days') days?: string, @Query('dry_run') dryRun?: string) {
-    const olderThanDays = positiveNumber(days, 'older_than_days', this.config.sweep.retentionDays);
-    const dry = dryRun === 'true';
+  @ApiOperation({ summary: 'Delete settled jobs older than older_than_days, with their files' })
+  @ApiOkResponse({ type: CleanupJobsResponse })
+  @ApiErrorResponses(400)
+  async cleanup(@Query() query: CleanupJobsQuery): Promise<CleanupJobsResponse> {
+    const olderThanDays = query.older_than_days ?? this.config.sweep.retentionDays;
+    const dry = query.dry_run === true;
     const { count, files } = await this.jobs.cleanup({ olderThanDays, dryRun: dry });
     await deleteStoredFiles(this.storage, files, this.logger);
     return {
       dry_run: dry,
       older_than_days: olderThanDays,
-      [dry ? 'would_delete' : 'deleted']: count,
+      ...(dry ? { would_delete: count } : { deleted: count }),
     };
   }
 
   @Post(':id/recover')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put a stuck job back to pending under a new attempt' })
+  @ApiOkResponse({ type: JobResponse })
+  @ApiErrorResponses(404, 409)
   async recover(@Param('id', JobIdPipe) id: string): Promise<JobResponse> {
     return toJobResponse(await this.jobs.recover(id));
   }

@@ -10,7 +10,16 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
@@ -20,13 +29,17 @@ import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { JobIntakeService } from '../services/job-intake.service';
 import { JobIdPipe } from '../http/job-id.pipe';
-import { BulkResponse, toBulkResponse } from '../dto/job-wire';
+import { toBulkResponse } from '../dto/job-wire';
+import { BulkResponse } from '../dto/bulk.response';
+import { CreateBulkUploadDto } from '../dto/create-job-upload.dto';
+import { ApiErrorResponses } from '../http/api-error-responses';
 import { idempotencyKey } from './jobs.controller';
 
 const MAX_CHILDREN_LISTED = 10_000;
 
 @ApiTags('bulk')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 500)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/bulk')
 export class BulkController {
@@ -38,18 +51,11 @@ export class BulkController {
   @Post()
   @HttpCode(202)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: {
-        files: { type: 'array', items: { type: 'string', format: 'binary' } },
-        format_override: { type: 'string', example: 'dxf' },
-        auto_detect_format: { type: 'string', example: 'true' },
-        continue_on_error: { type: 'string', example: 'true' },
-        target_table_id: { type: 'string' },
-      },
-    },
-  })
+  @ApiOperation({ summary: 'Upload many files: one job per file, tracked under a bulk' })
+  @ApiBody({ type: CreateBulkUploadDto })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters' })
+  @ApiAcceptedResponse({ type: BulkResponse, description: 'The bulk, one entry per file' })
+  @ApiErrorResponses(400, 413, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -61,7 +67,9 @@ export class BulkController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The bulk with one entry per file' })
+  @ApiOperation({ summary: 'The bulk with one entry per file, with results' })
+  @ApiOkResponse({ type: BulkResponse })
+  @ApiErrorResponses(404, 409)
   async get(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -77,6 +85,8 @@ export class BulkController {
   @Post(':id/retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retry every failed file (400 "No failed jobs found" when none)' })
+  @ApiOkResponse({ type: BulkResponse })
+  @ApiErrorResponses(400, 404, 409)
   async retry(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -92,6 +102,9 @@ export class BulkController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel the bulk and its unfinished files' })
+  @ApiOkResponse({ type: BulkResponse })
+  @ApiErrorResponses(404, 409)
   async cancel(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,

@@ -31,8 +31,9 @@ import {
   ImportResponse,
   PreviewResponse,
 } from '../dto/import-wire';
-import { validateBody } from '../dto/validate-body';
+import { ApiErrorResponses } from '../http/api-error-responses';
 import { ValidationFailedError } from '../http/api-errors';
+import { validateDto } from '../http/validation';
 import { JobIdPipe } from '../http/job-id.pipe';
 import { idempotencyKey } from './jobs.controller';
 
@@ -50,6 +51,7 @@ const flag = (value: string | undefined) => value === 'true' || value === '1';
 
 @ApiTags('import')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 500)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction')
 export class ImportController {
@@ -66,12 +68,13 @@ export class ImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ type: ImportRequestDto })
   @ApiOkResponse({ type: ImportResponse })
+  @ApiErrorResponses(400, 403, 404, 409, 501)
   async importRows(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
     @Headers('idempotency-key') key?: string,
   ): Promise<ImportResponse> {
-    const dto = validateBody(ImportRequestDto, body);
+    const dto = await validateDto(ImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
     return this.imports.importRows(
       user.id,
@@ -96,12 +99,13 @@ export class ImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ type: BulkImportRequestDto })
   @ApiOkResponse({ type: BulkImportResponse })
+  @ApiErrorResponses(400, 403, 404, 501)
   async importBulkRows(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
     @Headers('idempotency-key') key?: string,
   ): Promise<BulkImportResponse> {
-    const dto = validateBody(BulkImportRequestDto, body);
+    const dto = await validateDto(BulkImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
     return this.imports.importBulk(
       user.id,
@@ -128,12 +132,13 @@ export class ImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ type: BomImportRequestDto })
   @ApiOkResponse({ type: BomImportResponse })
+  @ApiErrorResponses(400, 403, 404, 501)
   async importBom(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
     @Headers('idempotency-key') key?: string,
   ): Promise<BomImportResponse> {
-    const dto = validateBody(BomImportRequestDto, body);
+    const dto = await validateDto(BomImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
     const items = bomItemsOf(dto.bom_data);
     if (!items) {
@@ -164,6 +169,7 @@ export class ImportController {
   @ApiQuery({ name: 'record_type', required: false, example: 'tables' })
   @ApiQuery({ name: 'allow_partial', required: false, example: false })
   @ApiOkResponse({ type: PreviewResponse })
+  @ApiErrorResponses(400, 403, 404, 409, 501)
   async preview(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -185,6 +191,7 @@ export class ImportController {
   @ApiQuery({ name: 'record_type', required: false })
   @ApiQuery({ name: 'include_source_file', required: false, example: true })
   @ApiOkResponse({ type: BulkPreviewResponse })
+  @ApiErrorResponses(400, 403, 404, 501)
   async previewBulk(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,

@@ -20,30 +20,48 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiBody,
   ApiConsumes,
+  ApiExtension,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiQuery,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
-import { JOB_STATUSES, JobStatus, SETTLED_STATUSES } from '../../extraction/entities/job-enums';
+import { SETTLED_STATUSES } from '../../extraction/entities/job-enums';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { ValidationFailedError } from '../http/api-errors';
-import { JobIntakeService, parseFormat } from '../services/job-intake.service';
+import { JobIntakeService } from '../services/job-intake.service';
 import { JobIdPipe } from '../http/job-id.pipe';
 import { JobResultService } from '../services/job-result.service';
 import { JobProgressStreamService } from '../services/job-progress-stream.service';
 import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
-import { JobResponse, toJobResponse } from '../dto/job-wire';
+import { toJobResponse } from '../dto/job-wire';
+import { JobListResponse, JobProgressEvent, JobResponse } from '../dto/job.response';
+import { ExtractionResult } from '../dto/extraction-result.response';
+import { CreateJobUploadDto } from '../dto/create-job-upload.dto';
+import { CreateJobFromStorageDto } from '../dto/create-job-from-storage.dto';
+import { ListJobsQuery } from '../dto/list-jobs.query';
+import { RetryJobQuery } from '../dto/retry-job.query';
+import { ApiErrorResponses } from '../http/api-error-responses';
+import { REQUEST_BODY_BY_MEDIA_TYPE } from '../http/openapi-document';
 
 const MAX_IDEMPOTENCY_KEY = 200;
+
+/** The SSE media type; `x-event-data` is the schema of each event's data (OpenAPI 3.0 has none). */
+const EVENT_STREAM = {
+  schema: { type: 'string' },
+  'x-event-data': { $ref: getSchemaPath(JobProgressEvent) },
+};
 
 export function idempotencyKey(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;
@@ -54,19 +72,9 @@ export function idempotencyKey(header: string | undefined): string | null {
   return header.trim();
 }
 
-function pageParam(value: string | undefined, name: string, fallback: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new ValidationFailedError(`"${name}" must be a whole number from 1 to ${max}`, {
-      field: name,
-      value,
-    });
-  return n;
-}
-
 @ApiTags('jobs')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 500)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/jobs')
 export class JobsController {
@@ -86,21 +94,17 @@ export class JobsController {
     summary: 'Create a job from an upload (multipart) or from an object in our storage (JSON)',
   })
   @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: {
-        file: { type: 'string', format: 'binary' },
-        format: {
-          type: 'string',
-          enum: ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'],
-          example: 'dxf',
-        },
-        target_table_id: { type: 'string', example: 'tbl_123' },
-        options: { type: 'string', example: '{"extract_layers": true}' },
-      },
-    },
+  @ApiExtraModels(CreateJobUploadDto, CreateJobFromStorageDto, JobProgressEvent)
+  @ApiExtension(REQUEST_BODY_BY_MEDIA_TYPE, {
+    'multipart/form-data': getSchemaPath(CreateJobUploadDto),
+    'application/json': getSchemaPath(CreateJobFromStorageDto),
   })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters' })
+  @ApiAcceptedResponse({
+    type: JobResponse,
+    description: 'The job (the same one for a repeated Idempotency-Key)',
+  })
+  @ApiErrorResponses(400, 404, 413, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -115,30 +119,20 @@ export class JobsController {
   }
 
   @Get()
-  @ApiQuery({ name: 'status', required: false, enum: JOB_STATUSES })
-  @ApiQuery({ name: 'format', required: false })
-  @ApiQuery({ name: 'page', required: false, example: 1 })
-  @ApiQuery({ name: 'page_size', required: false, example: 20 })
+  @ApiOperation({ summary: "The caller's jobs, newest first" })
+  @ApiOkResponse({ type: JobListResponse })
+  @ApiErrorResponses(400)
   async list(
     @CurrentUser() user: AuthUser,
-    @Query('status') status?: string,
-    @Query('format') format?: string,
-    @Query('page') page?: string,
-    @Query('page_size') pageSize?: string,
-  ): Promise<{ items: JobResponse[]; total: number; page: number; page_size: number }> {
-    if (status && !(JOB_STATUSES as readonly string[]).includes(status)) {
-      throw new ValidationFailedError(`"status" must be one of ${JOB_STATUSES.join(', ')}`, {
-        field: 'status',
-        value: status,
-      });
-    }
+    @Query() query: ListJobsQuery,
+  ): Promise<JobListResponse> {
     const result = await this.jobs.list({
       ownerId: user.id,
-      status: (status || undefined) as JobStatus | undefined,
-      format: parseFormat(format) ?? undefined,
+      status: query.status,
+      format: query.format,
       kinds: ['single'],
-      page: pageParam(page, 'page', 1, 1_000_000),
-      pageSize: pageParam(pageSize, 'page_size', 20, 100),
+      page: query.page ?? 1,
+      pageSize: query.page_size ?? 20,
     });
     return {
       items: result.items.map(toJobResponse),
@@ -149,7 +143,9 @@ export class JobsController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'The job, with its result inline when small' })
+  @ApiOperation({ summary: 'The job, with its result inline when small' })
+  @ApiOkResponse({ type: JobResponse })
+  @ApiErrorResponses(404)
   async get(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -158,7 +154,13 @@ export class JobsController {
   }
 
   @Get(':id/result')
-  @ApiOperation({ summary: 'The full result, also when it was offloaded to storage' })
+  @ApiOperation({
+    summary: 'The full result, also when it was offloaded to storage',
+    description:
+      'Also the partial result of a job failed with EXTRACTION_UNSUCCESSFUL. `job_status` (and for a failed job `job_error_code`, `job_error_message`) sit beside the result fields; other jobs without a result answer 400 RESULT_NOT_READY.',
+  })
+  @ApiOkResponse({ type: ExtractionResult })
+  @ApiErrorResponses(400, 404, 503)
   async result(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -169,6 +171,8 @@ export class JobsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Cancel an active job; delete a finished one with its stored file' })
+  @ApiNoContentResponse({ description: 'Cancelled or deleted' })
+  @ApiErrorResponses(404, 409)
   async remove(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
     const job = await this.jobs.get(id, user.id);
     if ((SETTLED_STATUSES as readonly string[]).includes(job.status)) {
@@ -181,6 +185,9 @@ export class JobsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an active job' })
+  @ApiOkResponse({ type: JobResponse })
+  @ApiErrorResponses(404, 409)
   async cancel(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
@@ -190,17 +197,19 @@ export class JobsController {
 
   @Post(':id/retry')
   @HttpCode(200)
-  @ApiQuery({
-    name: 'force',
-    required: false,
-    description: 'Retry even when retries are exhausted',
+  @ApiOperation({
+    summary: 'Retry a failed job (400 "not in failed state", 400 "exhausted" without force)',
   })
+  @ApiOkResponse({ type: JobResponse })
+  @ApiErrorResponses(400, 404, 409)
   async retry(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
-    @Query('force') force?: string,
+    @Query() query: RetryJobQuery,
   ): Promise<JobResponse> {
-    return toJobResponse(await this.jobs.retry(id, { ownerId: user.id, force: force === 'true' }));
+    return toJobResponse(
+      await this.jobs.retry(id, { ownerId: user.id, force: query.force === true }),
+    );
   }
 
   @Sse(':id/events')
@@ -208,6 +217,12 @@ export class JobsController {
     summary:
       'Server-Sent Events: progress and status until the job is final (token also as ?access_token=)',
   })
+  @ApiOkResponse({
+    description:
+      'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final',
+    content: { 'text/event-stream': EVENT_STREAM },
+  })
+  @ApiErrorResponses(404)
   async events(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,

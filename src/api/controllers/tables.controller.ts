@@ -35,10 +35,12 @@ import {
   toRecordResponse,
   toTableResponse,
 } from '../dto/table-wire';
-import { validateBody } from '../dto/validate-body';
+import { ApiErrorResponses } from '../http/api-error-responses';
+import { validateDto } from '../http/validation';
 
 @ApiTags('tables')
 @ApiBearerAuth()
+@ApiErrorResponses(401, 500)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/tables')
 export class TablesController {
@@ -48,8 +50,9 @@ export class TablesController {
   @ApiOperation({ summary: 'Create a table with its fields' })
   @ApiBody({ type: CreateTableDto })
   @ApiCreatedResponse({ type: TableResponse })
+  @ApiErrorResponses(400)
   async create(@CurrentUser() user: AuthUser, @Body() body: unknown): Promise<TableResponse> {
-    const dto = validateBody(CreateTableDto, body);
+    const dto = await validateDto(CreateTableDto, body, { strict: true });
     const table = await this.store.createTable(user.id, {
       name: dto.name,
       description: dto.description,
@@ -62,17 +65,19 @@ export class TablesController {
   @Get()
   @ApiOperation({ summary: "The caller's tables, oldest first" })
   @ApiOkResponse({ type: TablePageResponse })
+  @ApiErrorResponses(400)
   async list(
     @CurrentUser() user: AuthUser,
-    @Query() query: Record<string, unknown>,
+    @Query() query: PageQueryDto,
   ): Promise<TablePageResponse> {
-    const { page, page_size } = validateBody(PageQueryDto, query);
+    const { page, page_size } = query;
     const { items, total } = await this.store.listTables(user.id, page, page_size);
     return { items: items.map((t) => toTableResponse(t)), total, page, page_size };
   }
 
   @Get(':id')
   @ApiOkResponse({ type: TableResponse })
+  @ApiErrorResponses(404)
   async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<TableResponse> {
     const table = await this.store.getTable(user.id, id);
     return toTableResponse(table, await this.store.countRecords(table.id));
@@ -83,12 +88,13 @@ export class TablesController {
     summary: 'Records in insertion order, values keyed by field id, with provenance',
   })
   @ApiOkResponse({ type: RecordPageResponse })
+  @ApiErrorResponses(400, 404)
   async records(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
+    @Query() query: PageQueryDto,
   ): Promise<RecordPageResponse> {
-    const { page, page_size } = validateBody(PageQueryDto, query);
+    const { page, page_size } = query;
     const { items, total } = await this.store.listRecords(user.id, id, page, page_size);
     return { items: items.map(toRecordResponse), total, page, page_size };
   }
@@ -96,6 +102,7 @@ export class TablesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted with its fields and records' })
+  @ApiErrorResponses(404)
   async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
     await this.store.deleteTable(user.id, id);
   }

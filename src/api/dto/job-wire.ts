@@ -1,39 +1,18 @@
 /**
- * The wire shapes (snake_case) the frontend reads, mapped from entities by plain functions.
+ * The wire shapes (snake_case) the frontend reads, mapped from entities by plain functions; the
+ * shapes themselves are the documented response classes (job.response.ts, bulk.response.ts).
  * Entities never leave the service layer as they are.
  */
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { completedCount, pendingCount } from '../../extraction/jobs/bulk-progress';
+import { BulkResponse } from './bulk.response';
+import { JobResponse } from './job.response';
+
+export type { BulkResponse, JobResponse };
 
 export const API_BASE = '/api/v1/extraction';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-export interface JobResponse {
-  id: string;
-  kind: string;
-  status: string;
-  format: string | null;
-  filename: string | null;
-  file_size: number | null;
-  options: Record<string, unknown>;
-  target_table_id: string | null;
-  record_id: string | null;
-  attachment_id: string | null;
-  progress: number;
-  result: Record<string, unknown> | null;
-  /** Where the full result is, when it was too large to inline. */
-  result_url: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  retry_count: number;
-  max_retries: number;
-  next_retry_at: string | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  parent_job_id?: string;
-}
 
 export function toJobResponse(job: ExtractionJob): JobResponse {
   return {
@@ -60,37 +39,6 @@ export function toJobResponse(job: ExtractionJob): JobResponse {
     completed_at: iso(job.completedAt),
     ...(job.parentJobId ? { parent_job_id: job.parentJobId } : {}),
   };
-}
-
-export interface BulkFileResponse {
-  file_path: string | null;
-  filename: string | null;
-  format: string | null;
-  status: string;
-  job_id: string;
-  progress: number;
-  result: Record<string, unknown> | null;
-  error_code: string | null;
-  error_message: string | null;
-  retry_count: number;
-  started_at: string | null;
-  completed_at: string | null;
-}
-
-export interface BulkResponse {
-  bulk_job_id: string;
-  total_files: number;
-  files: BulkFileResponse[];
-  overall_status: string;
-  progress: number;
-  files_completed: number;
-  files_failed: number;
-  files_cancelled: number;
-  files_pending: number;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  target_table_id: string | null;
 }
 
 export function toBulkResponse(

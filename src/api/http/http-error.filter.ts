@@ -14,8 +14,9 @@ import {
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
+import { redactUrl } from './redact-url';
 
-const STATUS_BY_CODE: Record<string, number> = {
+export const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   JOB_NOT_FOUND: 404,
@@ -28,6 +29,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   RETRIES_EXHAUSTED: 400,
   NO_FAILED_JOBS: 400,
   INVALID_JOB_INPUT: 400,
+  RESULT_NOT_READY: 400,
   VALIDATION_FAILED: 400,
   INVALID_OPTIONS: 400,
   UNSUPPORTED_FORMAT: 400,
@@ -37,6 +39,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   FILE_TOO_LARGE: 413,
   CORRUPT_FILE: 422,
   PASSWORD_PROTECTED: 422,
+  NOT_A_BOM: 422,
   EXTRACTION_FAILED: 422,
   EXTRACTOR_OUT_OF_MEMORY: 422,
   NOT_IMPLEMENTED: 501,
@@ -45,6 +48,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   STORAGE_UNAVAILABLE: 503,
   TIMEOUT: 504,
   ABORTED: 499,
+  CLIENT_ABORTED: 499,
   EXTRACTOR_CRASHED: 500,
 };
 
@@ -80,7 +84,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, body } = this.describe(error, requestId);
     if (status >= 500 && status !== 501 && status !== 503) {
       this.logger.error(
-        `${request.method} ${request.originalUrl} → ${status} [request ${requestId}]`,
+        `${request.method} ${redactUrl(request.originalUrl)} → ${status} [request ${requestId}]`,
         (error as Error)?.stack ?? String(error),
       );
     }

@@ -2,11 +2,16 @@
  * The options each format accepts, as the frontend sends them (multipart strings: booleans as
  * "true"/"false", lists as comma lists) or as JSON in POST /jobs. Parsed into typed values;
  * anything malformed or unknown is a 400 naming the field.
+ *
+ * SPECS is the one list of what each format accepts over HTTP (multipart on `POST /<format>` and
+ * `POST /jobs`, JSON `options` on `POST /jobs`); format-options.spec.ts checks it against the
+ * extractor docs, and test/e2e/format-options.e2e-spec.ts posts every entry through both routes.
  */
 import { ExtractionFormat } from '../../extraction/entities/job-enums';
+import { dxfLimits } from '../../extraction/extractors/dxf/dxf-limits';
 import { ValidationFailedError } from '../http/api-errors';
 
-type Kind =
+export type OptionKind =
   | 'boolean'
   | 'int-list'
   | 'name-list'
@@ -14,7 +19,9 @@ type Kind =
   | 'language'
   | 'text'
   | 'positive-int'
-  | 'ocr-mode';
+  | 'ocr-mode'
+  | 'entity-cap';
+type Kind = OptionKind;
 
 const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
   pdf: {
@@ -34,6 +41,7 @@ const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
     extract_title_block: 'boolean',
     extract_geometry: 'boolean',
     extract_entities: 'boolean',
+    max_entities: 'entity-cap',
   },
   ifc: {
     extract_properties: 'boolean',
@@ -72,6 +80,13 @@ const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
 
 export function optionNames(format: ExtractionFormat): string[] {
   return Object.keys(SPECS[format]);
+}
+
+/** Every format's options and their kinds (for the tests that check docs and routes against it). */
+export function optionSpecs(): Readonly<
+  Record<ExtractionFormat, Readonly<Record<string, OptionKind>>>
+> {
+  return SPECS;
 }
 
 /**
@@ -158,6 +173,14 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       if (text === '' || !Number.isFinite(n) || n < 0 || n > 1) return fail('a number from 0 to 1');
       return n;
     }
+    case 'entity-cap': {
+      // DXF max_entities: a cap on entities[] (the extractor's hard limit is the upper bound).
+      const max = dxfLimits().hardMaxEntities;
+      const n = typeof text === 'string' && text !== '' ? Number(text) : text;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max)
+        return fail(`a whole number from 0 to ${max}`);
+      return n;
+    }
     case 'positive-int': {
       const n = Number(text);
       if (!Number.isInteger(n) || n < 1) return fail('a whole number from 1');
@@ -171,4 +194,34 @@ function parse(name: string, kind: Kind, raw: unknown): unknown {
       if (typeof text !== 'string' && typeof text !== 'number') return fail('text');
       return String(text);
   }
+}
+
+const KIND_SCHEMAS: Record<Kind, Record<string, unknown>> = {
+  boolean: { type: 'string', enum: ['true', 'false'] },
+  'ocr-mode': { type: 'string', enum: ['true', 'false', 'auto', 'force'] },
+  'int-list': { type: 'string', example: '1,3,5' },
+  'name-list': { type: 'string', example: 'IfcWall,IfcDoor' },
+  probability: { type: 'string', example: '0.7', description: 'a number from 0 to 1' },
+  'positive-int': { type: 'string', example: '1', description: 'a whole number from 1' },
+  'entity-cap': {
+    type: 'string',
+    example: '50000',
+    description: `a whole number from 0 to ${dxfLimits().hardMaxEntities}`,
+  },
+  language: { type: 'string', example: 'eng' },
+  text: { type: 'string' },
+};
+
+/**
+ * The multipart body of the synchronous routes for the OpenAPI document: `file` and the options
+ * of the given formats as the strings the frontend sends (built from SPECS, so it cannot drift).
+ */
+export function multipartOptionsSchema(formats: ExtractionFormat[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = { file: { type: 'string', format: 'binary' } };
+  for (const format of formats) {
+    for (const [name, kind] of Object.entries(SPECS[format])) {
+      properties[name] ??= { ...KIND_SCHEMAS[kind] };
+    }
+  }
+  return { type: 'object', required: ['file'], properties };
 }

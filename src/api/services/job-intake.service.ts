@@ -7,18 +7,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { AuthUser } from '../../auth/auth-user';
-import { EXTRACTION_FORMATS, ExtractionFormat } from '../../extraction/entities/job-enums';
+import { ExtractionFormat } from '../../extraction/entities/job-enums';
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { STORAGE_DRIVER, StorageDriver, StorageKeyOutsideError } from '../../storage';
-import { ownerSegment, sanitizeFilename } from '../../storage/object-key';
+import { ownerStoragePrefix, sanitizeFilename } from '../../storage/object-key';
 import {
   FormatMismatchError,
   UnsupportedFileTypeError,
   ValidationFailedError,
 } from '../http/api-errors';
 import { CreateJobFromStorageDto } from '../dto/create-job-from-storage.dto';
-import { validateBody } from '../dto/validate-body';
+import { CreateBulkUploadDto, CreateJobUploadDto } from '../dto/create-job-upload.dto';
+import { validateDto } from '../http/validation';
 import {
   ALLOWED_EXTENSIONS,
   extensionOf,
@@ -29,26 +30,6 @@ import {
 import { StoredUpload } from '../uploads/storage-upload.engine';
 import { UploadService } from '../uploads/upload.service';
 import { optionsFromFields, optionsFromJson } from './format-options';
-
-export function parseFormat(value: unknown, field = 'format'): ExtractionFormat | null {
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string' && (EXTRACTION_FORMATS as readonly string[]).includes(value))
-    return value as ExtractionFormat;
-  throw new ValidationFailedError(
-    `Field "${field}" must be one of ${EXTRACTION_FORMATS.join(', ')}`,
-    { field, value },
-  );
-}
-
-function parseFlag(value: unknown, field: string, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  if (value === 'true' || value === true) return true;
-  if (value === 'false' || value === false) return false;
-  throw new ValidationFailedError(`Field "${field}" must be "true" or "false"`, { field, value });
-}
-
-const text = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 
 @Injectable()
 export class JobIntakeService {
@@ -75,11 +56,12 @@ export class JobIntakeService {
           field: 'file',
         });
       if (file.refused) throw new UnsupportedFileTypeError(file.filename, ALLOWED_EXTENSIONS);
-      const format = parseFormat(fields.format) ?? formatFromFilename(file.filename)!;
+      const dto = await validateDto(CreateJobUploadDto, fields);
+      const format = dto.format ?? formatFromFilename(file.filename)!;
       this.checkFile(format, file.filename, file.head);
       const options = {
         ...optionsFromFields(format, fields),
-        ...optionsFromJson(format, fields.options),
+        ...optionsFromJson(format, dto.options),
       };
       const outcome = await this.jobs.create({
         id: file.jobId,
@@ -89,7 +71,7 @@ export class JobIntakeService {
         fileUrl: file.fileUrl,
         fileSize: file.size,
         contentSha256: file.sha256,
-        targetTableId: text(fields.target_table_id),
+        targetTableId: dto.target_table_id ?? null,
         idempotencyKey,
         options,
       });
@@ -107,9 +89,9 @@ export class JobIntakeService {
     user: AuthUser,
     idempotencyKey: string | null,
   ): Promise<{ job: ExtractionJob; created: boolean }> {
-    const dto = validateBody(CreateJobFromStorageDto, body);
+    const dto = await validateDto(CreateJobFromStorageDto, body, { strict: true });
     const key = this.storage.keyFromUrl(dto.file_url);
-    if (!user.isSuperuser && !key.startsWith(`${ownerSegment(user.id)}/`)) {
+    if (!user.isSuperuser && !key.startsWith(ownerStoragePrefix(user.id))) {
       throw new StorageKeyOutsideError(dto.file_url);
     }
     const stat = await this.storage.stat(key);
@@ -146,9 +128,10 @@ export class JobIntakeService {
         throw new ValidationFailedError('The multipart field "files" needs at least one file', {
           field: 'files',
         });
-      const override = parseFormat(fields.format_override, 'format_override');
-      const autoDetect = parseFlag(fields.auto_detect_format, 'auto_detect_format', true);
-      const continueOnError = parseFlag(fields.continue_on_error, 'continue_on_error', true);
+      const dto = await validateDto(CreateBulkUploadDto, fields);
+      const override = dto.format_override ?? null;
+      const autoDetect = dto.auto_detect_format ?? true;
+      const continueOnError = dto.continue_on_error ?? true;
       if (!override && !autoDetect) {
         throw new ValidationFailedError(
           'Set "format_override" when "auto_detect_format" is false',
@@ -175,7 +158,7 @@ export class JobIntakeService {
       const outcome = await this.jobs.createBulk({
         ownerId: user.id,
         format: override,
-        targetTableId: text(fields.target_table_id),
+        targetTableId: dto.target_table_id ?? null,
         idempotencyKey,
         options: {},
         files: entries,

@@ -1,4 +1,10 @@
-/** The full result of a job, also when it was too large to keep inline and went to storage. */
+/**
+ * The full result of a job, also when it was too large to keep inline and went to storage. A job
+ * that failed with EXTRACTION_UNSUCCESSFUL (the extractor answered `success: false`) keeps its
+ * partial result, which is answered too. `job_status` (and for a failed job `job_error_code`,
+ * `job_error_message`) sit beside the result's own fields, so a client cannot take a partial
+ * result for a complete one.
+ */
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
@@ -13,16 +19,35 @@ export class ResultNotReadyError extends DomainError {
   }
 }
 
+/** True when the job's (possibly partial) result may be answered. */
+function hasAnswerableResult(job: ExtractionJob): boolean {
+  if (job.status === 'completed') return true;
+  return (
+    job.status === 'failed' &&
+    job.errorCode === 'EXTRACTION_UNSUCCESSFUL' &&
+    (job.result !== null || job.resultPath !== null)
+  );
+}
+
 @Injectable()
 export class JobResultService {
   constructor(@Inject(STORAGE_DRIVER) private readonly storage: StorageDriver) {}
 
   async fullResult(job: ExtractionJob): Promise<Record<string, unknown>> {
-    if (job.status !== 'completed') throw new ResultNotReadyError(job);
+    if (!hasAnswerableResult(job)) throw new ResultNotReadyError(job);
+    let result: Record<string, unknown>;
     if (job.resultPath) {
       const raw = await this.storage.getBuffer(this.storage.keyFromUrl(job.resultPath));
-      return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      result = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } else {
+      result = job.result ?? {};
     }
-    return job.result ?? {};
+    if (job.status === 'completed') return { ...result, job_status: job.status };
+    return {
+      ...result,
+      job_status: job.status,
+      job_error_code: job.errorCode,
+      job_error_message: job.errorMessage,
+    };
   }
 }

@@ -58,7 +58,8 @@ export function signatureProblem(extension: string, head: Buffer): string | null
         : 'an IFC or STEP file must start with ISO-10303-21';
     case '.dxf': {
       if (head.subarray(0, 18).toString('latin1') === 'AutoCAD Binary DXF') return null;
-      return /^(0|999)\s*\r?\n/.test(text(head))
+      // Lines may end with LF, CR LF or a lone CR (legal; ezdxf reads all three).
+      return /^(0|999)[ \t]*(\r\n?|\n)/.test(text(head))
         ? null
         : 'a DXF file must start with a group code (0 SECTION)';
     }

@@ -1,7 +1,9 @@
 /**
  * A multer storage engine that streams each uploaded file straight into our storage under a
- * server-made key (`<owner>/<job id>/<sanitised name>`), keeping its first bytes for the signature
- * check. Files with an extension we cannot read are drained, not stored, and reported as refused.
+ * server-made key (`uploads/<owner>/<job id>/<sanitised name>`), keeping its first bytes for the
+ * signature check. Files with an extension we cannot read are drained, not stored, and reported as
+ * refused. A client that disconnects mid-file fails the write, so the driver closes and removes its
+ * partial object at once (busboy alone would leave the part stream open forever).
  */
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
@@ -10,6 +12,7 @@ import { Transform } from 'node:stream';
 import { StorageDriver } from '../../storage';
 import { buildObjectKey, sanitizeFilename } from '../../storage/object-key';
 import { extensionOf, FORMAT_BY_EXTENSION } from './file-types';
+import { UploadAbortedError } from './upload-aborted.error';
 
 const HEAD_BYTES = 1024;
 
@@ -36,7 +39,7 @@ export class StorageUploadEngine implements StorageEngine {
   ) {}
 
   _handleFile(
-    _req: Request,
+    req: Request,
     file: Express.Multer.File,
     callback: (error?: unknown, info?: Partial<Express.Multer.File>) => void,
   ): void {
@@ -82,8 +85,13 @@ export class StorageUploadEngine implements StorageEngine {
       },
     });
     file.stream.pipe(tap);
+    const abandon = () => {
+      if (!req.complete) tap.destroy(new UploadAbortedError());
+    };
+    req.once('close', abandon);
     this.storage
       .put(key, tap, { maxBytes: this.maxBytes })
+      .finally(() => req.off('close', abandon))
       .then((stored) =>
         callback(
           null,

@@ -52,7 +52,7 @@ export class UploadService {
     const upload = multer(
       utf8Names({
         storage: engine,
-        limits: { fileSize: maxBytes + 1, files: maxFiles, fields: 100, fieldSize: 1024 * 1024 },
+        limits: { fileSize: maxBytes + 1, files: maxFiles, ...FIELD_LIMITS },
       }),
     );
     const middleware =
@@ -80,7 +80,7 @@ export class UploadService {
           destination: dir,
           filename: (_req, file, cb) => cb(null, sanitizeFilename(file.originalname)),
         }),
-        limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024 },
+        limits: { fileSize: maxBytes, files: 1, ...FIELD_LIMITS },
       }),
     );
     try {
@@ -125,14 +125,27 @@ function utf8Names(options: multer.Options): multer.Options {
   return { ...options, defParamCharset: 'utf8' } as multer.Options;
 }
 
+/**
+ * Text fields are buffered in memory, so they get what the routes need and no more: the forms have
+ * about ten fields, and `options` (the largest) is capped at 64 KB.
+ */
+export const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100 };
+
+/** busboy's messages for a body that is not valid multipart (e.g. a NUL in a part header). */
+const MALFORMED_MULTIPART = /^(Malformed|Unexpected end of|Multipart: )/;
+
 function run(
   middleware: (req: Request, res: Response, next: (error?: unknown) => void) => void,
   req: Request,
   res: Response,
 ): Promise<void> {
   return new Promise((resolve, reject) =>
-    middleware(req, res, (error?: unknown) =>
-      error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(),
-    ),
+    middleware(req, res, (error?: unknown) => {
+      if (!error) return resolve();
+      if (error instanceof Error && MALFORMED_MULTIPART.test(error.message)) {
+        return reject(new ValidationFailedError(`Malformed multipart body: ${error.message}`));
+      }
+      reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+    }),
   );
 }

@@ -1,11 +1,13 @@
 /**
  * JobQueue on Bull. `dispatch` never throws: with Redis unreachable the jobs stay pending and the
- * reconciler enqueues them later; a short timeout keeps a Redis outage from stalling the request
- * that created the jobs.
+ * reconciler enqueues them later (at once when a worker sees Redis back: see QueueWatcher). A
+ * circuit breaker keeps an outage from stalling the requests that create jobs: while the client is
+ * not connected, or for a few seconds after an enqueue timed out, dispatch returns at once.
  */
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../../common/with-timeout';
 import {
   bullJobId,
@@ -17,6 +19,9 @@ import { JobHandler, JobQueue } from '../jobs/job-queue';
 import { JobRef } from '../jobs/job.types';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
+/** After an enqueue fails, skip Redis for this long before trying again. */
+const BREAKER_OPEN_MS = 5000;
+const EPOCH_TIMEOUT_MS = 2000;
 const ENQUEUE_CHUNK = 500;
 const QUEUED_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 
@@ -25,12 +30,19 @@ const payloadOf = (ref: JobRef): ExtractFilePayload => ({ jobId: ref.id, attempt
 @Injectable()
 export class BullJobQueue extends JobQueue {
   private readonly logger = new Logger(BullJobQueue.name);
+  private breakerOpenUntil = 0;
 
   constructor(@InjectQueue(EXTRACTION_QUEUE) private readonly queue: Queue<ExtractFilePayload>) {
     super();
   }
 
   async dispatch(refs: JobRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const skipped = this.breakerReason();
+    if (skipped) {
+      this.logger.warn(`Not enqueuing ${refs.length} job(s) (${skipped}); they stay pending`);
+      return;
+    }
     // In chunks: workers start on the first files of a large bulk while the rest is being added,
     // and no single MULTI holds Redis for long.
     for (let from = 0; from < refs.length; from += ENQUEUE_CHUNK) {
@@ -38,12 +50,23 @@ export class BullJobQueue extends JobQueue {
       try {
         await withTimeout(this.enqueue(chunk), ENQUEUE_TIMEOUT_MS, 'Redis');
       } catch (error) {
+        this.breakerOpenUntil = Date.now() + BREAKER_OPEN_MS;
         this.logger.warn(
           `Could not enqueue ${refs.length - from} job(s); they stay pending for the reconciler: ${String(error)}`,
         );
         return;
       }
     }
+  }
+
+  /** Why dispatch should not wait for Redis now, or `null`. */
+  private breakerReason(): string | null {
+    const status = this.queue.client.status;
+    if (status === 'reconnecting' || status === 'close' || status === 'end') {
+      return `Redis connection ${status}`;
+    }
+    if (Date.now() < this.breakerOpenUntil) return 'Redis failed moments ago';
+    return null;
   }
 
   private async enqueue(refs: JobRef[]): Promise<void> {
@@ -65,6 +88,19 @@ export class BullJobQueue extends JobQueue {
     void this.queue.process(EXTRACT_FILE_JOB, concurrency, (message: Job<ExtractFilePayload>) =>
       handler({ id: message.data.jobId, attempt: message.data.attempt }),
     );
+  }
+
+  async epoch(): Promise<{ id: string; created: boolean }> {
+    const key = this.queue.toKey('epoch');
+    const client = this.queue.client;
+    const candidate = randomUUID();
+    const read = async () => {
+      const set = await client.set(key, candidate, 'NX');
+      return set === 'OK'
+        ? { id: candidate, created: true }
+        : { id: (await client.get(key)) ?? candidate, created: false };
+    };
+    return withTimeout(read(), EPOCH_TIMEOUT_MS, 'Redis');
   }
 
   async stopConsuming(): Promise<void> {

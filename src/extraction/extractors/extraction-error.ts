@@ -7,6 +7,8 @@ export const EXTRACTION_ERROR_CODES = {
   CORRUPT_FILE: true,
   /** The format (or a variant of it, e.g. a DWG binary) is not supported. */
   UNSUPPORTED_FORMAT: true,
+  /** A readable table that is not a bill of materials (no part and quantity columns). */
+  NOT_A_BOM: true,
   /** An option has a value the extractor cannot honour. */
   INVALID_OPTIONS: true,
   /** Above the configured size or complexity limit. */

@@ -237,7 +237,12 @@ export class ExtractionJobService {
   async fail(
     ref: JobRef,
     failure: FailureInput,
-    opts: { onlyIfLeaseExpired?: boolean; partialResult?: Record<string, unknown> } = {},
+    opts: {
+      onlyIfLeaseExpired?: boolean;
+      partialResult?: Record<string, unknown>;
+      /** Where a partial result too large for the row was stored. */
+      partialResultPath?: string;
+    } = {},
   ): Promise<ExtractionJob> {
     const policy = this.config.retry;
     const job = await this.jobs.fail(
@@ -251,6 +256,7 @@ export class ExtractionJobService {
       this.clock.now(),
       opts.onlyIfLeaseExpired ?? false,
       opts.partialResult ?? null,
+      opts.partialResultPath ?? null,
     );
     if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
     return job;
@@ -395,12 +401,27 @@ export class ExtractionJobService {
     olderThanSeconds: number,
     limit: number,
     isQueued: (ref: JobRef) => Promise<boolean>,
+    asOf: Date = this.clock.now(),
   ): Promise<JobRef[]> {
-    const stale = await this.sweeps.takeStalePending(this.clock.now(), olderThanSeconds, limit);
+    return (await this.reconcileBatch(olderThanSeconds, limit, isQueued, asOf)).lost;
+  }
+
+  /**
+   * One reconcile batch: pending jobs not updated for `olderThanSeconds` before `asOf` are checked
+   * (and touched to `asOf`, so repeating with the same `asOf` moves on to the next ones); those
+   * without a queue message are enqueued. `checked` tells the caller whether the batch was full.
+   */
+  async reconcileBatch(
+    olderThanSeconds: number,
+    limit: number,
+    isQueued: (ref: JobRef) => Promise<boolean>,
+    asOf: Date = this.clock.now(),
+  ): Promise<{ checked: number; lost: JobRef[] }> {
+    const stale = await this.sweeps.takeStalePending(asOf, olderThanSeconds, limit);
     const lost: JobRef[] = [];
     for (const ref of stale) if (!(await isQueued(ref))) lost.push(ref);
     await this.dispatchRefs(lost);
-    return lost;
+    return { checked: stale.length, lost };
   }
 
   /**

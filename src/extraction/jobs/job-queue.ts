@@ -21,4 +21,12 @@ export abstract class JobQueue {
 
   /** Stops taking new messages in this process (running handlers go on). */
   abstract stopConsuming(): Promise<void>;
+
+  /**
+   * The identity of the queue's current data: a marker the queue keeps beside its messages.
+   * `created` is true when the marker was missing (first start, or the store lost its data: a
+   * FLUSHALL, a restart without persistence), so messages may have been lost. Throws when the
+   * queue is unreachable.
+   */
+  abstract epoch(): Promise<{ id: string; created: boolean }>;
 }

@@ -382,6 +382,7 @@ export class ExtractionJobRepository {
     now: Date,
     onlyIfLeaseExpired = false,
     partialResult: Record<string, unknown> | null = null,
+    partialResultPath: string | null = null,
   ): Promise<ExtractionJob | null> {
     const retriesLeft = retriesLeftSql('$3', 'j.retry_count', 'j.max_retries');
     return this.db.job(
@@ -394,6 +395,7 @@ export class ExtractionJobRepository {
            completed_at = CASE WHEN ${retriesLeft} THEN NULL ELSE $4::timestamptz END,
            duration_ms = GREATEST(0, (extract(epoch FROM ($4::timestamptz - j.started_at)) * 1000))::int,
            error_code = $8, error_message = $9, error_stack = $10, result = COALESCE($13::jsonb, j.result),
+           result_path = COALESCE($14::text, j.result_path),
            lease_expires_at = NULL, updated_at = $4::timestamptz
          WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($11)
            AND (NOT $12 OR j.lease_expires_at < $4::timestamptz)
@@ -414,6 +416,7 @@ export class ExtractionJobRepository {
         allowed('fail'),
         onlyIfLeaseExpired,
         partialResult === null ? null : JSON.stringify(partialResult),
+        partialResultPath,
       ],
     );
   }

@@ -17,7 +17,8 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { STORAGE_DRIVER, StorageDriver } from '../../storage';
-import { ownerSegment } from '../../storage/object-key';
+import { resultObjectKey } from '../../storage/object-key';
+import { DomainError } from '../../common/domain-error';
 import { InvalidTransitionError } from '../jobs/job-errors';
 import { ExtractionJob } from '../entities/extraction-job.entity';
 import { ExtractionJobService } from '../jobs/extraction-job.service';
@@ -28,6 +29,11 @@ import { ExtractionError } from '../extractors/extraction-error';
 import { classifyFailure } from './failure-classifier';
 
 type StopReason = 'lost' | 'shutdown';
+
+const DB_RETRY_FIRST_DELAY_MS = 100;
+const DB_RETRY_MAX_DELAY_MS = 1000;
+/** After this, a write gives up: the sweeps (reconcile, expired leases) take the job over. */
+const DB_RETRY_GIVE_UP_MS = 10 * 60 * 1000;
 
 interface RunningFile {
   ref: JobRef;
@@ -81,13 +87,8 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
   /** Never throws: Bull only carries the message; outcomes live in the database. */
   async handle(ref: JobRef): Promise<void> {
     if (this.stopping) return; // left pending; the reconciler or another worker takes it
-    let job: ExtractionJob | null;
-    try {
-      job = await this.jobs.claim(ref, this.workerId);
-    } catch (error) {
-      this.logger.error(`Claim of job ${ref.id} attempt ${ref.attempt} failed: ${String(error)}`);
-      return;
-    }
+    const job = await this.claimPatiently(ref);
+    if (job === undefined) return; // the database stayed away; the reconciler takes the job
     if (!job) {
       this.logger.debug?.(`Skipping job ${ref.id} attempt ${ref.attempt}: no longer claimable`);
       return;
@@ -102,6 +103,51 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     } finally {
       this.running.delete(job.id);
       finish();
+    }
+  }
+
+  /**
+   * The claim, retried while the database is unreachable: the message stays in this handler, so
+   * nothing is dropped and the file starts the moment the database answers. `null` = not
+   * claimable; `undefined` = gave up (shutdown, or a long outage: the reconciler takes the job).
+   */
+  private async claimPatiently(ref: JobRef): Promise<ExtractionJob | null | undefined> {
+    try {
+      return await this.patiently(`Claim of job ${ref.id}`, () =>
+        this.jobs.claim(ref, this.workerId),
+      );
+    } catch (error) {
+      this.logger.error(
+        `Claim of job ${ref.id} attempt ${ref.attempt} left pending: ${String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs a database write again while it fails for an infrastructure reason (connection refused
+   * or reset, a restart, a failover), so an outage delays outcomes instead of losing them to lease
+   * expiry. Domain errors (a refused transition) end it at once; every write here is fenced by its
+   * attempt, so a repeat after a lost reply changes nothing. Gives up on shutdown or after a long
+   * outage, rethrowing the last error.
+   */
+  private async patiently<T>(what: string, write: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (
+      let delay = DB_RETRY_FIRST_DELAY_MS;
+      ;
+      delay = Math.min(delay * 2, DB_RETRY_MAX_DELAY_MS)
+    ) {
+      try {
+        return await write();
+      } catch (error) {
+        if (error instanceof DomainError || this.stopping) throw error;
+        if (Date.now() - started > DB_RETRY_GIVE_UP_MS) throw error;
+        if (delay === DB_RETRY_FIRST_DELAY_MS) {
+          this.logger.warn(`${what} failed, retrying until the database answers: ${String(error)}`);
+        }
+        await sleep(delay);
+      }
     }
   }
 
@@ -132,7 +178,9 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
         return;
       }
       const { inline, resultPath } = await this.storeResult(job, result);
-      await this.jobs.complete(ref, inline, resultPath);
+      await this.patiently(`Completion of job ${ref.id}`, () =>
+        this.jobs.complete(ref, inline, resultPath),
+      );
       this.observe(job, 'completed', started);
       this.logger.log(`Completed ${context()}`);
     } catch (error) {
@@ -194,7 +242,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     const json = JSON.stringify(result);
     if (Buffer.byteLength(json) <= this.config.http.inlineResultMaxBytes)
       return { inline: result, resultPath: null };
-    const key = `results/${ownerSegment(job.ownerId)}/${job.id}/result-${job.attempt}.json`;
+    const key = resultObjectKey(job.ownerId, job.id, job.attempt);
     await this.storage.putBuffer(key, json, { contentType: 'application/json' });
     return { inline: null, resultPath: this.storage.urlFor(key) };
   }
@@ -221,7 +269,9 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     }
     const failure = classifyFailure(error);
     try {
-      const failed = await this.jobs.fail(ref, failure);
+      const failed = await this.patiently(`Failure record of job ${ref.id}`, () =>
+        this.jobs.fail(ref, failure),
+      );
       this.observe(job, failed.status, started);
       this.logger.warn(
         `${failed.status === 'retrying' ? 'Will retry' : 'Failed'} ${context()}: ${failure.code} ${failure.message}`,
@@ -230,7 +280,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       if (failError instanceof InvalidTransitionError) {
         this.logger.log(`Not recording failure of ${context()}: ${failError.message}`);
       } else {
-        // The database is unreachable: the lease will expire and stuck recovery retries the file.
+        // The database stayed away: the lease will expire and stuck recovery retries the file.
         this.logger.error(`Could not record failure of ${context()}: ${String(failError)}`);
       }
     }
@@ -247,12 +297,26 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     const errors = Array.isArray(result.errors) ? (result.errors as unknown[]).map(String) : [];
     const message =
       errors.length > 0 ? errors.join('; ') : 'The extractor could not read this file';
-    const fits = Buffer.byteLength(JSON.stringify(result)) <= this.config.http.inlineResultMaxBytes;
+    // Kept like a completed result: inline when small, else in storage (GET /jobs/{id}/result).
+    let stored: { inline: Record<string, unknown> | null; resultPath: string | null } = {
+      inline: null,
+      resultPath: null,
+    };
     try {
-      const failed = await this.jobs.fail(
-        ref,
-        { code: 'EXTRACTION_UNSUCCESSFUL', message, retryable: false },
-        { partialResult: fits ? result : undefined },
+      stored = await this.storeResult(job, result);
+    } catch (error) {
+      this.logger.warn(`Partial result of ${context()} not kept: ${String(error)}`);
+    }
+    try {
+      const failed = await this.patiently(`Failure record of job ${ref.id}`, () =>
+        this.jobs.fail(
+          ref,
+          { code: 'EXTRACTION_UNSUCCESSFUL', message, retryable: false },
+          {
+            partialResult: stored.inline ?? undefined,
+            partialResultPath: stored.resultPath ?? undefined,
+          },
+        ),
       );
       this.observe(job, failed.status, started);
       this.logger.warn(`Failed ${context()}: EXTRACTION_UNSUCCESSFUL ${message}`);

@@ -7,6 +7,7 @@ import { ExtractionError } from '../extraction-error';
 import { Extractor, ExtractorInput, throwIfAborted } from '../extractor';
 import { rowsToItems } from './bom-rows';
 import { parseBomOptions } from './bom-options';
+import { assessBom } from './bom-plausibility';
 import { buildBom, flattenBom } from './bom-tree';
 import { BomExtractionResult, BomOptions, BomSheetInfo, RawTable } from './bom-types';
 import { detectHeader, HeaderMatch, headerAtRow } from './header-detection';
@@ -115,7 +116,9 @@ async function extract(input: ExtractorInput): Promise<BomExtractionResult> {
   }
 
   const rows = rowsToItems(table, header);
-  warnings.push(...rows.warnings);
+  // Only a table with rows can be judged; an empty one fails below with its own error.
+  const plausibility = rows.items.length > 0 ? assessBom(table, header) : null;
+  warnings.push(...(plausibility?.warnings ?? []), ...rows.warnings);
   throwIfAborted(signal);
   onProgress({ progress: 80, message: `${rows.items.length} items` });
 
@@ -156,6 +159,7 @@ async function extract(input: ExtractorInput): Promise<BomExtractionResult> {
       hierarchy_source: rows.hierarchySource,
       flattened: options.flatten || options.aggregate,
       aggregated: options.aggregate,
+      bom_confidence: plausibility?.confidence ?? null,
     },
     errors,
     warnings,

@@ -26,6 +26,11 @@ interface Analysis {
   recursive: boolean;
 }
 
+/** True for the layout blocks *Model_Space, *Paper_Space, *Paper_Space0 … (any case). */
+export function isLayoutBlock(b: BlockDef): boolean {
+  return /^\*(model|paper)_space\d*$/i.test(b.name);
+}
+
 /** True for layout and anonymous blocks (*Model_Space, *Paper_Space0, *D12, *U3 …). */
 export function isAnonymousBlock(b: BlockDef): boolean {
   return b.name.startsWith('*') || (b.flags & 1) === 1;

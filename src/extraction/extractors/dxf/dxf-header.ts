@@ -92,11 +92,19 @@ export function unitsFromInsunits(code: number | null): DxfUnits {
   return { code, unit: entry[0], name: entry[1] };
 }
 
-/** A Julian day number with fraction (AutoCAD date) → ISO 8601 string; null when absent or absurd. */
+/**
+ * AutoCAD date of 1970-01-01T00:00. AutoCAD writes dates as the Julian day number of the calendar
+ * day plus the fraction of the day since **midnight** (Autodesk DXF reference: 2451544.91568287 =
+ * 1999-12-31 21:58:35), not the astronomical Julian date, which counts from noon (that one would
+ * put 1970-01-01T00:00 at 2440587.5 and every date 12 hours late).
+ */
+const AUTOCAD_DAY_OF_UNIX_EPOCH = 2440588;
+
+/** An AutoCAD Julian date (day number + fraction since midnight) → ISO 8601; null when absent or absurd. */
 export function julianToIso(jd: number | null, utc: boolean): string | null {
-  // 2415020.5 = 1900-01-01, 2816787.5 = 3000-01-01: anything outside is a placeholder (often 0).
-  if (jd === null || !Number.isFinite(jd) || jd < 2415020.5 || jd > 2816787.5) return null;
-  const ms = Math.round((jd - 2440587.5) * 86400000);
+  // 2415021 = 1900-01-01, 2816788 = 3000-01-01: anything outside is a placeholder (often 0).
+  if (jd === null || !Number.isFinite(jd) || jd < 2415021 || jd > 2816788) return null;
+  const ms = Math.round((jd - AUTOCAD_DAY_OF_UNIX_EPOCH) * 86400000);
   const iso = new Date(ms).toISOString();
   // $TDCREATE/$TDUPDATE are local time without a zone: no "Z" for them.
   return utc ? iso : iso.slice(0, -1);
@@ -120,15 +128,22 @@ function point2(v: HeaderVariable | undefined): [number, number] | null {
   return x === null || y === null ? null : [x, y];
 }
 
-function extents(vars: Map<string, HeaderVariable>): { min: number[]; max: number[] } | null {
+/** $EXTMIN/$EXTMAX when they hold real values; null when absent or the ±1e20 "not computed" placeholders. */
+export function headerExtents(
+  vars: Map<string, HeaderVariable>,
+): { min: number[]; max: number[] } | null {
   const min = vars.get('$EXTMIN');
   const max = vars.get('$EXTMAX');
   const a = [num(min, 10), num(min, 20), num(min, 30) ?? 0];
   const b = [num(max, 10), num(max, 20), num(max, 30) ?? 0];
   if (a.some((x) => x === null) || b.some((x) => x === null)) return null;
-  // ezdxf and others write ±1e20 for "not computed".
-  if ((a[0] as number) > (b[0] as number) || Math.abs(a[0] as number) >= 1e19) return null;
-  return { min: a as number[], max: b as number[] };
+  const lo = a as number[];
+  const hi = b as number[];
+  // ezdxf and others write EXTMIN = +1e20, EXTMAX = -1e20 for "not computed".
+  for (let i = 0; i < 3; i++) {
+    if (lo[i] > hi[i] || Math.abs(lo[i]) >= 1e19 || Math.abs(hi[i]) >= 1e19) return null;
+  }
+  return { min: lo, max: hi };
 }
 
 export function firstString(vars: Map<string, HeaderVariable>, name: string, code: number) {
@@ -156,7 +171,7 @@ export function headerMetadata(vars: Map<string, HeaderVariable>): Record<string
     units_name: units.name,
     measurement_system: measurement === null ? null : measurement === 1 ? 'metric' : 'imperial',
     limits: limMin && limMax ? { min: limMin, max: limMax } : null,
-    extents: extents(vars),
+    extents: headerExtents(vars),
     created: julianToIso(num(vars.get('$TDCREATE'), 40), false),
     modified: julianToIso(num(vars.get('$TDUPDATE'), 40), false),
     created_utc: julianToIso(num(vars.get('$TDUCREATE'), 40), true),

@@ -55,6 +55,10 @@ export function tagPoint(t: Tags, xCode: number): Vec3 | null {
 }
 
 /** Index of the first XDATA / embedded-object group: regular groups end there. */
+export function regularEndOf(t: Tags): number {
+  return regularEnd(t);
+}
+
 function regularEnd(t: Tags): number {
   for (let i = 0; i < t.n; i++) if (t.codes[i] === 101 || t.codes[i] >= 1000) return i;
   return t.n;

@@ -1,7 +1,7 @@
 /** Assembles the CAD envelope from a finished scan, honouring the section options. */
 import { CadExtractionResult, CadLayer, emptyGeometrySummary } from '../cad-result';
 import { aciColorName, trueColorHex } from './aci-colors';
-import { buildBlockList, isAnonymousBlock } from './dxf-blocks';
+import { buildBlockList, isAnonymousBlock, isLayoutBlock } from './dxf-blocks';
 import { bomFromInserts } from './dxf-bom';
 import { toCadDimension } from './dxf-dimensions';
 import { headerMetadata } from './dxf-header';
@@ -110,7 +110,9 @@ export function buildResult(
   const meta = headerMetadata(scan.header);
   const unit = (meta.units as string | null) ?? null;
   capWarnings(scan, ctx.limits, ctx.maxEntities);
-  const anonymous = scan.blocks.filter(isAnonymousBlock).length;
+  const layoutBlocks = scan.blocks.filter(isLayoutBlock).length;
+  const unnamed = scan.blocks.filter(isAnonymousBlock).length;
+  const computedExtents = scan.computedExtents;
   const blocks = sections.blocks
     ? buildBlockList(scan.blocks, scan.insertCounts, scan.inserts, scan.warnings)
     : [];
@@ -122,14 +124,18 @@ export function buildResult(
   }
   const metadata: Record<string, unknown> = {
     ...meta,
+    extents: meta.extents ?? computedExtents,
+    extents_source: meta.extents ? 'header' : computedExtents ? 'computed' : null,
     file_size: ctx.fileSize,
     sections: scan.sections,
     entity_counts: Object.fromEntries(scan.entityCounts),
     model_space_entities: scan.geometry.total_entities,
     paper_space_entities: scan.paperSpaceEntities,
     layer_count: scan.layers.size,
-    block_count: scan.blocks.length - anonymous,
-    anonymous_block_count: anonymous,
+    block_count: scan.blocks.length - unnamed,
+    // *Model_Space and *Paper_Space* are layouts, not anonymous blocks (*D, *U, *X …).
+    anonymous_block_count: unnamed - layoutBlocks,
+    layout_block_count: layoutBlocks,
     parse_time_ms: Math.round(ctx.elapsedMs),
   };
   return {

@@ -48,15 +48,17 @@ function codeSet(codes: number[]): Uint8Array {
   for (const c of codes) set[c] = 1;
   return set;
 }
-const TEXT_CODES = codeSet([1, 2, 3, 10, 20, 30, 11, 21, 31, 40, 50, 70, 72, 73, 74, 101]);
+const TEXT_CODES = codeSet([
+  1, 2, 3, 10, 20, 30, 11, 21, 31, 40, 41, 42, 43, 44, 50, 70, 71, 72, 73, 74, 101,
+]);
 export const WANTED_CODES: Record<string, Uint8Array> = {
   TEXT: TEXT_CODES,
   MTEXT: TEXT_CODES,
   ATTRIB: TEXT_CODES,
   ATTDEF: TEXT_CODES,
   DIMENSION: codeSet([
-    1, 3, 10, 20, 30, 13, 23, 33, 14, 24, 34, 15, 25, 35, 16, 26, 36, 42, 50, 70, 101, 1000, 1001,
-    1002, 1040, 1070,
+    1, 2, 3, 10, 20, 30, 13, 23, 33, 14, 24, 34, 15, 25, 35, 16, 26, 36, 42, 50, 70, 101, 1000,
+    1001, 1002, 1040, 1070,
   ]),
   INSERT: codeSet([2, 10, 20, 30, 41, 42, 43, 50]),
   LWPOLYLINE: codeSet([10, 20, 70, 90]),

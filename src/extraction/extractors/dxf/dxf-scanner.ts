@@ -8,7 +8,9 @@
 import { CadTextBlock, GeometrySummary, emptyGeometrySummary } from '../cad-result';
 import { RawDimension } from './dxf-dimensions';
 import { SUB_ENTITIES, buildEntity, countGeometry, vertexPoint } from './dxf-entities';
-import { HeaderVariable, WANTED_HEADER_VARIABLES } from './dxf-header';
+import { Extents, ExtentsTracker } from './dxf-extents';
+import { textOutline } from './dxf-text-extents';
+import { HeaderVariable, WANTED_HEADER_VARIABLES, headerExtents } from './dxf-header';
 import {
   Tags,
   attdefRecord,
@@ -29,6 +31,8 @@ export type { BlockDef, InsertRecord, LayerDef, ScanWants };
 
 type Section = 'NONE' | 'EXPECT_NAME' | 'HEADER' | 'TABLES' | 'BLOCKS' | 'ENTITIES' | 'OTHER';
 const MAX_TAGS = 200_000;
+/** Texts whose outline (not only their insertion point) goes into the extents. */
+const TEXT_TYPES = new Set(['TEXT', 'MTEXT', 'ATTRIB']);
 
 export class DxfScanner {
   readonly header = new Map<string, HeaderVariable>();
@@ -68,6 +72,11 @@ export class DxfScanner {
   private inBlockHeader = false;
   private lastInsert: InsertRecord | null = null;
   private lastPolyline: Record<string, unknown> | null = null;
+  /** Extents from the coordinates, only when the header has none (decided at the first block/entity). */
+  private extents: ExtentsTracker | null | undefined = undefined;
+  private trackingEntity = false;
+  /** Paper-space flag of the last main entity (its VERTEX/ATTRIB records may not repeat group 67). */
+  private parentPaper = false;
 
   constructor(
     private readonly r: GroupReader,
@@ -77,6 +86,11 @@ export class DxfScanner {
 
   get done(): boolean {
     return this.sawEof;
+  }
+
+  /** Model-space extents computed from the coordinates; null when the header had valid ones. */
+  get computedExtents(): Extents | null {
+    return this.extents ? this.extents.result() : null;
   }
 
   /** True while inside a section (used to tell a truncated file from a missing EOF marker). */
@@ -119,6 +133,9 @@ export class DxfScanner {
       return;
     }
     const type = r.internStr();
+    if (this.extents === undefined && (this.section === 'BLOCKS' || this.section === 'ENTITIES')) {
+      this.extents = headerExtents(this.header) ? null : new ExtentsTracker();
+    }
     switch (this.section) {
       case 'TABLES':
         if (type === 'TABLE') this.expectTableName = true;
@@ -131,6 +148,7 @@ export class DxfScanner {
           this.startRecord(type, true);
         } else if (type === 'ENDBLK') {
           this.block = null;
+          this.extents?.endBlock();
         } else if (this.block) {
           this.startEntity(type);
         }
@@ -173,6 +191,7 @@ export class DxfScanner {
         return;
     }
     if (this.type === null) return;
+    if (this.trackingEntity && ExtentsTracker.wants(code)) this.extents?.group(code, r.num());
     if (this.collecting) {
       const t = this.tags;
       const w = this.wanted;
@@ -234,6 +253,7 @@ export class DxfScanner {
     this.paper = false;
     this.polyFlags = 0;
     this.hasAttribs = false;
+    this.trackingEntity = false;
   }
 
   private startEntity(type: string): void {
@@ -250,6 +270,11 @@ export class DxfScanner {
       (type === 'VERTEX' && this.lastPolyline !== null) ||
       (type === 'LWPOLYLINE' && w.rectangles && this.section === 'ENTITIES');
     this.startRecord(type, collect, all);
+    const ext = this.extents;
+    if (ext && (this.section === 'ENTITIES' || this.block !== null)) {
+      ext.beginEntity(type);
+      this.trackingEntity = ext.active;
+    }
   }
 
   private finishRecord(): void {
@@ -296,6 +321,7 @@ export class DxfScanner {
       description: tagStr(t, 4) || null,
     };
     this.block = block;
+    this.extents?.beginBlock(block.name, block.base);
     if (this.blocks.length < this.limits.maxBlocks) this.blocks.push(block);
     else
       this.warnings.add(
@@ -313,12 +339,19 @@ export class DxfScanner {
     } else if (type === 'ATTDEF' && block.attdefs.length < 1000) {
       block.attdefs.push(attdefRecord(this.tags));
     }
+    this.endExtentsEntity(type, 'block');
     this.maybeBuildEntity(type, 'block');
   }
 
   private finishEntity(type: string): void {
     const t = this.tags;
     const layer = this.layer;
+    if (SUB_ENTITIES.has(type)) {
+      this.endExtentsEntity(type, this.paper || this.parentPaper ? 'skip' : 'model');
+    } else {
+      this.parentPaper = this.paper;
+      this.endExtentsEntity(type, this.paper ? 'skip' : 'model');
+    }
     if (!SUB_ENTITIES.has(type)) {
       this.lastInsert = null;
       if (type !== 'POLYLINE') this.lastPolyline = null;
@@ -361,6 +394,15 @@ export class DxfScanner {
     }
     const built = this.maybeBuildEntity(type, this.paper ? 'paper' : 'model');
     if (built && type === 'POLYLINE') this.lastPolyline = built;
+  }
+
+  private endExtentsEntity(type: string, target: 'block' | 'model' | 'skip'): void {
+    const ext = this.extents;
+    if (!ext || !this.trackingEntity) return;
+    this.trackingEntity = false;
+    if (type === 'INSERT' || type === 'DIMENSION') ext.insertName = tagStr(this.tags, 2);
+    else if (TEXT_TYPES.has(type) && this.collecting) ext.outline = textOutline(type, this.tags);
+    ext.endEntity(target);
   }
 
   private countModelEntity(type: string, layer: string): void {

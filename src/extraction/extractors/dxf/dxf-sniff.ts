@@ -25,6 +25,8 @@ export interface SniffResult {
   binary: boolean;
   /** Binary DXF with one-byte group codes (R12 and older). */
   r12: boolean;
+  /** ASCII DXF whose lines end with a lone CR (classic Mac line ends; legal, ezdxf reads them). */
+  crLineEnds: boolean;
 }
 
 export function sniffDxf(filePath: string, fileSize: number): SniffResult {
@@ -42,6 +44,7 @@ export function sniffDxf(filePath: string, fileSize: number): SniffResult {
       startOffset: BINARY_DXF_SENTINEL.length,
       binary: true,
       r12: binaryUsesOneByteCodes(head),
+      crLineEnds: false,
     };
   }
   if (latin.startsWith('AutoCAD Binary DXF')) {
@@ -73,11 +76,13 @@ export function sniffDxf(filePath: string, fileSize: number): SniffResult {
       'The file holds binary data: it is not a DXF text file',
     );
   }
-  if (!/^\s*-?\d{1,6}\s*\r?\n/.test(latin.slice(startOffset))) {
+  const first = /^\s*-?\d{1,6}[ \t]*(\r\n|\r|\n)/.exec(latin.slice(startOffset));
+  if (!first) {
     throw new ExtractionError(
       'CORRUPT_FILE',
       'The file does not start with a DXF group code: it is not a DXF text file',
     );
   }
-  return { startOffset, binary: false, r12: false };
+  // The first line end decides: a CR not followed by LF means CR-only lines throughout.
+  return { startOffset, binary: false, r12: false, crLineEnds: first[1] === '\r' };
 }

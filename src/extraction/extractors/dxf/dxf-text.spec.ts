@@ -42,9 +42,11 @@ describe('parseTolerance', () => {
 });
 
 describe('header helpers', () => {
-  it('converts Julian dates', () => {
-    expect(julianToIso(2460324.5, true)).toBe('2024-01-15T00:00:00.000Z');
-    expect(julianToIso(2460324.75, false)).toBe('2024-01-15T06:00:00.000');
+  it('converts AutoCAD Julian dates (day number + fraction since midnight)', () => {
+    // The Autodesk DXF reference's own example.
+    expect(julianToIso(2451544.91568287, false)).toBe('1999-12-31T21:58:35.000');
+    expect(julianToIso(2460325, true)).toBe('2024-01-15T00:00:00.000Z');
+    expect(julianToIso(2460325.25, false)).toBe('2024-01-15T06:00:00.000');
     expect(julianToIso(0, false)).toBeNull();
   });
 

@@ -7,7 +7,12 @@ import {
   featuresSpec,
   textTitleBlockDrawing,
 } from '../../../../test/fixtures/dxf/dxf-fixtures';
-import { dxfBinary, dxfText, writeTemp } from '../../../../test/fixtures/dxf/dxf-writer';
+import {
+  dxfBinary,
+  dxfText,
+  dxfTextWithLineEnds,
+  writeTemp,
+} from '../../../../test/fixtures/dxf/dxf-writer';
 import { DxfBlock } from './dxf-blocks';
 import { DxfLayer } from './dxf-result';
 import { dxfExtractor } from './dxf.extractor';
@@ -338,6 +343,19 @@ describe('dxfExtractor', () => {
     expect(ascii.metadata.format).toBe('ascii');
     expect(strip(binary)).toEqual(strip(ascii));
     expect(binary.title_block?.drawing_number).toBe('A-100-01');
+  });
+
+  it.each(['\r\n', '\r'] as const)('reads line ends %j with the same result as LF', async (eol) => {
+    const spec = featuresSpec();
+    const lf = await extract(dxfText(spec), { extract_entities: true });
+    const other = await extract(dxfTextWithLineEnds(spec, eol), { extract_entities: true });
+    const strip = (r: CadExtractionResult) => ({
+      ...r,
+      metadata: { ...r.metadata, file_size: 0, parse_time_ms: 0 },
+    });
+    expect(other.success).toBe(true);
+    expect(other.title_block?.drawing_number).toBe('A-100-01');
+    expect(strip(other)).toEqual(strip(lf));
   });
 
   it('reports progress as bytes read, ending at 100', async () => {

@@ -76,7 +76,10 @@ async function extractDxf(input: ExtractorInput): Promise<CadExtractionResult> {
   const sniff = sniffDxf(input.filePath, fileSize);
   const reader: GroupReader = sniff.binary
     ? new BinaryGroupReader(input.filePath, fileSize, { r12: sniff.r12 })
-    : new AsciiGroupReader(input.filePath, fileSize, { startOffset: sniff.startOffset });
+    : new AsciiGroupReader(input.filePath, fileSize, {
+        startOffset: sniff.startOffset,
+        crLineEnds: sniff.crLineEnds,
+      });
   const scanner = new DxfScanner(
     reader,
     {

@@ -78,6 +78,8 @@ export interface GroupReaderOptions {
   maxLineBytes?: number;
   /** Bytes to skip at the start (a UTF-8 byte-order mark). */
   startOffset?: number;
+  /** Lines end with a lone CR instead of LF / CR LF. */
+  crLineEnds?: boolean;
 }
 
 export class AsciiGroupReader implements GroupReader {
@@ -99,6 +101,8 @@ export class AsciiGroupReader implements GroupReader {
   private eof = false;
   private fd: number | null;
   private readonly maxLine: number;
+  /** The byte that ends a line: LF (a CR before it is trimmed like a trailing space), or CR. */
+  private readonly eol: number;
 
   constructor(
     filePath: string,
@@ -110,6 +114,7 @@ export class AsciiGroupReader implements GroupReader {
     this.buf = Buffer.allocUnsafe(Math.max(4096, Math.min(chunk, fileSize + 16)));
     this.maxLine = opts.maxLineBytes ?? 16 << 20;
     this.fileOffset = opts.startOffset ?? 0;
+    this.eol = opts.crLineEnds ? CR : NL;
     this.fd = openSync(filePath, 'r');
   }
 
@@ -224,12 +229,13 @@ export class AsciiGroupReader implements GroupReader {
     const len = this.len;
     let p = this.pos;
     const lineStart = p;
-    while (p < len && b[p] !== NL) p++;
+    const eol = this.eol;
+    while (p < len && b[p] !== eol) p++;
     if (p >= len) return false;
     const codeEnd = p;
     const vs = p + 1;
     p = vs;
-    while (p < len && b[p] !== NL) p++;
+    while (p < len && b[p] !== eol) p++;
     if (p >= len) return false;
     this.code = parseCode(b, lineStart, codeEnd, this.groups);
     this.vs = vs;
@@ -244,7 +250,7 @@ export class AsciiGroupReader implements GroupReader {
     if (this.pos >= this.len) return false;
     const b = this.buf;
     let p = this.pos;
-    while (p < this.len && b[p] !== NL) p++;
+    while (p < this.len && b[p] !== this.eol) p++;
     if (p >= this.len) {
       // Only a code line (or garbage) left.
       if (!isBlank(b, this.pos, this.len)) this.endedMidPair = true;

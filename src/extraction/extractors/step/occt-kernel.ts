@@ -27,6 +27,13 @@ export interface OcctResult {
 
 export type OcctLinearUnit = 'millimeter' | 'centimeter' | 'meter' | 'inch' | 'foot';
 
+/** Tessellation tolerances; occt-import-js' defaults apply to what is left out. */
+export interface OcctTessellation {
+  linearDeflectionType?: 'bounding_box_ratio' | 'absolute_value';
+  linearDeflection?: number;
+  angularDeflection?: number;
+}
+
 interface OcctModule {
   ReadStepFile(content: Uint8Array, params: Record<string, unknown> | null): OcctResult;
 }
@@ -61,10 +68,11 @@ function loadOcct(): Promise<OcctModule> {
 export async function readStepGeometry(
   bytes: Uint8Array,
   linearUnit: OcctLinearUnit,
+  tessellation: OcctTessellation = {},
 ): Promise<OcctResult> {
   const occt = await loadOcct();
   try {
-    return occt.ReadStepFile(bytes, { linearUnit });
+    return occt.ReadStepFile(bytes, { linearUnit, ...tessellation });
   } catch (err) {
     occtPromise = null;
     throw err;

@@ -49,17 +49,21 @@ function addChildren(
     n += 1;
     const first = group[0];
     const id = `${parentId}.${n}`;
-    items.push(
-      item(
-        id,
-        first.name,
-        first.shape_type === 'assembly' ? 'assembly' : 'part',
-        group.length,
-        first.material,
-        parentId,
-        level,
-      ),
+    const line = item(
+      id,
+      first.name,
+      first.shape_type === 'assembly'
+        ? 'assembly'
+        : first.shape_type === 'external'
+          ? 'external part'
+          : 'part',
+      group.length,
+      first.material,
+      parentId,
+      level,
     );
+    if (first.external_files) line.external_files = first.external_files;
+    items.push(line);
     if (first.children.length > 0) addChildren(items, first.children, id, level + 1);
   }
 }

@@ -4,7 +4,10 @@
  * geometry OpenCASCADE cannot read.
  */
 import { parseParameters, StepValue, stringOf, stringsOf } from './iso10303-syntax';
+import { StepEntityGraph } from './step-entity-graph';
 import { KeptRecord, MATERIAL_RECORD_TYPES, resolveMaterials } from './step-materials';
+import { STRUCTURE_RECORD_TYPES } from './step-product-structure';
+import { VALIDATION_RECORD_TYPES } from './step-validation-properties';
 
 export interface StepHeader {
   description: string[];
@@ -45,7 +48,15 @@ export interface StepFileSummary {
   malformed_records: number;
   /** Product name -> material names (MATERIAL_DESIGNATION, MAKE_FROM_USAGE_OPTION). */
   materials: Record<string, string[]>;
+  /** Product structure and validation-property records, for step-product-structure and co. */
+  graph: StepEntityGraph;
+  /** Every length unit instance by id (DERIVED_UNIT elements point at them). */
+  length_units_by_id: Map<number, StepLengthUnit>;
+  /** Loads records the first pass did not keep, by id (a second pass over the text). */
+  fetchRecords: (ids: number[]) => void;
 }
+
+const GRAPH_RECORD_TYPES = new Set([...STRUCTURE_RECORD_TYPES, ...VALIDATION_RECORD_TYPES]);
 
 const SI_PREFIX: Record<string, number> = {
   EXA: 1e18,
@@ -129,10 +140,12 @@ export function readStepFile(
   const lengthUnits = new Map<number, StepLengthUnit>();
   const angleUnits = new Map<number, string>();
   const contextUnitRefs: number[] = [];
+  const graph = new StepEntityGraph(GRAPH_RECORD_TYPES);
   let malformed = 0;
   let total = 0;
   const dataStart = text.search(/\bDATA\s*;/);
-  for (const statement of splitStatements(text, dataStart < 0 ? text.length : dataStart + 5)) {
+  const from = dataStart < 0 ? text.length : dataStart + 5;
+  for (const statement of splitStatements(text, from)) {
     const eq = statement.indexOf('=');
     const trimmed = statement.trimStart();
     if (!trimmed.startsWith('#') || eq < 0) {
@@ -147,6 +160,7 @@ export function readStepFile(
     if (body.startsWith('(')) {
       const parts = complexParts(body);
       for (const part of parts) counts.set(part.type, (counts.get(part.type) ?? 0) + 1);
+      if (parts.some((p) => graph.wants(p.type))) graph.keepComplex(id, parts);
       readUnitParts(id, parts, lengthUnits, angleUnits, contextUnitRefs);
       continue;
     }
@@ -159,6 +173,7 @@ export function readStepFile(
     counts.set(type, (counts.get(type) ?? 0) + 1);
     if (MATERIAL_RECORD_TYPES.has(type))
       kept.set(id, { type, args: body.slice(paren + 1, body.lastIndexOf(')')) });
+    if (graph.wants(type)) graph.keep(id, type, body.slice(paren + 1, body.lastIndexOf(')')));
     if (type === 'PRODUCT') {
       const args = parseParameters(body.slice(paren + 1, body.lastIndexOf(')')));
       products.push({
@@ -181,7 +196,30 @@ export function readStepFile(
     angle_unit: pickUnit(angleUnits, contextUnitRefs),
     malformed_records: malformed,
     materials: resolveMaterials(kept, new Map(products.map((p) => [p.entity_id, p.name]))),
+    graph,
+    length_units_by_id: lengthUnits,
+    fetchRecords: (ids) => keepRecordsById(text, from, new Set(ids), graph),
   };
+}
+
+/** Second pass: keeps the simple records with the given ids, whatever their type. */
+function keepRecordsById(
+  text: string,
+  from: number,
+  ids: Set<number>,
+  graph: StepEntityGraph,
+): void {
+  for (const statement of splitStatements(text, from)) {
+    const m = /^\s*#(\d+)\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/.exec(statement);
+    if (!m || !ids.has(Number(m[1]))) continue;
+    graph.keep(
+      Number(m[1]),
+      m[2].toUpperCase(),
+      statement.slice(m[0].length, statement.lastIndexOf(')')),
+    );
+    ids.delete(Number(m[1]));
+    if (ids.size === 0) return;
+  }
 }
 
 /** Prefers the unit a GLOBAL_UNIT_ASSIGNED_CONTEXT names first, else the most frequent one. */

@@ -2,7 +2,19 @@
 import { CadExtractionResult } from '../cad-result';
 import { BoundingBox } from './mesh-metrics';
 
-export type StepShapeType = 'assembly' | 'solid' | 'product';
+/** `product`: named in the text, no geometry read; `external`: its shape is in another file. */
+export type StepShapeType = 'assembly' | 'solid' | 'product' | 'external';
+
+/** Mass properties the CAD system wrote into the file (geometric validation properties). */
+export interface StepDeclaredProperties {
+  volume: number | null;
+  surface_area: number | null;
+  /** In the part's own coordinate system (for a placed occurrence it differs from the mesh's). */
+  center_of_mass: [number, number, number] | null;
+  /** mesh / declared − 1 (relative), null when either is missing. */
+  volume_deviation: number | null;
+  surface_area_deviation: number | null;
+}
 
 export interface StepPart {
   name: string;
@@ -18,6 +30,10 @@ export interface StepPart {
   color: string | null;
   material: string | null;
   num_faces: number;
+  /** CAD-declared (authoritative) mass properties of this product, null when the file has none. */
+  validation: StepDeclaredProperties | null;
+  /** For `external` parts: the file(s) (DOCUMENT_FILE) holding the shape. */
+  external_files?: string[];
   children: StepPart[];
 }
 
@@ -28,6 +44,8 @@ export interface StepAssembly {
   total_parts: number;
   /** Entries directly under the top assembly. */
   root_parts: number;
+  /** CAD-declared mass properties of the top product, when the file has them. */
+  validation?: StepDeclaredProperties | null;
 }
 
 export interface StepShapeCounts {

@@ -194,6 +194,20 @@ describe('stepExtractor options', () => {
     });
   });
 
+  it('tessellates finer only when volumes or areas are asked for, and says which it used', async () => {
+    expect((await run(boxPath)).metadata.tessellation).toEqual({
+      linear_deflection: 0.0002,
+      linear_deflection_type: 'bounding_box_ratio',
+      angular_deflection: 0.1,
+    });
+    const bare = await run(boxPath, { calculate_volumes: false, calculate_areas: false });
+    expect(bare.metadata.tessellation).toEqual({
+      linear_deflection: 0.001,
+      linear_deflection_type: 'bounding_box_ratio',
+      angular_deflection: 0.5,
+    });
+  });
+
   it('drops the assembly when neither assembly nor parts are wanted', async () => {
     const result = await run(boxPath, { extract_assembly: false, extract_parts: false });
     expect(result.assembly).toBeNull();
@@ -243,6 +257,7 @@ describe('stepExtractor without readable geometry', () => {
     );
     expect(result.total_volume).toBeNull();
     expect(result.overall_bbox).toBeNull();
+    expect(result.bom).toBeNull(); // unrelated products are no bill of materials
   });
 });
 
@@ -278,6 +293,10 @@ describe('stepExtractor on bad input', () => {
     const result = await run(damaged);
     expect(result.success).toBe(true);
     expect(result.metadata.products).toEqual([BOX_EXPECTED.name]);
+    // #40 became a seventh, unreadable ADVANCED_FACE: never silent
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^The geometry kernel read 6 of the 7 faces the file defines/),
+    ]);
     const again = await run(boxPath);
     expect(again.total_volume).toBeCloseTo(BOX_EXPECTED.volume, 6);
   });

@@ -10,11 +10,39 @@ import { ExtractionError } from '../extraction-error';
 import { boolOption, Extractor, ExtractorInput, throwIfAborted } from '../extractor';
 import { sniffIso10303 } from './iso10303-syntax';
 import { combinedCenter, mergeBoxes, roundMetric } from './mesh-metrics';
-import { occtUnitFor, OcctResult, readStepGeometry } from './occt-kernel';
+import { occtUnitFor, OcctResult, OcctTessellation, readStepGeometry } from './occt-kernel';
 import { buildAssembly, countAssemblies, walkParts } from './step-assembly';
 import { buildStepBom } from './step-bom';
 import { readStepFile, StepFileSummary } from './step-file-reader';
+import { checkFaceCount } from './step-face-check';
+import { attachDeclaredProperties } from './step-declared-properties';
+import { ProductStructure, readProductStructure } from './step-product-structure';
+import { productTreeAssembly, restoreSubAssemblies } from './step-structure-merge';
 import { StepAssembly, StepExtractionResult, StepPart, StepShapeCounts } from './step-types';
+
+/**
+ * Tessellation when volumes or areas are asked for: deflection relative to the bounding box
+ * 5× and angular deflection 5× finer than occt-import-js' defaults (0.001 and 0.5 rad), which
+ * overstate parts with small holes; measured accuracy in docs/ifc-step-extractors.md.
+ */
+export const MASS_PROPERTY_TESSELLATION: OcctTessellation = {
+  linearDeflectionType: 'bounding_box_ratio',
+  linearDeflection: 0.0002,
+  angularDeflection: 0.1,
+};
+
+/** occt-import-js' own defaults, used when no mass properties are asked for. */
+const DEFAULT_TESSELLATION: OcctTessellation = {
+  linearDeflectionType: 'bounding_box_ratio',
+  linearDeflection: 0.001,
+  angularDeflection: 0.5,
+};
+
+/**
+ * The finer tessellation has 2–30× the triangles; above this size a file keeps the default so
+ * the meshes of a large assembly stay within the thread's memory.
+ */
+export const FINE_TESSELLATION_MAX_BYTES = 20 * 1024 * 1024;
 
 const BREP_ENTITIES = [
   'MANIFOLD_SOLID_BREP',
@@ -82,26 +110,52 @@ export const stepExtractor: Extractor<StepExtractionResult> = {
     // OpenCASCADE rejects a UTF-8 byte-order mark that some exporters write
     const kernelBytes =
       bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const structure = readProductStructure(summary.graph);
+    const tessellation =
+      (opts.calculateVolumes || opts.calculateAreas) && bytes.length <= FINE_TESSELLATION_MAX_BYTES
+        ? MASS_PROPERTY_TESSELLATION
+        : DEFAULT_TESSELLATION;
     const geometry = needGeometry
-      ? await readGeometrySafely(kernelBytes, output.unit, warnings)
+      ? await readGeometrySafely(kernelBytes, output.unit, tessellation, warnings)
       : null;
     throwIfAborted(input.signal);
     input.onProgress({ progress: 80, message: 'computing mass properties' });
+    if (geometry?.meshes?.length === 0) warnings.push(noSolidsMessage(structure));
 
-    const fallbackName = basename(input.filename, extname(input.filename));
-    const tree =
-      geometry?.root && geometry.meshes
-        ? buildAssembly(geometry.root, geometry.meshes, summary.products[0]?.name || fallbackName, {
-            calculateVolumes: opts.calculateVolumes,
-            calculateAreas: opts.calculateAreas,
-          })
-        : productOnlyAssembly(summary, fallbackName);
+    const fallbackName =
+      structure.main?.name ||
+      summary.products[0]?.name ||
+      basename(input.filename, extname(input.filename));
+    const assemblyOptions = {
+      calculateVolumes: opts.calculateVolumes,
+      calculateAreas: opts.calculateAreas,
+    };
+    let tree: StepAssembly;
+    if (geometry?.root && geometry.meshes && geometry.meshes.length > 0) {
+      tree = buildAssembly(geometry.root, geometry.meshes, fallbackName, assemblyOptions);
+      restoreSubAssemblies(tree, structure.main, assemblyOptions);
+      if (structure.external_files.length > 0)
+        warnings.push(externalPartsMessage(structure, hasExternalParts(tree.parts)));
+    } else if (structure.main) tree = productTreeAssembly(structure.main);
+    else tree = productOnlyAssembly(summary, fallbackName);
     // the kernel names parts after their products: attach the materials the text assigns to them
     walkParts(tree.parts, (part) => {
       const materials = summary.materials[part.name];
       if (materials) part.material = materials.join(', ');
     });
-    const result = assembleResult(input, summary, tree, geometry, opts, warnings, output.symbol);
+    attachDeclaredProperties(tree, summary, structure, output.symbol, warnings);
+    if (geometry?.meshes) checkFaceCount(tree, summary.entity_counts, warnings);
+    const result = assembleResult(
+      input,
+      summary,
+      tree,
+      geometry,
+      opts,
+      warnings,
+      output.symbol,
+      structure.main !== null,
+      tessellation,
+    );
     input.onProgress({ progress: 100, message: `${tree.total_parts} parts` });
     return result;
   },
@@ -121,18 +175,17 @@ function rejectNonStep(summary: StepFileSummary): void {
 async function readGeometrySafely(
   bytes: Uint8Array,
   unit: Parameters<typeof readStepGeometry>[1],
+  tessellation: OcctTessellation,
   warnings: string[],
 ): Promise<OcctResult | null> {
   try {
-    const result = await readStepGeometry(bytes, unit);
+    const result = await readStepGeometry(bytes, unit, tessellation);
     if (!result.success || !result.root || !result.meshes) {
       warnings.push(
         'The geometry kernel (OpenCASCADE) could not read this file; only header, entity counts and product names are given',
       );
       return null;
     }
-    if (result.meshes.length === 0)
-      warnings.push('The file holds no solid geometry the kernel could tessellate');
     return result;
   } catch (err) {
     warnings.push(
@@ -140,6 +193,32 @@ async function readGeometrySafely(
     );
     return null;
   }
+}
+
+function noSolidsMessage(structure: ProductStructure): string {
+  if (structure.external_files.length === 0)
+    return 'The file holds no solid geometry the kernel could tessellate';
+  return `The parts' shapes are in ${listFiles(structure.external_files)}, referenced as external documents; this file holds the product structure only, so no volumes, areas or boxes are given`;
+}
+
+function externalPartsMessage(structure: ProductStructure, listed: boolean): string {
+  const where = `Some parts' shapes are in ${listFiles(structure.external_files)}, referenced as external documents`;
+  return listed
+    ? `${where}; they are listed as external parts without volumes, areas or boxes, and the totals leave them out`
+    : `${where}; they are missing from the parts and the totals`;
+}
+
+function hasExternalParts(parts: StepPart[]): boolean {
+  let found = false;
+  walkParts(parts, (p) => {
+    if (p.shape_type === 'external') found = true;
+  });
+  return found;
+}
+
+function listFiles(files: string[]): string {
+  const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ', …' : '');
+  return `${files.length} other file${files.length === 1 ? '' : 's'} (${shown})`;
 }
 
 /** Without geometry: the product names from the text, as a flat list without measurements. */
@@ -155,6 +234,7 @@ function productOnlyAssembly(summary: StepFileSummary, fallbackName: string): St
     color: null,
     material: null,
     num_faces: 0,
+    validation: null,
     children: [],
   }));
   return {
@@ -173,18 +253,22 @@ function assembleResult(
   opts: StepOptions,
   warnings: string[],
   unit: string,
+  declaredTree: boolean,
+  tessellation: OcctTessellation,
 ): StepExtractionResult {
   const solids: StepPart[] = [];
   walkParts(tree.parts, (p) => {
     if (p.shape_type === 'solid') solids.push(p);
   });
   const hasGeometry = geometry !== null;
+  // no solid read (e.g. parts in other files): no total rather than a misleading 0
+  const measured = hasGeometry && solids.length > 0;
   const totalVolume =
-    hasGeometry && opts.calculateVolumes
+    measured && opts.calculateVolumes
       ? roundMetric(solids.reduce((s, p) => s + (p.volume ?? 0), 0))
       : null;
   const totalArea =
-    hasGeometry && opts.calculateAreas
+    measured && opts.calculateAreas
       ? roundMetric(solids.reduce((s, p) => s + (p.surface_area ?? 0), 0))
       : null;
   const faces = solids.reduce((n, p) => n + p.num_faces, 0);
@@ -228,13 +312,23 @@ function assembleResult(
       entity_counts: summary.entity_counts,
       total_entities: summary.total_entities,
       products: summary.products.map((p) => p.name),
-      mass_properties: 'approximated from the tessellated mesh',
+      mass_properties:
+        tree.validation || someDeclared(tree.parts)
+          ? 'approximated from the tessellated mesh; CAD-declared values in validation'
+          : 'approximated from the tessellated mesh',
       center_of_mass: opts.calculateVolumes
         ? combinedCenter(
             solids.map((p) => ({ volume: p.volume ?? 0, center_of_mass: p.center_of_mass })),
           )
         : null,
       geometry_kernel: hasGeometry ? 'occt-import-js 0.0.23 (OpenCASCADE)' : null,
+      tessellation: hasGeometry
+        ? {
+            linear_deflection: tessellation.linearDeflection ?? null,
+            linear_deflection_type: tessellation.linearDeflectionType ?? null,
+            angular_deflection: tessellation.angularDeflection ?? null,
+          }
+        : null,
     },
     errors: [],
     warnings,
@@ -245,13 +339,25 @@ function assembleResult(
     title_block: null,
     geometry_summary: geometrySummary,
     entities: [],
-    bom: opts.extractAssembly && hasGeometry ? buildStepBom(tree.name, tree.parts) : null,
+    bom:
+      // a flat list of unrelated products is no bill of materials
+      opts.extractAssembly && (measured || declaredTree)
+        ? buildStepBom(tree.name, tree.parts)
+        : null,
     assembly,
     shape_counts: opts.countShapes ? shapeCounts : {},
     total_volume: totalVolume,
     total_surface_area: totalArea,
     overall_bbox: hasGeometry ? mergeBoxes(solids.map((p) => p.bbox)) : null,
   };
+}
+
+function someDeclared(parts: StepPart[]): boolean {
+  let found = false;
+  walkParts(parts, (p) => {
+    if (p.validation) found = true;
+  });
+  return found;
 }
 
 /** Applies extract_assembly / extract_parts to the full tree. */

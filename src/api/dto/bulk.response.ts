@@ -1,0 +1,96 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { EXTRACTION_FORMATS, JOB_STATUSES } from '../../extraction/entities/job-enums';
+
+const nullableDate = { type: String, format: 'date-time', nullable: true, example: null };
+
+/** One file of a bulk (SEED-NOTES §1, plus error_code and retry_count). */
+export class BulkFileResponse {
+  @ApiProperty({ type: String, nullable: true, example: 'a.dxf' })
+  file_path!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'a.dxf' })
+  filename!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: `One of ${EXTRACTION_FORMATS.join(', ')}; null for a bulk without format_override`,
+    example: 'dxf',
+  })
+  format!: string | null;
+
+  @ApiProperty({ enum: JOB_STATUSES, example: 'pending' })
+  status!: string;
+
+  @ApiProperty({ format: 'uuid', example: '7a1d3c5e-9b2f-4d6a-8c0e-1f3a5b7c9d2e' })
+  job_id!: string;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  progress!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Only in GET /bulk/{id}',
+    example: null,
+  })
+  result!: Record<string, unknown> | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_code!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_message!: string | null;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  retry_count!: number;
+
+  @ApiProperty(nullableDate)
+  started_at!: string | null;
+
+  @ApiProperty(nullableDate)
+  completed_at!: string | null;
+}
+
+/** A bulk with one entry per file. */
+export class BulkResponse {
+  @ApiProperty({ format: 'uuid', example: '4c2e6a8b-0d1f-4e3a-9b5c-7d9e1f3a5b7c' })
+  bulk_job_id!: string;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  total_files!: number;
+
+  @ApiProperty({ type: [BulkFileResponse] })
+  files!: BulkFileResponse[];
+
+  @ApiProperty({ enum: JOB_STATUSES, example: 'pending' })
+  overall_status!: string;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  progress!: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  files_completed!: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  files_failed!: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  files_cancelled!: number;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  files_pending!: number;
+
+  @ApiProperty({ format: 'date-time', example: '2026-01-05T10:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty(nullableDate)
+  started_at!: string | null;
+
+  @ApiProperty(nullableDate)
+  completed_at!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'tbl_123' })
+  target_table_id!: string | null;
+}

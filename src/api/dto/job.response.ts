@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXTRACTION_FORMATS, JOB_KINDS, JOB_STATUSES } from '../../extraction/entities/job-enums';
+
+const openObject = { type: 'object', additionalProperties: true } as const;
+
+/** A job as the frontend reads it (SEED-NOTES §1), snake_case. */
+export class JobResponse {
+  @ApiProperty({ format: 'uuid', example: '2f0c6a8e-1d4b-4f7e-9a0b-3c5d7e9f1a2b' })
+  id!: string;
+
+  @ApiProperty({ enum: JOB_KINDS, example: 'single' })
+  kind!: string;
+
+  @ApiProperty({ enum: JOB_STATUSES, example: 'completed' })
+  status!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: `One of ${EXTRACTION_FORMATS.join(', ')}; null for a bulk without format_override`,
+    example: 'dxf',
+  })
+  format!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'part.dxf' })
+  filename!: string | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, example: 48213 })
+  file_size!: number | null;
+
+  @ApiProperty({ ...openObject, example: { extract_layers: true } })
+  options!: Record<string, unknown>;
+
+  @ApiProperty({ type: String, nullable: true, example: 'tbl_123' })
+  target_table_id!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  record_id!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  attachment_id!: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, example: 100 })
+  progress!: number;
+
+  @ApiProperty({
+    ...openObject,
+    nullable: true,
+    description: 'The result when small enough to inline (see result_url otherwise)',
+    example: { source_file: 'part.dxf', source_type: 'dxf', success: true, layers: [] },
+  })
+  result!: Record<string, unknown> | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Where the full result is, when it was too large to inline',
+    example: null,
+  })
+  result_url!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_code!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_message!: string | null;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  retry_count!: number;
+
+  @ApiProperty({ type: 'integer', example: 3 })
+  max_retries!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  next_retry_at!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-01-05T10:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-01-05T10:00:01.000Z',
+  })
+  started_at!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-01-05T10:00:02.000Z',
+  })
+  completed_at!: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Set for a file of a bulk' })
+  parent_job_id?: string;
+}
+
+/** GET /jobs */
+export class JobListResponse {
+  @ApiProperty({ type: [JobResponse] })
+  items!: JobResponse[];
+
+  @ApiProperty({ type: 'integer', example: 42 })
+  total!: number;
+
+  @ApiProperty({ type: 'integer', example: 1 })
+  page!: number;
+
+  @ApiProperty({ type: 'integer', example: 20 })
+  page_size!: number;
+}
+
+/** The `data` of each Server-Sent Event of GET /jobs/{id}/events (event `status` or `progress`). */
+export class JobProgressEvent {
+  @ApiProperty({ format: 'uuid', example: '2f0c6a8e-1d4b-4f7e-9a0b-3c5d7e9f1a2b' })
+  id!: string;
+
+  @ApiProperty({ enum: JOB_STATUSES, example: 'processing' })
+  status!: string;
+
+  @ApiProperty({ type: 'integer', example: 40 })
+  progress!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_code!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_message!: string | null;
+}

@@ -71,6 +71,8 @@ export class AppConfig {
   readonly logLevels: LogLevelSetting[];
   /** Where imports write rows (TABLES_DRIVER). */
   readonly tables: { driver: 'builtin' | 'none' };
+  /** Imports above this many rows run on a worker (IMPORT_ASYNC_ROWS). */
+  readonly imports: { asyncRows: number };
 
   constructor(env: EnvironmentVariables) {
     this.env = env.NODE_ENV;
@@ -131,6 +133,7 @@ export class AppConfig {
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),
     );
     this.tables = { driver: env.TABLES_DRIVER };
+    this.imports = { asyncRows: env.IMPORT_ASYNC_ROWS };
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */

@@ -247,6 +247,12 @@ export class EnvironmentVariables {
   /** Where imports write rows: the built-in PostgreSQL tables, or nowhere (import routes 501). */
   @IsIn(['builtin', 'none'])
   TABLES_DRIVER: 'builtin' | 'none' = 'builtin';
+
+  /** An import of more rows than this answers 202 and runs on a worker (GET /imports/{id}). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  IMPORT_ASYNC_ROWS = 5000;
 }
 
 /** The development JWT secret; refused in production. */

@@ -18,6 +18,7 @@ import { generatePdfFixtures, removePdfFixtures } from '../fixtures/pdf/generate
 import { writeAssemblyStep } from '../fixtures/step/step-assembly-fixture';
 import { createE2eHarness, E2eHarness, eventually } from '../support/e2e-harness';
 import { HostTablesModule, RecordingTableGateway } from '../support/host-tables.module';
+import { contractProblems, coveredRoutes } from '../support/openapi-contract';
 import { TRUNCATED_DXF } from '../support/sample-files';
 
 const API = '/api/v1/extraction';
@@ -793,5 +794,26 @@ describe('import into tables', () => {
         await app?.close();
       }
     });
+  });
+
+  // Last on purpose: every response of the built-in app above, against the OpenAPI document.
+  it('answered every request as the OpenAPI document describes it', async () => {
+    const document = (await h.http().get('/api/docs/openapi.json')).body as unknown;
+    expect(coveredRoutes(document, h.responses)).toEqual(
+      expect.arrayContaining([
+        `POST ${API}/jobs/{id}/preview 200`,
+        `POST ${API}/import 200`,
+        `POST ${API}/import 400`,
+        `POST ${API}/import 403`,
+        `POST ${API}/import 404`,
+        `POST ${API}/bulk/{id}/preview 200`,
+        `POST ${API}/bulk/import 200`,
+        `POST ${API}/bom/import 200`,
+        `POST ${TABLES} 201`,
+        `GET ${TABLES}/{id}/records 200`,
+        `DELETE ${TABLES}/{id} 204`,
+      ]),
+    );
+    expect(contractProblems(document, h.responses)).toEqual([]);
   });
 });

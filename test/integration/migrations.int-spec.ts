@@ -1,5 +1,6 @@
 import { ExtractionJob } from '../../src/extraction/entities/extraction-job.entity';
 import { ImportRequest } from '../../src/import/entities/import-request.entity';
+import { ImportRun } from '../../src/import/entities/import-run.entity';
 import { DataTableField } from '../../src/tables/entities/data-table-field.entity';
 import { DataTableRecord } from '../../src/tables/entities/data-table-record.entity';
 import { DataTable } from '../../src/tables/entities/data-table.entity';
@@ -84,7 +85,7 @@ describe('migrations', () => {
     const tables = async () =>
       (
         await db.dataSource.query<{ tablename: string }[]>(
-          `SELECT tablename FROM pg_tables WHERE tablename IN ('data_tables', 'data_table_fields', 'data_table_records', 'import_requests') ORDER BY tablename`,
+          `SELECT tablename FROM pg_tables WHERE tablename IN ('data_tables', 'data_table_fields', 'data_table_records', 'import_requests', 'import_runs') ORDER BY tablename`,
         )
       ).map((r) => r.tablename);
     expect(await tables()).toEqual([
@@ -92,11 +93,16 @@ describe('migrations', () => {
       'data_table_records',
       'data_tables',
       'import_requests',
+      'import_runs',
     ]);
-    await db.dataSource.undoLastMigration();
+    // Undo down to the table store's first migration (later ones, of any feature, go first).
+    const all = db.dataSource.migrations.map((m) => m.name!).sort(byTimestamp);
+    const from = all.indexOf('CreateDataTables1796534587252');
+    expect(from).toBeGreaterThan(0);
+    for (let i = all.length - 1; i >= from; i -= 1) await db.dataSource.undoLastMigration();
     expect(await tables()).toEqual([]);
     await db.dataSource.runMigrations();
-    expect(await tables()).toHaveLength(4);
+    expect(await tables()).toHaveLength(5);
   });
 
   it.each([
@@ -105,6 +111,7 @@ describe('migrations', () => {
     ['data_table_fields', DataTableField],
     ['data_table_records', DataTableRecord],
     ['import_requests', ImportRequest],
+    ['import_runs', ImportRun],
   ])(
     'has the indexes the entity of %s declares, column order and direction included',
     async (table, entity) => {

@@ -15,6 +15,8 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { StorageModule } from './storage';
+import { ImportWorkerModule } from './import/import-worker.module';
+import { BuiltinTablesApiModule } from './tables/builtin/builtin-tables-api.module';
 import { BuiltinTablesModule } from './tables/builtin/builtin-tables.module';
 import { UnavailableTablesModule } from './tables/unavailable-tables.module';
 
@@ -32,14 +34,16 @@ export interface HostModules {
 export class AppModule {
   static register(config: AppConfig, host: HostModules = {}): DynamicModule {
     const roleModules: ModuleImport[] = [];
+    const builtinTables = !host.tables && config.tables.driver === 'builtin';
+    // Both roles need TABLE_GATEWAY: the API imports small batches, workers the large ones.
+    roleModules.push(
+      host.tables ?? (builtinTables ? BuiltinTablesModule : UnavailableTablesModule),
+    );
     if (config.runsApi) {
       roleModules.push(ApiModule, QueueDashboardModule);
-      roleModules.push(
-        host.tables ??
-          (config.tables.driver === 'builtin' ? BuiltinTablesModule : UnavailableTablesModule),
-      );
+      if (builtinTables) roleModules.push(BuiltinTablesApiModule);
     }
-    if (config.runsWorker) roleModules.push(ExtractionWorkerModule);
+    if (config.runsWorker) roleModules.push(ExtractionWorkerModule, ImportWorkerModule);
     return {
       module: AppModule,
       imports: [

@@ -26,3 +26,18 @@ export class NewOnlyUnsupportedError extends DomainError {
     );
   }
 }
+
+/** The run was claimed again elsewhere (this worker's lease ran out): stop, write nothing. */
+export class ImportRunLostError extends DomainError {
+  constructor(runId: string) {
+    super('IMPORT_RUN_LOST', `Import run ${runId} is no longer this worker's`, {
+      import_id: runId,
+    });
+  }
+}
+
+export class ImportRunNotFoundError extends DomainError {
+  constructor(id: string) {
+    super('IMPORT_NOT_FOUND', `Import ${id} not found`, { import_id: id });
+  }
+}

@@ -110,3 +110,11 @@ export interface BomImportCommand {
 export interface BomImportResult extends Omit<ImportResult, 'job_id' | 'record_type'> {
   import_mode: BomImportMode;
 }
+
+/** The answer of an import above IMPORT_ASYNC_ROWS: 202, then GET status_url until final. */
+export interface ImportAccepted {
+  import_id: string;
+  status: 'pending';
+  total_rows: number;
+  status_url: string;
+}

@@ -6,12 +6,15 @@
  * skipped unless allow_duplicates. A bulk import is the same over the rows of its files.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { TABLE_GATEWAY, TableGateway, RecordToInsert } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
 import { ImportRequestsRepository } from './import-requests.repository';
 import { coerceRows, CoercedRow, planColumns, RowError, selectRows } from './import-plan';
 import { validateBomItems } from './bom-validation';
-import { InvalidImportError, NewOnlyUnsupportedError } from './import-errors';
+import { ImportRunLostError, InvalidImportError, NewOnlyUnsupportedError } from './import-errors';
+import { ImportRunQueue } from './runs/import-run-queue';
+import { ImportRunRow, ImportRunsRepository } from './runs/import-runs.repository';
 import { flattenObject } from './rows/source-row';
 import {
   BomImportCommand,
@@ -19,6 +22,7 @@ import {
   BulkImportCommand,
   BulkImportResult,
   FileImportCount,
+  ImportAccepted,
   ImportCommand,
   ImportResult,
 } from './import-types';
@@ -39,6 +43,8 @@ interface ImportOptions {
   allowDuplicates: boolean;
   /** Records per INSERT (default INSERT_BATCH_SIZE). */
   batchSize?: number;
+  /** After each batch: rows written so far; false stops the import (rolled back). */
+  onProgress?: (processed: number) => Promise<boolean>;
 }
 
 /** The rows of one origin (a job, or posted BOM data) and the indices chosen. */
@@ -77,39 +83,117 @@ export class ImportService {
     @Inject(TABLE_GATEWAY) private readonly tables: TableGateway,
     private readonly source: JobRowsSource,
     private readonly requests: ImportRequestsRepository,
+    private readonly runs: ImportRunsRepository,
+    private readonly runQueue: ImportRunQueue,
+    private readonly config: AppConfig,
   ) {}
 
   async importRows(
     ownerId: string,
     command: ImportCommand,
     idempotencyKey: string | null,
-  ): Promise<ImportResult> {
-    return this.once(ownerId, idempotencyKey, async () => {
-      const set = await this.source.rows(ownerId, command.jobId, {
-        recordType: command.recordType,
-        allowPartial: command.allowPartial,
-      });
-      const indices = selectRows(set.rows.length, command.rowIndices);
-      const { outcome } = await this.run(ownerId, [selectionOf(set, indices)], command, false);
-      return { ...outcome, job_id: set.job.id, record_type: set.record_type };
+  ): Promise<ImportResult | ImportAccepted> {
+    return this.once(ownerId, idempotencyKey, () => this.importJob(ownerId, command, null));
+  }
+
+  private async importJob(
+    ownerId: string,
+    command: ImportCommand,
+    onProgress: ((processed: number) => Promise<boolean>) | null,
+  ): Promise<ImportResult | ImportAccepted> {
+    const set = await this.source.rows(ownerId, command.jobId, {
+      recordType: command.recordType,
+      allowPartial: command.allowPartial,
     });
+    const indices = selectRows(set.rows.length, command.rowIndices);
+    const selections = [selectionOf(set, indices)];
+    if (!onProgress && indices.length > this.config.imports.asyncRows) {
+      return this.accept(ownerId, 'job', command, selections);
+    }
+    const { outcome } = await this.run(
+      ownerId,
+      selections,
+      { ...command, onProgress: onProgress ?? undefined },
+      false,
+    );
+    return { ...outcome, job_id: set.job.id, record_type: set.record_type };
+  }
+
+  /** Runs a stored import on a worker; `onProgress` false (the run was lost) stops it. */
+  async executeRun(
+    run: ImportRunRow,
+    onProgress: (processed: number) => Promise<boolean>,
+  ): Promise<ImportResult | BulkImportResult> {
+    const outcome =
+      run.kind === 'bulk'
+        ? await this.importBulkRows(
+            run.owner_id,
+            run.command as unknown as BulkImportCommand,
+            onProgress,
+          )
+        : await this.importJob(run.owner_id, run.command as unknown as ImportCommand, onProgress);
+    if ('import_id' in outcome) throw new ImportRunLostError(run.id); // cannot happen: never re-accepted
+    return outcome;
+  }
+
+  /**
+   * Too many rows for one request: the import is checked now (table, access, mapping) and stored;
+   * a worker runs it. 202 with where to follow it.
+   */
+  private async accept(
+    ownerId: string,
+    kind: 'job' | 'bulk',
+    command: ImportCommand | BulkImportCommand,
+    selections: Selection[],
+  ): Promise<ImportAccepted> {
+    const table = await this.tables.describe(ownerId, command.tableId);
+    if (!table.writable) throw new TableForbiddenError(command.tableId);
+    planColumns(table.id, sourceFieldsOf(selections.flatMap((s) => s.rows)), [], table.fields, {
+      fieldMapping: command.fieldMapping,
+      createMissingFields: false,
+      rowIndices: null,
+    });
+    const total = selections.reduce((n, s) => n + s.indices.length, 0);
+    const run = await this.runs.create(ownerId, kind, command, total);
+    await this.runQueue.dispatch({ runId: run.id, attempt: run.attempt });
+    return {
+      import_id: run.id,
+      status: 'pending',
+      total_rows: total,
+      status_url: `/api/v1/extraction/imports/${run.id}`,
+    };
   }
 
   async importBulk(
     ownerId: string,
     command: BulkImportCommand,
     idempotencyKey: string | null,
-  ): Promise<BulkImportResult> {
-    return this.once(ownerId, idempotencyKey, async () => {
-      const { bulk, sets } = await this.source.bulkRows(ownerId, command.bulkJobId, {
-        recordType: command.recordType,
-        selection: command.fileSelection,
-        includeSourceFile: command.includeSourceFile,
-      });
-      const selections = sets.map((set) => selectionOf(set, selectRows(set.rows.length, null)));
-      const { outcome, files } = await this.run(ownerId, selections, command, true);
-      return { ...outcome, files, bulk_job_id: bulk.id };
+  ): Promise<BulkImportResult | ImportAccepted> {
+    return this.once(ownerId, idempotencyKey, () => this.importBulkRows(ownerId, command, null));
+  }
+
+  private async importBulkRows(
+    ownerId: string,
+    command: BulkImportCommand,
+    onProgress: ((processed: number) => Promise<boolean>) | null,
+  ): Promise<BulkImportResult | ImportAccepted> {
+    const { bulk, sets } = await this.source.bulkRows(ownerId, command.bulkJobId, {
+      recordType: command.recordType,
+      selection: command.fileSelection,
+      includeSourceFile: command.includeSourceFile,
     });
+    const selections = sets.map((set) => selectionOf(set, selectRows(set.rows.length, null)));
+    const total = selections.reduce((n, s) => n + s.indices.length, 0);
+    if (!onProgress && total > this.config.imports.asyncRows) {
+      return this.accept(ownerId, 'bulk', command, selections);
+    }
+    const { outcome, files } = await this.run(
+      ownerId,
+      selections,
+      { ...command, onProgress: onProgress ?? undefined },
+      true,
+    );
+    return { ...outcome, files, bulk_job_id: bulk.id };
   }
 
   /**
@@ -263,6 +347,7 @@ export class ImportService {
       toCreate.forEach((c, i) => fieldOf.set(c.source, created[i].id));
       const imported: number[] = [];
       const skipped: number[] = [];
+      let processed = 0;
       for (const { rows, selection } of coerced) {
         const { jobId, filename, recordType } = selection;
         const toRecord = (row: CoercedRow): RecordToInsert => ({
@@ -285,6 +370,10 @@ export class ImportService {
           });
           inserted += result.inserted;
           duplicates += result.duplicateRowIndices.length;
+          processed += Math.min(size, rows.length - start);
+          if (options.onProgress && !(await options.onProgress(processed))) {
+            throw new ImportRunLostError('(lost lease)');
+          }
         }
         imported.push(inserted);
         skipped.push(duplicates);

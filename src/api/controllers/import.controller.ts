@@ -2,8 +2,21 @@
  * The frontend's preview and import calls (SEED-NOTES §1): rows of a job into a table through the
  * TableGateway (built-in tables, or the host application's), for single jobs and bulks.
  */
-import { Body, Controller, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
   ApiHeader,
@@ -17,6 +30,8 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { ImportPreviewService } from '../../import/import-preview.service';
 import { ImportService } from '../../import/import.service';
+import { ImportRunNotFoundError } from '../../import/import-errors';
+import { ImportRunsRepository } from '../../import/runs/import-runs.repository';
 import {
   BomImportRequestDto,
   bomItemsOf,
@@ -25,6 +40,8 @@ import {
   mappingProblems,
 } from '../dto/import-request.dto';
 import {
+  ImportAcceptedResponse,
+  ImportRunResponse,
   BomImportResponse,
   BulkImportResponse,
   BulkPreviewResponse,
@@ -47,6 +64,12 @@ function checkMapping(mapping: Record<string, unknown>): void {
   }
 }
 
+/** A large import was accepted to run on a worker: 202 (also on an Idempotency-Key replay). */
+function accepted202<T extends object>(res: Response, answer: T): T {
+  if ('import_id' in answer) res.status(202);
+  return answer;
+}
+
 const flag = (value: string | undefined) => value === 'true' || value === '1';
 
 @ApiTags('import')
@@ -58,7 +81,34 @@ export class ImportController {
   constructor(
     private readonly imports: ImportService,
     private readonly previews: ImportPreviewService,
+    private readonly runs: ImportRunsRepository,
   ) {}
+
+  @Get('imports/:id')
+  @ApiOperation({ summary: 'A large import running on a worker: progress, then its answer' })
+  @ApiOkResponse({ type: ImportRunResponse })
+  @ApiErrorResponses(404)
+  async importRun(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ImportRunResponse> {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const run = uuid.test(id) ? await this.runs.get(user.id, id.toLowerCase()) : null;
+    if (!run) throw new ImportRunNotFoundError(id);
+    return {
+      import_id: run.id,
+      status: run.status,
+      total_rows: run.total_rows,
+      processed_rows: run.processed_rows,
+      progress:
+        run.total_rows === 0 ? 100 : Math.floor((run.processed_rows / run.total_rows) * 100),
+      result: run.result,
+      error_code: run.error_code,
+      error_message: run.error_message,
+      created_at: new Date(run.created_at).toISOString(),
+      completed_at: run.completed_at ? new Date(run.completed_at).toISOString() : null,
+    };
+  }
 
   @Post('import')
   @HttpCode(200)
@@ -68,15 +118,20 @@ export class ImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ type: ImportRequestDto })
   @ApiOkResponse({ type: ImportResponse })
+  @ApiAcceptedResponse({
+    type: ImportAcceptedResponse,
+    description: 'Above IMPORT_ASYNC_ROWS rows',
+  })
   @ApiErrorResponses(400, 403, 404, 409, 501)
   async importRows(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') key?: string,
-  ): Promise<ImportResponse> {
+  ): Promise<ImportResponse | ImportAcceptedResponse> {
     const dto = await validateDto(ImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
-    return this.imports.importRows(
+    const answer = await this.imports.importRows(
       user.id,
       {
         jobId: dto.job_id.toLowerCase(),
@@ -91,6 +146,7 @@ export class ImportController {
       },
       idempotencyKey(key),
     );
+    return accepted202(res, answer);
   }
 
   @Post('bulk/import')
@@ -99,15 +155,20 @@ export class ImportController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ type: BulkImportRequestDto })
   @ApiOkResponse({ type: BulkImportResponse })
+  @ApiAcceptedResponse({
+    type: ImportAcceptedResponse,
+    description: 'Above IMPORT_ASYNC_ROWS rows',
+  })
   @ApiErrorResponses(400, 403, 404, 501)
   async importBulkRows(
     @CurrentUser() user: AuthUser,
     @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') key?: string,
-  ): Promise<BulkImportResponse> {
+  ): Promise<BulkImportResponse | ImportAcceptedResponse> {
     const dto = await validateDto(BulkImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
-    return this.imports.importBulk(
+    const answer = await this.imports.importBulk(
       user.id,
       {
         bulkJobId: dto.bulk_job_id.toLowerCase(),
@@ -122,6 +183,7 @@ export class ImportController {
       },
       idempotencyKey(key),
     );
+    return accepted202(res, answer);
   }
 
   @Post('bom/import')

@@ -128,3 +128,29 @@ export class BomImportResponse {
   @ApiProperty() table_id!: string;
   @ApiProperty({ enum: ['all', 'validated_only', 'new_only'] }) import_mode!: string;
 }
+
+export class ImportAcceptedResponse {
+  @ApiProperty({ format: 'uuid' }) import_id!: string;
+  @ApiProperty({ enum: ['pending'] }) status!: 'pending';
+  @ApiProperty() total_rows!: number;
+  @ApiProperty({ example: '/api/v1/extraction/imports/…' }) status_url!: string;
+}
+
+export class ImportRunResponse {
+  @ApiProperty({ format: 'uuid' }) import_id!: string;
+  @ApiProperty({ enum: ['pending', 'processing', 'completed', 'failed'] }) status!: string;
+  @ApiProperty() total_rows!: number;
+  @ApiProperty() processed_rows!: number;
+  @ApiProperty({ description: '0..100' }) progress!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'When completed: the import answer (as POST /import or /bulk/import gives it)',
+  })
+  result!: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true }) error_code!: string | null;
+  @ApiProperty({ type: String, nullable: true }) error_message!: string | null;
+  @ApiProperty() created_at!: string;
+  @ApiProperty({ type: String, nullable: true }) completed_at!: string | null;
+}

@@ -17,6 +17,7 @@ import { writeIfc4Sample } from '../fixtures/ifc/sample-building';
 import { generatePdfFixtures, removePdfFixtures } from '../fixtures/pdf/generate-pdf-fixtures';
 import { writeAssemblyStep } from '../fixtures/step/step-assembly-fixture';
 import { createE2eHarness, E2eHarness, eventually } from '../support/e2e-harness';
+import { startServiceProcess } from '../support/worker-process';
 import { HostTablesModule, RecordingTableGateway } from '../support/host-tables.module';
 import { contractProblems, coveredRoutes } from '../support/openapi-contract';
 import { TRUNCATED_DXF } from '../support/sample-files';
@@ -780,6 +781,90 @@ describe('import into tables', () => {
       });
       expect(unknownField.status).toBe(400);
     });
+
+    it('completes with every row exactly once after its worker is SIGKILLed mid-import', async () => {
+      const n = 100_000;
+      const items = Array.from({ length: n }, (_, i) => ({
+        item_id: String(i + 1),
+        part_number: `K-${i}`,
+        description: `Part ${i}`,
+        quantity: 1 + (i % 9),
+        material: null,
+        revision: null,
+        parent_id: null,
+        level: 1,
+      }));
+      const result = {
+        source_file: 'big.csv',
+        source_type: 'bom',
+        success: true,
+        metadata: {},
+        errors: [],
+        warnings: [],
+        bom: { items, headers: [], total_items: n, hierarchy_level: 1, is_flat: true },
+        sheets: [],
+      };
+      // A completed job with a large result, as a worker would have left it.
+      const [job] = await h.db.dataSource.query<{ id: string }[]>(
+        `INSERT INTO extraction_jobs (owner_id, status, format, filename, result, progress, completed_at)
+         VALUES ('alice', 'completed', 'bom', 'big.csv', $1, 100, now()) RETURNING id`,
+        [JSON.stringify(result)],
+      );
+      const table = await createTable(alice, {
+        name: 'Killed',
+        fields: [
+          { name: 'Part number', type: 'text' },
+          { name: 'Quantity', type: 'number' },
+        ],
+      });
+      const accepted = await importRows(alice, {
+        job_id: job.id,
+        table_id: table.id,
+        field_mapping: {
+          part_number: fieldId(table, 'Part number'),
+          quantity: fieldId(table, 'Quantity'),
+        },
+      });
+      expect(accepted.status).toBe(202);
+      const status = async () =>
+        (await h.http().get(accepted.body.status_url).set('Authorization', alice)).body as Body;
+      await eventually(
+        'the import to be under way',
+        async () => {
+          const run = await status();
+          return run.status === 'processing' && run.processed_rows > 0 && run.processed_rows < n;
+        },
+        60_000,
+      );
+      await h.worker.stop('SIGKILL');
+      const midway = await records(alice, table.id);
+      expect(midway.total).toBe(0); // one transaction: a killed import leaves nothing
+      h.worker = await startServiceProcess({ ...h.env, ROLE: 'worker' });
+      const done = await eventually(
+        'the import to finish on the new worker',
+        async () => {
+          const run = await status();
+          return ['completed', 'failed'].includes(run.status) ? run : null;
+        },
+        120_000,
+      );
+      expect(done).toMatchObject({
+        status: 'completed',
+        processed_rows: n,
+        result: { success: true, records_imported: n, records_failed: 0, records_skipped: 0 },
+      });
+      const [counts] = await h.db.dataSource.query<{ total: number; rows: number }[]>(
+        `SELECT count(*)::int AS total, count(DISTINCT row_index)::int AS rows
+         FROM data_table_records WHERE table_id = $1`,
+        [table.id],
+      );
+      expect(counts).toEqual({ total: n, rows: n });
+      const [run] = await h.db.dataSource.query<{ attempt: number }[]>(
+        `SELECT attempt FROM import_runs WHERE id = $1`,
+        [accepted.body.import_id],
+      );
+      expect(run.attempt).toBe(2);
+    }, 240_000);
   });
 
   describe('other table providers', () => {

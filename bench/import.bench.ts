@@ -13,7 +13,8 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { AppConfig } from '../src/config/app-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { ImportService, INSERT_BATCH_SIZE } from '../src/import/import.service';
+import { INSERT_BATCH_SIZE } from '../src/import/import-executor';
+import { ImportService } from '../src/import/import.service';
 import { BuiltinTableStore } from '../src/tables/builtin/builtin-table-store';
 import { createScratchDatabase } from './support/scratch-database';
 

@@ -24,4 +24,18 @@ export class ImportRequestsRepository {
     );
     return (await this.find<T>(ownerId, key)) ?? response;
   }
+
+  /** The first response for this key if there is one, else `work`'s, remembered under the key. */
+  async once<T extends object>(
+    ownerId: string,
+    key: string | null,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (key) {
+      const first = await this.find<T>(ownerId, key);
+      if (first) return first;
+    }
+    const response = await work();
+    return key ? this.remember(ownerId, key, response) : response;
+  }
 }

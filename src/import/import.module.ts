@@ -8,6 +8,8 @@ import { QueueModule } from '../queue/queue.module';
 import { ImportPreviewService } from './import-preview.service';
 import { ImportRequestsRepository } from './import-requests.repository';
 import { ImportService } from './import.service';
+import { BomImportService } from './bom-import.service';
+import { ImportExecutor } from './import-executor';
 import { JobRowsSource } from './job-rows.source';
 import { ImportRunQueue } from './runs/import-run-queue';
 import { ImportRunsRepository } from './runs/import-runs.repository';
@@ -19,9 +21,17 @@ import { ImportRunsRepository } from './runs/import-runs.repository';
     ImportRequestsRepository,
     ImportRunsRepository,
     ImportRunQueue,
+    ImportExecutor,
     ImportService,
+    BomImportService,
     ImportPreviewService,
   ],
-  exports: [ImportService, ImportPreviewService, ImportRunsRepository, ImportRunQueue],
+  exports: [
+    ImportService,
+    BomImportService,
+    ImportPreviewService,
+    ImportRunsRepository,
+    ImportRunQueue,
+  ],
 })
 export class ImportModule {}

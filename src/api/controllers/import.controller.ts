@@ -30,6 +30,7 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { ImportPreviewService } from '../../import/import-preview.service';
 import { ImportService } from '../../import/import.service';
+import { BomImportService } from '../../import/bom-import.service';
 import { ImportRunNotFoundError } from '../../import/import-errors';
 import { ImportRunsRepository } from '../../import/runs/import-runs.repository';
 import {
@@ -80,6 +81,7 @@ const flag = (value: string | undefined) => value === 'true' || value === '1';
 export class ImportController {
   constructor(
     private readonly imports: ImportService,
+    private readonly bomImports: BomImportService,
     private readonly previews: ImportPreviewService,
     private readonly runs: ImportRunsRepository,
   ) {}
@@ -208,7 +210,7 @@ export class ImportController {
         fields: { bom_data: ['must hold a list of item objects'] },
       });
     }
-    return this.imports.importBom(
+    return this.bomImports.importBom(
       user.id,
       {
         tableId: dto.table_id,

@@ -223,17 +223,40 @@ export class BuiltinTableStore {
     allowDuplicates: boolean,
   ): Promise<InsertOutcome> {
     if (records.length === 0) return { inserted: 0, duplicateRowIndices: [] };
-    const inserted = await tx.query<
-      { source_job_id: string; record_type: string; row_index: number }[]
-    >(
-      `INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type)
-       SELECT $1, r.v, r.j, r.f, r.i, r.t
-       FROM unnest($2::jsonb[], $3::uuid[], $4::text[], $5::int[], $6::text[]) AS r(v, j, f, i, t)
-       ON CONFLICT (table_id, source_job_id, record_type, row_index)
-         WHERE "is_copy" = false AND "source_job_id" IS NOT NULL DO NOTHING
-       RETURNING source_job_id, record_type, row_index`,
-      this.columns(tableId, records),
+    const first = records[0].provenance;
+    const uniform = records.every(
+      (r) =>
+        r.provenance.source_job_id === first.source_job_id &&
+        r.provenance.source_file === first.source_file &&
+        r.provenance.record_type === first.record_type,
     );
+    // A batch of one origin (the usual case) sends its provenance once, not once per row.
+    const inserted = uniform
+      ? await tx.query<{ source_job_id: string | null; record_type: string; row_index: number }[]>(
+          `INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type)
+           SELECT $1, r.v, $3::uuid, $4::text, r.i, $5::text
+           FROM unnest($2::jsonb[], $6::int[]) AS r(v, i)
+           ON CONFLICT (table_id, source_job_id, record_type, row_index)
+             WHERE "is_copy" = false AND "source_job_id" IS NOT NULL DO NOTHING
+           RETURNING source_job_id, record_type, row_index`,
+          [
+            tableId,
+            records.map((r) => JSON.stringify(r.values)),
+            first.source_job_id,
+            first.source_file,
+            first.record_type,
+            records.map((r) => r.provenance.row_index),
+          ],
+        )
+      : await tx.query<{ source_job_id: string | null; record_type: string; row_index: number }[]>(
+          `INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type)
+           SELECT $1, r.v, r.j, r.f, r.i, r.t
+           FROM unnest($2::jsonb[], $3::uuid[], $4::text[], $5::int[], $6::text[]) AS r(v, j, f, i, t)
+           ON CONFLICT (table_id, source_job_id, record_type, row_index)
+             WHERE "is_copy" = false AND "source_job_id" IS NOT NULL DO NOTHING
+           RETURNING source_job_id, record_type, row_index`,
+          this.columns(tableId, records),
+        );
     if (inserted.length === records.length) {
       return { inserted: inserted.length, duplicateRowIndices: [] };
     }

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ExtractionModule } from '../extraction/extraction.module';
 import { EventsModule } from '../events/events.module';
 import { WebhooksController } from './controllers/webhooks.controller';
+import { ImportModule } from '../import/import.module';
 import { AdminJobsController } from './controllers/admin-jobs.controller';
 import { BulkController } from './controllers/bulk.controller';
 import { ExtractController } from './controllers/extract.controller';
@@ -16,7 +17,7 @@ import { SyncExtractionService } from './services/sync-extraction.service';
 import { UploadService } from './uploads/upload.service';
 
 @Module({
-  imports: [AuthModule, ExtractionModule, EventsModule],
+  imports: [AuthModule, ExtractionModule, EventsModule, ImportModule],
   // Order matters: static paths (/jobs/stats, /bulk/import, /bom/extract) before parameters.
   controllers: [
     AdminJobsController,

@@ -31,3 +31,16 @@ describe(AppConfig.name, () => {
     );
   });
 });
+
+describe('TABLES_DRIVER', () => {
+  const config = (env: Record<string, string>) => AppConfig.fromEnvironment({}, env);
+
+  it('defaults to the built-in tables and accepts none', () => {
+    expect(config({}).tables.driver).toBe('builtin');
+    expect(config({ TABLES_DRIVER: 'none' }).tables.driver).toBe('none');
+  });
+
+  it('refuses an unknown driver by name', () => {
+    expect(() => config({ TABLES_DRIVER: 'airtable' })).toThrow(/TABLES_DRIVER/);
+  });
+});

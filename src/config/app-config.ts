@@ -88,6 +88,10 @@ export class AppConfig {
     disableAfterSeconds: number;
     subscriberModule?: string;
   };
+  /** Where imports write rows (TABLES_DRIVER). */
+  readonly tables: { driver: 'builtin' | 'none' };
+  /** Imports above this many rows run on a worker (IMPORT_ASYNC_ROWS). */
+  readonly imports: { asyncRows: number };
 
   constructor(env: EnvironmentVariables) {
     this.env = env.NODE_ENV;
@@ -169,6 +173,8 @@ export class AppConfig {
       disableAfterSeconds: env.WEBHOOK_DISABLE_AFTER_SECONDS,
       subscriberModule: env.EVENT_SUBSCRIBER_MODULE,
     };
+    this.tables = { driver: env.TABLES_DRIVER };
+    this.imports = { asyncRows: env.IMPORT_ASYNC_ROWS };
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */

@@ -337,6 +337,15 @@ export class EnvironmentVariables {
   @IsNumber()
   @Min(0)
   WEBHOOK_DISABLE_AFTER_SECONDS = 3 * 24 * 3600;
+  /** Where imports write rows: the built-in PostgreSQL tables, or nowhere (import routes 501). */
+  @IsIn(['builtin', 'none'])
+  TABLES_DRIVER: 'builtin' | 'none' = 'builtin';
+
+  /** An import of more rows than this answers 202 and runs on a worker (GET /imports/{id}). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  IMPORT_ASYNC_ROWS = 5000;
 }
 
 /** The development JWT secret; refused in production. */

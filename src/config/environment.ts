@@ -243,6 +243,14 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   WERK24_BASE_URL?: string;
+
+  /**
+   * Result reuse scope: a completed result of the same bytes, format, extractor version and options
+   * is reused within the owner (`owner`, default), across owners (`global`: leaks by timing that
+   * someone else uploaded the file, see docs/decisions.md) or never (`off`).
+   */
+  @IsIn(['owner', 'global', 'off'])
+  RESULT_REUSE: 'owner' | 'global' | 'off' = 'owner';
 }
 
 /** The development JWT secret; refused in production. */

@@ -90,6 +90,15 @@ const testExtractor = (format) => ({
   },
 });
 
-module.exports = Object.fromEntries(
-  ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'].map((f) => [f, testExtractor(f)]),
-);
+const FORMATS = ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'];
+
+module.exports = Object.fromEntries(FORMATS.map((f) => [f, testExtractor(f)]));
+
+/**
+ * The extractor version every format reports (result reuse matches by it): TEST_EXTRACTOR_VERSION
+ * lets a test start a worker with "bumped" extractors. Unset: the registry's versions.
+ */
+if (process.env.TEST_EXTRACTOR_VERSION)
+  module.exports.versions = Object.fromEntries(
+    FORMATS.map((f) => [f, Number(process.env.TEST_EXTRACTOR_VERSION)]),
+  );

@@ -25,6 +25,7 @@ import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
 import { ExtractionJobRepository } from '../persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from '../persistence/extraction-job-sweeps.repository';
 import { JobQueue } from './job-queue';
+import { ResultReuseRepository } from '../persistence/result-reuse.repository';
 import {
   ClaimRequest,
   CompleteRequest,
@@ -59,6 +60,7 @@ export class ExtractionJobService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly reuse?: ResultReuseRepository,
   ) {}
 
   // ------------------------------------------------------------ creation
@@ -358,7 +360,7 @@ export class ExtractionJobService {
     }
     const { deleted, files } = await this.jobs.deleteSettled(id);
     if (!deleted) throw await this.refusal(id, 'delete');
-    return { files };
+    return { files: await this.unreferenced(files) };
   }
 
   // ------------------------------------------------------------ sweep primitives
@@ -436,7 +438,18 @@ export class ExtractionJobService {
     const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
     if (opts.dryRun) return { count: await this.sweeps.countCleanable(cutoff), files: [] };
     const { deleted, files } = await this.sweeps.deleteCleanable(cutoff, opts.limit ?? 1000);
-    return { count: deleted, files };
+    return { count: deleted, files: await this.unreferenced(files) };
+  }
+
+  /**
+   * The deleted jobs' objects no remaining job names: jobs share objects (a reused result, a
+   * content-addressed upload), and an object goes only with the last job that references it.
+   */
+  private async unreferenced(files: string[]): Promise<string[]> {
+    const unique = [...new Set(files)];
+    if (!this.reuse || unique.length === 0) return unique;
+    const kept = await this.reuse.stillReferenced(unique);
+    return unique.filter((url) => !kept.has(url));
   }
 
   // ------------------------------------------------------------ helpers

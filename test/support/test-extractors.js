@@ -2,6 +2,7 @@
  * Extractors for tests of the processing pipeline, loaded by extractor threads through
  * EXTRACTOR_OVERRIDES. The file's own text says what to do:
  *   "ok[:<label>]"        succeed at once
+ *   "big:<n>"             succeed with <n> characters of padding (a result stored outside the row)
  *   "sleep:<ms>"          work for <ms> (reporting progress), then succeed
  *   "fail:permanent"      CORRUPT_FILE (permanent)
  *   "fail:retryable"      PROVIDER_UNAVAILABLE (retryable)
@@ -79,11 +80,12 @@ const testExtractor = (format) => ({
         break;
     }
     trace('end', filename);
+    const padding = verb === 'big' ? { padding: 'x'.repeat(Number(arg)) } : {};
     return {
       source_file: filename,
       source_type: format,
       success: true,
-      metadata: { command, pid: process.pid, threadId },
+      metadata: { command, pid: process.pid, threadId, ...padding },
       errors: [],
       warnings: [],
     };

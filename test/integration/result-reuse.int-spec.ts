@@ -171,4 +171,46 @@ describe('result reuse', () => {
     const again = await settled((await create('ok:versioned', { filename: 'v2b.dxf' })).id);
     expect(again.reusedFrom).toBe(bumped.id);
   });
+
+  it('reprocess re-runs the results of older versions, keeping them until the new ones', async () => {
+    const bumpedVersion = EXTRACTOR_VERSIONS.dxf + 1;
+    const old = await h.db.dataSource.query(
+      `SELECT id FROM extraction_jobs WHERE owner_id = 'owner-a' AND status = 'completed'
+         AND extractor_version < $1 ORDER BY id`,
+      [bumpedVersion],
+    );
+    expect(old.length).toBeGreaterThan(3);
+    const dry = await h.jobs.reprocess({
+      ownerId: 'owner-a',
+      extractorVersionLt: bumpedVersion,
+      dryRun: true,
+    });
+    expect(dry).toEqual({ dryRun: true, matched: old.length, requeued: 0 });
+    const before = await h.jobs.get(old[0].id);
+    // Stop the worker so the kept result can be seen while the new attempt waits.
+    await Promise.all(h.workers.splice(0).map((w) => w.stop('SIGTERM')));
+    const run = await h.jobs.reprocess({ ownerId: 'owner-a', extractorVersionLt: bumpedVersion });
+    expect(run).toEqual({ dryRun: false, matched: old.length, requeued: old.length });
+    const waiting = await h.jobs.get(old[0].id);
+    expect(waiting.status).toBe('pending');
+    expect(waiting.result).toEqual(before.result);
+    await h.startWorker({ TEST_EXTRACTOR_VERSION: String(bumpedVersion) });
+    const redone = await Promise.all(old.map((r: { id: string }) => settled(r.id)));
+    expect(redone.map((j) => [j.status, j.extractorVersion])).toEqual(
+      old.map(() => ['completed', bumpedVersion]),
+    );
+    const left = await h.jobs.reprocess({
+      ownerId: 'owner-a',
+      extractorVersionLt: bumpedVersion,
+      dryRun: true,
+    });
+    expect(left.matched).toBe(0);
+    // Another owner's old results were not in the filter.
+    const others = await h.jobs.reprocess({
+      ownerId: 'owner-b',
+      extractorVersionLt: bumpedVersion,
+      dryRun: true,
+    });
+    expect(others.matched).toBe(1);
+  });
 });

@@ -25,7 +25,7 @@ import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
 import { ExtractionJobRepository } from '../persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from '../persistence/extraction-job-sweeps.repository';
 import { JobQueue } from './job-queue';
-import { ResultReuseRepository } from '../persistence/result-reuse.repository';
+import { ReprocessFilters, ResultReuseRepository } from '../persistence/result-reuse.repository';
 import {
   ClaimRequest,
   CompleteRequest,
@@ -439,6 +439,22 @@ export class ExtractionJobService {
     if (opts.dryRun) return { count: await this.sweeps.countCleanable(cutoff), files: [] };
     const { deleted, files } = await this.sweeps.deleteCleanable(cutoff, opts.limit ?? 1000);
     return { count: deleted, files: await this.unreferenced(files) };
+  }
+
+  /**
+   * Runs matching completed jobs again as new attempts (after an extractor fix): they go back to
+   * `pending` with their previous result kept until the new attempt completes. At most `limit`
+   * per call; call again for more.
+   */
+  async reprocess(
+    filters: ReprocessFilters,
+    limit = 10_000,
+  ): Promise<{ dryRun: boolean; matched: number; requeued: number }> {
+    if (!this.reuse) throw new Error('Reprocessing needs the result reuse repository');
+    const { matched, requeued } = await this.reuse.reprocess(filters, this.clock.now(), limit);
+    await this.dispatchRefs(requeued);
+    this.metrics?.jobsReprocessed.inc(requeued.length);
+    return { dryRun: filters.dryRun === true, matched, requeued: requeued.length };
   }
 
   /**

@@ -17,6 +17,14 @@ export interface ReuseSource {
   resultPath: string | null;
 }
 
+export interface ReprocessFilters {
+  format?: ExtractionFormat;
+  extractorVersionLt?: number;
+  completedBefore?: Date;
+  ownerId?: string;
+  dryRun?: boolean;
+}
+
 export interface ReuseKey {
   contentSha256: string;
   format: ExtractionFormat;
@@ -80,6 +88,48 @@ export class ResultReuseRepository {
         resultPath: (row.result_path as string | null) ?? null,
       },
     };
+  }
+
+  /**
+   * Completed single jobs matching the filters go back to `pending` for a new attempt (up to
+   * `limit`), their result left in place until the new attempt completes; a dry run only counts.
+   * Bulk files are left out: a file completing twice would count twice in its bulk's counters.
+   */
+  async reprocess(
+    filters: ReprocessFilters,
+    now: Date,
+    limit: number,
+  ): Promise<{ matched: number; requeued: JobRef[] }> {
+    const where = `j.status = ${S.completed} AND j.kind = 'single'
+      AND ($1::extraction_format IS NULL OR j.format = $1)
+      AND ($2::int IS NULL OR j.extractor_version IS NULL OR j.extractor_version < $2)
+      AND ($3::timestamptz IS NULL OR j.completed_at < $3)
+      AND ($4::text IS NULL OR j.owner_id = $4)`;
+    const params = [
+      filters.format ?? null,
+      filters.extractorVersionLt ?? null,
+      filters.completedBefore ?? null,
+      filters.ownerId ?? null,
+    ];
+    if (filters.dryRun) {
+      const rows = await this.db.run(
+        `SELECT count(*)::int AS n FROM extraction_jobs j WHERE ${where}`,
+        params,
+      );
+      return { matched: Number(rows[0].n), requeued: [] };
+    }
+    const rows = await this.db.run(
+      `WITH picked AS (
+         SELECT j.id FROM extraction_jobs j WHERE ${where}
+         ORDER BY j.completed_at LIMIT $5 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE extraction_jobs j SET status = ${S.pending}, progress = 0, updated_at = $6
+       WHERE j.id = ANY(ARRAY(SELECT id FROM picked)) AND j.status = ${S.completed}
+       RETURNING j.id, j.attempt`,
+      [...params, limit, now],
+    );
+    const requeued = rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+    return { matched: requeued.length, requeued };
   }
 
   /** The given storage URLs that some job still names as its file or its result. */

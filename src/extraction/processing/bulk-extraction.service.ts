@@ -190,6 +190,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
           this.jobs.complete(ref, reused.inline, reused.resultPath),
         );
         this.observe(job, 'completed', started);
+        this.metrics.resultsReused.inc({ format: job.format });
         this.logger.log(`Completed ${context()} from the result of job ${plan.source.id}`);
         return;
       }

@@ -109,6 +109,50 @@ describe('result reuse over HTTP', () => {
     expect(redone.status).toBe('completed');
   });
 
+  it('stores identical uploads of an owner once; the object goes with its last job', async () => {
+    const carol = `Bearer ${h.token('carol')}`;
+    const first = await settled(carol, await upload(carol));
+    const bulk = await h
+      .http()
+      .post(`${API}/bulk`)
+      .set('Authorization', carol)
+      .attach('files', dxf, 'copy-1.dxf')
+      .attach('files', dxf, 'copy-2.dxf');
+    expect(bulk.status).toBe(202);
+    const rows: Array<{ id: string; file_url: string; kind: string }> = await h.db.dataSource.query(
+      `SELECT id, file_url, kind::text FROM extraction_jobs WHERE owner_id = 'carol' AND kind <> 'bulk'`,
+    );
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((r) => r.file_url)).size).toBe(1); // one object for three jobs
+    const key = h.storage.keyFromUrl(rows[0].file_url);
+    const bulkId = bulk.body.bulk_job_id as string;
+    await eventually('the bulk to settle', async () => {
+      const res = await h.http().get(`${API}/bulk/${bulkId}`).set('Authorization', carol);
+      return res.body.overall_status === 'completed' ? res.body : null;
+    });
+
+    // Deleting the first job keeps the object the bulk's files still read.
+    const deleted = await h
+      .http()
+      .delete(`${API}/jobs/${first.id as string}`)
+      .set('Authorization', carol);
+    expect(deleted.status).toBe(204);
+    expect(await h.storage.exists(key)).toBe(true);
+    const child = rows.find((r) => r.kind === 'file')!;
+    expect(
+      (await h.http().get(`${API}/jobs/${child.id}/result`).set('Authorization', carol)).status,
+    ).toBe(200);
+
+    // The cleanup of the last jobs removes it.
+    const cleanup = await h
+      .http()
+      .post(`${API}/jobs/cleanup?older_than_days=0`)
+      .set('Authorization', admin);
+    expect(cleanup.status).toBe(200);
+    expect(cleanup.body.deleted).toBeGreaterThan(0);
+    await eventually('the shared object to go', async () => !(await h.storage.exists(key)));
+  });
+
   it('answered every request as the OpenAPI document describes it', async () => {
     const document = (await h.http().get('/api/docs/openapi.json')).body as unknown;
     expect(contractProblems(document, h.responses)).toEqual([]);

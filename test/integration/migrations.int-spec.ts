@@ -59,6 +59,7 @@ describe('migrations', () => {
       'ix_extraction_jobs_cleanup',
       'ix_extraction_jobs_file_url',
       'ix_extraction_jobs_lease_expiry',
+      'ix_extraction_jobs_owner_content',
       'ix_extraction_jobs_owner_created',
       'ix_extraction_jobs_owner_status_created',
       'ix_extraction_jobs_parent_created',

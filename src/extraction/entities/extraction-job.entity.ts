@@ -57,6 +57,10 @@ const bigintAsNumber = {
   ['contentSha256', 'format', 'extractorVersion', 'optionsDigest', 'ownerId'],
   { where: `"status" = 'completed'` },
 )
+// Identical uploads of an owner share one stored object: the first job's file of that content.
+@Index('ix_extraction_jobs_owner_content', ['ownerId', 'contentSha256'], {
+  where: `"content_sha256" IS NOT NULL AND "file_url" IS NOT NULL`,
+})
 // Deletion keeps a stored result another job still references (reuse shares result objects).
 @Index('ix_extraction_jobs_result_path', ['resultPath'], { where: `"result_path" IS NOT NULL` })
 @Check('ck_extraction_jobs_parent_kind', `("kind" = 'file') = ("parent_job_id" IS NOT NULL)`)

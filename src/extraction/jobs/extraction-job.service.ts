@@ -442,6 +442,14 @@ export class ExtractionJobService {
   }
 
   /**
+   * Where identical uploads already are: per content hash, the stored file of an earlier job of
+   * the same owner, which a new job may share instead of keeping a second copy.
+   */
+  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
+    return this.reuse ? this.reuse.storedContent(ownerId, hashes) : new Map();
+  }
+
+  /**
    * Runs matching completed jobs again as new attempts (after an extractor fix): they go back to
    * `pending` with their previous result kept until the new attempt completes. At most `limit`
    * per call; call again for more.

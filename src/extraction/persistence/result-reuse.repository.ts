@@ -132,6 +132,20 @@ export class ResultReuseRepository {
     return { matched: requeued.length, requeued };
   }
 
+  /** For each content hash, the stored file of an earlier job of the owner with those bytes. */
+  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
+    if (hashes.length === 0) return new Map();
+    const rows = await this.db.run(
+      `SELECT DISTINCT ON (j.content_sha256) j.content_sha256 AS sha, j.file_url AS url
+       FROM extraction_jobs j
+       WHERE j.owner_id = $1 AND j.content_sha256 = ANY($2::text[])
+         AND j.content_sha256 IS NOT NULL AND j.file_url IS NOT NULL
+       ORDER BY j.content_sha256, j.created_at`,
+      [ownerId, [...new Set(hashes)]],
+    );
+    return new Map(rows.map((r) => [r.sha as string, r.url as string]));
+  }
+
   /** The given storage URLs that some job still names as its file or its result. */
   async stillReferenced(urls: string[]): Promise<Set<string>> {
     if (urls.length === 0) return new Set();

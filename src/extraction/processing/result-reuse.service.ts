@@ -44,10 +44,10 @@ export class ResultReuseService implements OnApplicationShutdown {
     private readonly config: AppConfig,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {
-    this.lock =
-      config.resultReuse === 'off'
-        ? null
-        : new ReuseLock(config.database.url, config.worker.concurrency + 1);
+    // A holder keeps a connection while it extracts; more holders than about twice the threads
+    // would only wait in the thread pool, so that bounds the connections the locks may take.
+    const holders = Math.min(config.worker.concurrency, Math.max(2, 2 * config.worker.threads)) + 1;
+    this.lock = config.resultReuse === 'off' ? null : new ReuseLock(config.database.url, holders);
     // Test hook: a test extractor module may declare versions (a "version bump" in a test).
     if (config.worker.extractorOverrides) {
       const overrides = require(config.worker.extractorOverrides) as {

@@ -59,7 +59,8 @@ export class ResultReuseRepository {
        ), attempt AS (
          UPDATE extraction_jobs j SET extractor_version = $3, options_digest = $4,
            reused_from = (SELECT id FROM source)
-         WHERE j.id = $1 AND j.attempt = $2 AND j.status = ${S.processing}
+         -- status as text: a condition no partial index serves, so the plan stays a lookup by id
+         WHERE j.id = $1 AND j.attempt = $2 AND j.status::text = ${S.processing}
          RETURNING j.id
        )
        SELECT (SELECT count(*)::int FROM attempt) AS held, s.id, s.filename, s.result, s.result_path

@@ -75,12 +75,15 @@ describe('worker statement plans', () => {
       }),
     ).resolves.toEqual({ attemptHeld: false, source: null });
     await expect(reuse.stillReferenced(['file:///x'])).resolves.toEqual(new Set());
+    await expect(
+      reuse.recordAttempts([{ ref, extractorVersion: 1, optionsDigest: 'd'.repeat(64) }]),
+    ).resolves.toEqual([false]);
 
     const prepared: Array<{ name: string; statement: string; types: string[] }> =
       await worker.query(
         `SELECT name, statement, parameter_types::text[] AS types FROM pg_prepared_statements WHERE name LIKE 'extraction_%'`,
       );
-    expect(prepared).toHaveLength(11);
+    expect(prepared).toHaveLength(12);
     for (const { name, statement, types } of prepared) {
       const nulls = types.map(() => 'NULL').join(', ');
       const [{ 'QUERY PLAN': plan }] = await worker.query(

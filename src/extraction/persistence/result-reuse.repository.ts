@@ -133,6 +133,32 @@ export class ResultReuseRepository {
     return { matched: requeued.length, requeued };
   }
 
+  /**
+   * Records version and digest on running attempts that do not look for a result to reuse (one
+   * statement for a batch, `reused_from` cleared); answers, per request, whether the attempt is
+   * still this worker's.
+   */
+  async recordAttempts(
+    requests: Array<{ ref: JobRef; extractorVersion: number; optionsDigest: string }>,
+  ): Promise<boolean[]> {
+    const rows = await this.db.run(
+      `UPDATE extraction_jobs j SET extractor_version = r.version, options_digest = r.digest,
+         reused_from = NULL
+       FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[]) AS r(id, attempt, version, digest)
+       -- status as text: a condition no partial index serves, so the plan stays a lookup by id
+       WHERE j.id = r.id AND j.attempt = r.attempt AND j.status::text = ${S.processing}
+       RETURNING j.id, j.attempt`,
+      [
+        requests.map((r) => r.ref.id),
+        requests.map((r) => r.ref.attempt),
+        requests.map((r) => r.extractorVersion),
+        requests.map((r) => r.optionsDigest),
+      ],
+    );
+    const held = new Set(rows.map((r) => `${r.id as string}:${Number(r.attempt)}`));
+    return requests.map((r) => held.has(`${r.ref.id}:${r.ref.attempt}`));
+  }
+
   /** For each content hash, the stored file of an earlier job of the owner with those bytes. */
   async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
     if (hashes.length === 0) return new Map();

@@ -8,6 +8,7 @@
  * `options.force_reextract` skips the lookup (the version and digest are still recorded).
  */
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { StatementBatcher } from '../../common/statement-batcher';
 import { AppConfig } from '../../config/app-config';
 import { STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { resultObjectKey } from '../../storage/object-key';
@@ -38,6 +39,11 @@ const noop = (): Promise<void> => Promise.resolve();
 export class ResultReuseService implements OnApplicationShutdown {
   private readonly lock: ReuseLock | null;
   private readonly versionOverrides?: Partial<Record<ExtractionFormat, number>>;
+  /** Attempts that extract without a lookup: recorded together, like claims and completions. */
+  private readonly records = new StatementBatcher<
+    { ref: JobRef; extractorVersion: number; optionsDigest: string },
+    boolean
+  >((requests) => this.reuse.recordAttempts(requests));
 
   constructor(
     private readonly reuse: ResultReuseRepository,
@@ -72,7 +78,11 @@ export class ResultReuseService implements OnApplicationShutdown {
     const digest = optionsDigest(format, job.options);
     const scope = this.config.resultReuse;
     if (this.lock === null || !job.contentSha256 || forcesReextract(job.options)) {
-      const { attemptHeld } = await this.reuse.prepareAttempt(ref, version, digest, null);
+      const attemptHeld = await this.records.submit({
+        ref,
+        extractorVersion: version,
+        optionsDigest: digest,
+      });
       return { attemptHeld, source: null, release: noop };
     }
     const key: ReuseKey = {

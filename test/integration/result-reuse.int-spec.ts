@@ -213,4 +213,22 @@ describe('result reuse', () => {
     });
     expect(others.matched).toBe(1);
   });
+
+  it('with RESULT_REUSE=global reuses across owners; with off never', async () => {
+    const version = String(EXTRACTOR_VERSIONS.dxf + 1); // the version the last worker ran
+    const source = await settled((await create('ok:global', { owner: 'owner-f' })).id);
+    await Promise.all(h.workers.splice(0).map((w) => w.stop('SIGTERM')));
+    await h.startWorker({ RESULT_REUSE: 'global', TEST_EXTRACTOR_VERSION: version });
+    const other = await settled((await create('ok:global', { owner: 'owner-g' })).id);
+    expect(other.reusedFrom).toBe(source.id);
+
+    await Promise.all(h.workers.splice(0).map((w) => w.stop('SIGTERM')));
+    await h.startWorker({ RESULT_REUSE: 'off', TEST_EXTRACTOR_VERSION: version });
+    const off = await settled(
+      (await create('ok:global', { owner: 'owner-f', filename: 'off.dxf' })).id,
+    );
+    expect(off.status).toBe('completed');
+    expect(off.reusedFrom).toBeNull();
+    expect(startsOf('off.dxf')).toBe(1);
+  });
 });

@@ -11,7 +11,8 @@
  * group, an ISO-10303-21 comment), so every file is real and parsed by the real extractors.
  *   npx ts-node --transpile-only bench/reuse.bench.ts      (or: npm run bench -- reuse)
  *   env: BENCH_REUSE_FILES (default 1000; smaller on a slow machine), BENCH_REUSE_SINGLES (40),
- *        BENCH_CONCURRENCY (4), BENCH_THREADS (2)
+ *        BENCH_CONCURRENCY (4), BENCH_THREADS (2), BENCH_ROUNDS (2: off and on alternate, so a
+ *        change of load on a shared machine hits both; the worker's CPU seconds are printed too)
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -28,12 +29,14 @@ import { ExtractionJobService } from '../src/extraction/jobs/extraction-job.serv
 import { STORAGE_DRIVER, StorageDriver } from '../src/storage';
 import { buildObjectKey } from '../src/storage/object-key';
 import { startServiceProcess } from '../test/support/worker-process';
+import { startCpuMeter } from './support/process-cpu';
 import { createScratchDatabase } from './support/scratch-database';
 
 const N = Number(process.env.BENCH_REUSE_FILES ?? 1000);
 const SINGLES = Number(process.env.BENCH_REUSE_SINGLES ?? 40);
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? '4';
 const THREADS = process.env.BENCH_THREADS ?? '2';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SHARED = resolve(__dirname, '..', '..', 'shared', 'fixtures');
 const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -118,6 +121,12 @@ function folderBytes(dir: string, under: string): number {
   return total;
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -131,10 +140,16 @@ interface RunFigures {
   reused: number;
   uploadBytes: number;
   resultBytes: number;
+  /** CPU seconds of the worker process (its extractor threads included) during the bulk. */
+  workerCpu: number;
   singles?: { first: number[]; again: number[] };
 }
 
-async function run(mode: 'off' | 'owner', files: CorpusFile[]): Promise<RunFigures> {
+async function run(
+  mode: 'off' | 'owner',
+  files: CorpusFile[],
+  withSingles: boolean,
+): Promise<RunFigures> {
   const database = await createScratchDatabase(ADMIN_URL, `reuse_${mode}`);
   const storageDir = mkdtempSync(join(tmpdir(), `bench-reuse-${mode}-`));
   try {
@@ -180,6 +195,7 @@ async function run(mode: 'off' | 'owner', files: CorpusFile[]): Promise<RunFigur
       // 1. The bulk.
       const stored = new Map<string, string>();
       const entries = [];
+      const cpu = startCpuMeter({ worker: { pids: [worker.pid] } });
       const started = process.hrtime.bigint();
       for (const file of files) {
         const { fileUrl, hash } = await store(file, stored);
@@ -198,6 +214,7 @@ async function run(mode: 'off' | 'owner', files: CorpusFile[]): Promise<RunFigur
         await new Promise((r) => setTimeout(r, 100));
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const workerCpu = cpu.stop().worker ?? NaN;
       const rows: Array<{ status: string; n: number; reused: number }> = await ds.query(
         `SELECT status::text, count(*)::int AS n, count(reused_from)::int AS reused
          FROM extraction_jobs WHERE parent_job_id = $1 GROUP BY status ORDER BY status`,
@@ -210,7 +227,7 @@ async function run(mode: 'off' | 'owner', files: CorpusFile[]): Promise<RunFigur
 
       // 2. Singles: first extraction, then an identical re-upload, one at a time.
       let singles: RunFigures['singles'];
-      if (mode === 'owner') {
+      if (withSingles) {
         singles = { first: [], again: [] };
         const timed = async (file: CorpusFile) => {
           const { fileUrl, hash } = await store(file, stored);
@@ -248,6 +265,7 @@ async function run(mode: 'off' | 'owner', files: CorpusFile[]): Promise<RunFigur
         reused,
         uploadBytes,
         resultBytes,
+        workerCpu,
         singles,
       };
     } finally {
@@ -269,18 +287,30 @@ async function main(): Promise<void> {
     `reuse bench: ${files.length} files (${originals.length} distinct, ${copies.length} copies) from ../shared/fixtures, ` +
       `worker concurrency ${CONCURRENCY}, ${THREADS} extractor threads`,
   );
-  const off = await run('off', files);
-  const on = await run('owner', files);
+  const rounds: Array<{ off: RunFigures; on: RunFigures }> = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const off = await run('off', files, false);
+    const on = await run('owner', files, i === ROUNDS - 1);
+    rounds.push({ off, on });
+  }
   const kb = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
   const line = (label: string, r: RunFigures) =>
     console.log(
-      `  ${label}: ${r.filesPerSecond.toFixed(1)} files/s (${r.seconds.toFixed(1)} s; ${r.outcome}; extracted ${r.extracted}, reused ${r.reused})`,
+      `  ${label}: ${r.filesPerSecond.toFixed(1)} files/s (${r.seconds.toFixed(1)} s; ${r.outcome}; extracted ${r.extracted}, reused ${r.reused}; worker CPU ${r.workerCpu.toFixed(1)} s)`,
     );
-  line('reuse off', off);
-  line('reuse on ', on);
+  rounds.forEach((r, i) => {
+    line(`round ${i + 1}, reuse off`, r.off);
+    line(`round ${i + 1}, reuse on `, r.on);
+  });
+  const ratios = rounds.map((r) => r.on.filesPerSecond / r.off.filesPerSecond);
+  const cpuRatios = rounds.map((r) => r.off.workerCpu / r.on.workerCpu);
   console.log(
-    `  speed-up with reuse:               ${(on.filesPerSecond / off.filesPerSecond).toFixed(2)}x  (target >= 1.8)`,
+    `  speed-up with reuse per round:     ${ratios.map((x) => `${x.toFixed(2)}x`).join(', ')}  (target >= 1.8; median ${median(ratios).toFixed(2)}x)`,
   );
+  console.log(
+    `  worker CPU saved per round:        ${cpuRatios.map((x) => `${x.toFixed(2)}x less`).join(', ')}`,
+  );
+  const { off, on } = rounds[rounds.length - 1];
   if (on.singles) {
     const { first, again } = on.singles;
     console.log(

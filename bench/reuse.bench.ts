@@ -250,8 +250,11 @@ async function run(
         // Variants not in the bulk (their first extraction is a real one), spread over the
         // corpus so DXF, IFC and STEP are all among them.
         const pool = distinctFiles(corpus().length, 1000);
-        const stride = Math.max(1, Math.floor(pool.length / SINGLES));
-        const picked = pool.filter((_, i) => i % stride === 0).slice(0, SINGLES);
+        const count = Math.min(SINGLES, pool.length);
+        const picked = Array.from(
+          { length: count },
+          (_, i) => pool[Math.floor(((i + 0.5) * pool.length) / count)],
+        );
         for (const file of picked) {
           singles.first.push(await timed(file));
           singles.again.push(await timed(file));

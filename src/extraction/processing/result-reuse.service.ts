@@ -92,6 +92,9 @@ export class ResultReuseService implements OnApplicationShutdown {
       optionsDigest: digest,
       ownerId: scope === 'owner' ? job.ownerId : null,
     };
+    // A result that is already there needs no lock: one statement and done.
+    const found = await this.reuse.prepareAttempt(ref, version, digest, key);
+    if (!found.attemptHeld || found.source) return { ...found, release: noop };
     const release = await this.lock.acquire(
       `reuse|${key.ownerId ?? '*'}|${key.contentSha256}|${format}|${version}|${digest}`,
       signal,

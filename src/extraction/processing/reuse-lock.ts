@@ -1,14 +1,16 @@
 /**
  * One extraction per reuse key at a time across all workers: a PostgreSQL session advisory lock
  * on the key, held while the holder extracts and completes. Duplicates claimed at the same moment
- * wait for it (polling `pg_try_advisory_lock`, so a waiter holds no connection) and then find the
- * holder's completed result. A holder that dies loses its session and with it the lock.
+ * wait for it (polling `pg_try_advisory_lock`, every 5 ms at first and up to every 100 ms, so a
+ * waiter holds no connection) and then find the holder's completed result. A holder that dies loses its session and with it the lock.
  * The locks use their own small pool: a holder keeps its connection for the whole extraction,
  * which must never starve the job statements of the main pool.
  */
 import { Pool, PoolClient } from 'pg';
 
-const POLL_MS = 50;
+/** Waiters poll quickly at first (small files finish in milliseconds), then every 100 ms. */
+const FIRST_POLL_MS = 5;
+const MAX_POLL_MS = 100;
 
 export class ReuseLock {
   private readonly pool: Pool;
@@ -28,7 +30,7 @@ export class ReuseLock {
    * throws) when the signal fires.
    */
   async acquire(key: string, signal: AbortSignal): Promise<() => Promise<void>> {
-    for (;;) {
+    for (let poll = FIRST_POLL_MS; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
       if (signal.aborted)
         throw new Error(`Stopped waiting for the reuse lock: ${String(signal.reason)}`);
       const client: PoolClient = await this.pool.connect();
@@ -57,7 +59,7 @@ export class ReuseLock {
         };
       }
       client.release();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, poll));
     }
   }
 

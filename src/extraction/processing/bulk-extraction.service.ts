@@ -176,7 +176,11 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     let releaseReuse: (() => Promise<void>) | undefined;
     try {
       if (!job.format) throw new ExtractionError('UNSUPPORTED_FORMAT', 'The job has no format');
-      const plan = await this.reuse.begin(job, ref, controller.signal);
+      // Retried like the other writes while the database is unreachable (the lookup records the
+      // attempt's extractor version and options digest).
+      const plan = await this.patiently(`Reuse lookup of job ${ref.id}`, () =>
+        this.reuse.begin(job, ref, controller.signal),
+      );
       releaseReuse = plan.release;
       if (!plan.attemptHeld) {
         clearInterval(heartbeat);

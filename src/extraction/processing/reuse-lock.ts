@@ -7,6 +7,7 @@
  * which must never starve the job statements of the main pool.
  */
 import { Pool, PoolClient } from 'pg';
+import { DomainError } from '../../common/domain-error';
 
 /** Waiters poll quickly at first (small files finish in milliseconds), then every 100 ms. */
 const FIRST_POLL_MS = 5;
@@ -31,8 +32,12 @@ export class ReuseLock {
    */
   async acquire(key: string, signal: AbortSignal): Promise<() => Promise<void>> {
     for (let poll = FIRST_POLL_MS; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
+      // A domain error: the processor's database retries end at once (cancelled, shut down).
       if (signal.aborted)
-        throw new Error(`Stopped waiting for the reuse lock: ${String(signal.reason)}`);
+        throw new DomainError(
+          'REUSE_WAIT_STOPPED',
+          `Stopped waiting for the reuse lock: ${String(signal.reason)}`,
+        );
       const client: PoolClient = await this.pool.connect();
       let held = false;
       try {

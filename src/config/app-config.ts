@@ -67,6 +67,9 @@ export class AppConfig {
   };
   readonly http: { maxUploadBytes: number; syncMaxBytes: number; inlineResultMaxBytes: number };
   readonly auth: { jwtSecret: string; maxTokenLifetimeSeconds: number };
+  readonly events: { maxStreamsPerUser: number; pollIntervalMs: number };
+  /** Synchronous routes: files admitted at once beyond the threads (waiting for one). */
+  readonly sync: { maxQueued: number };
   readonly logFormat: 'json' | 'text';
   /** Levels written, from LOG_LEVEL up. */
   readonly logLevels: LogLevelSetting[];
@@ -125,6 +128,11 @@ export class AppConfig {
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       maxTokenLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
     };
+    this.events = {
+      maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER,
+      pollIntervalMs: env.SSE_POLL_INTERVAL_MS,
+    };
+    this.sync = { maxQueued: env.SYNC_MAX_QUEUED ?? 2 * this.worker.threads };
     this.resultReuseScope = env.RESULT_REUSE;
     this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
     this.logLevels = LOG_LEVELS.slice(

@@ -244,6 +244,25 @@ export class EnvironmentVariables {
   @IsString()
   WERK24_BASE_URL?: string;
 
+  /** Open Server-Sent Event streams per user and API process; more answer 429 TOO_MANY_STREAMS. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  SSE_MAX_STREAMS_PER_USER = 20;
+
+  /** How often the API reads the jobs watched by event streams (one statement for all of them). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(50)
+  SSE_POLL_INTERVAL_MS = 1000;
+
+  /** Synchronous-route files waiting for an extractor thread; more answer 503 (default 2 × threads). */
+  @Transform(toNumber)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  SYNC_MAX_QUEUED?: number;
+
   /**
    * Result reuse scope: a completed result of the same bytes, format, extractor version and options
    * is reused within the owner (`owner`, default), across owners (`global`: leaks by timing that

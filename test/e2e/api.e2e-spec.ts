@@ -363,7 +363,13 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         files_pending: 0,
         progress: 100,
       });
-      expect(done.files[0].result).toMatchObject({ success: true });
+      // Bulk answers never inline results (issue 12 §3): each is read per job.
+      expect(done.files[0].result).toBeNull();
+      const firstResult = await h
+        .http()
+        .get(`${API}/jobs/${done.files[0].job_id}/result`)
+        .set('Authorization', alice);
+      expect(firstResult.body).toMatchObject({ success: true });
 
       for (let round = 1; round <= 2; round += 1) {
         const retry = await h

@@ -32,7 +32,8 @@ export class BulkFileResponse {
     type: 'object',
     additionalProperties: true,
     nullable: true,
-    description: 'Only in GET /bulk/{id}',
+    description:
+      'Always null: results are not inlined in bulk answers; read GET /jobs/{job_id}/result',
     example: null,
   })
   result!: Record<string, unknown> | null;

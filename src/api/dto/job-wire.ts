@@ -43,11 +43,8 @@ export function toJobResponse(job: ExtractionJob): JobResponse {
   };
 }
 
-export function toBulkResponse(
-  parent: ExtractionJob,
-  children: ExtractionJob[],
-  opts: { includeResults: boolean },
-): BulkResponse {
+/** Entries carry no results (`result: null`): a bulk's results are read per job. */
+export function toBulkResponse(parent: ExtractionJob, children: ExtractionJob[]): BulkResponse {
   const counters = {
     total: parent.totalItems,
     processed: parent.processedItems,
@@ -64,7 +61,7 @@ export function toBulkResponse(
       status: c.status,
       job_id: c.id,
       progress: c.progress,
-      result: opts.includeResults ? c.result : null,
+      result: null,
       error_code: c.errorCode,
       error_message: c.errorMessage,
       retry_count: c.retryCount,

@@ -34,7 +34,7 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_file_url', ['fileUrl'])
 @Index('ix_extraction_jobs_attachment', ['attachmentId', 'createdAt'])
 @Index('ix_extraction_jobs_owner_status_created', ['ownerId', 'status', 'createdAt', 'id'])
-@Index('uq_extraction_jobs_idempotency', ['ownerId', 'idempotencyKey'], {
+@Index('uq_extraction_jobs_idempotency', ['ownerId', 'kind', 'idempotencyKey'], {
   unique: true,
   where: `"idempotency_key" IS NOT NULL`,
 })
@@ -126,6 +126,10 @@ export class ExtractionJob {
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;
+
+  /** Digest of the request that used the idempotency key; a different request with it is refused. */
+  @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true })
+  idempotencyFingerprint!: string | null;
 
   // --- payloads
   @Column({ type: 'jsonb', default: {} })

@@ -12,7 +12,9 @@ import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { jitterFactor } from './backoff';
 import {
+  IdempotencyKeyReusedError,
   InvalidJobInputError,
+  OptionsTooLargeError,
   InvalidTransitionError,
   JobNotFailedError,
   JobNotFoundError,
@@ -38,8 +40,32 @@ import {
   NewJob,
   Page,
 } from './job.types';
+import { bulkFingerprint, MAX_OPTIONS_BYTES, singleJobFingerprint } from './request-fingerprint';
 
-const MAX_CREATE_ATTEMPTS = 3;
+/**
+ * Insert attempts of a create before it settles for the newest job of the attachment: each
+ * round either inserts or finds the job that blocked it, unless that one settled in between.
+ */
+const MAX_CREATE_ATTEMPTS = 5;
+
+/** Refuses options larger than a job keeps (list rows and claims carry them). */
+function checkOptionsSize(options: Record<string, unknown> | undefined): void {
+  if (!options) return;
+  const bytes = Buffer.byteLength(JSON.stringify(options));
+  if (bytes > MAX_OPTIONS_BYTES) throw new OptionsTooLargeError(bytes, MAX_OPTIONS_BYTES);
+}
+
+/** A job found under the same key must have been created by the same request. */
+function checkSameRequest(
+  existing: ExtractionJob,
+  wanted: { idempotencyKey?: string | null; idempotencyFingerprint?: string | null },
+): void {
+  const key = wanted.idempotencyKey;
+  if (!key || existing.idempotencyKey !== key || !existing.idempotencyFingerprint) return;
+  if (existing.idempotencyFingerprint !== wanted.idempotencyFingerprint) {
+    throw new IdempotencyKeyReusedError(key, existing.id);
+  }
+}
 
 @Injectable()
 export class ExtractionJobService {
@@ -71,10 +97,12 @@ export class ExtractionJobService {
    * The unique indexes decide, so concurrent calls cannot create two rows.
    */
   async create(input: CreateJobInput): Promise<{ job: ExtractionJob; created: boolean }> {
+    checkOptionsSize(input.options);
     const newJob: NewJob = {
       ...input,
       kind: 'single',
       maxRetries: input.maxRetries ?? this.config.retry.maxRetries,
+      idempotencyFingerprint: input.idempotencyKey ? singleJobFingerprint(input) : null,
     };
     for (let i = 0; i < MAX_CREATE_ATTEMPTS; i += 1) {
       const inserted = await this.jobs.insertIfAbsent(newJob, this.clock.now());
@@ -84,8 +112,18 @@ export class ExtractionJobService {
         return { job: inserted, created: true };
       }
       const existing = await this.jobs.findConflicting(newJob);
-      if (existing) return { job: existing, created: false };
+      if (existing) {
+        checkSameRequest(existing, newJob);
+        return { job: existing, created: false };
+      }
       // The conflicting job settled between the two statements: insert again.
+    }
+    // Other creates of the same attachment kept winning and settling in between (a busy
+    // attachment): answer with the newest of them, as if this request had come a moment earlier.
+    const latest = await this.jobs.findConflicting(newJob, undefined, { anyStatus: true });
+    if (latest) {
+      checkSameRequest(latest, newJob);
+      return { job: latest, created: false };
     }
     throw new InvalidJobInputError('Could not create the job: it kept conflicting with another');
   }
@@ -95,6 +133,9 @@ export class ExtractionJobService {
     input: CreateBulkInput,
   ): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
     if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
+    checkOptionsSize(input.options);
+    for (const file of input.files) checkOptionsSize(file.options);
+    const fingerprint = input.idempotencyKey ? bulkFingerprint(input) : null;
     const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
     const now = this.clock.now();
     const result = await this.jobs.transaction(async (runner) => {
@@ -105,6 +146,7 @@ export class ExtractionJobService {
           format: input.format ?? null,
           targetTableId: input.targetTableId,
           idempotencyKey: input.idempotencyKey,
+          idempotencyFingerprint: fingerprint,
           options: input.options,
           maxRetries,
           total: input.files.length,
@@ -129,13 +171,17 @@ export class ExtractionJobService {
       return { parent, children };
     });
     if (!result) {
-      const existing = await this.jobs.findConflicting({
+      const wanted = {
+        kind: 'bulk' as const,
         ownerId: input.ownerId,
         idempotencyKey: input.idempotencyKey,
+        idempotencyFingerprint: fingerprint,
         format: null,
         maxRetries,
-      });
+      };
+      const existing = await this.jobs.findConflicting(wanted);
       if (!existing) throw new InvalidJobInputError('Could not create the bulk');
+      checkSameRequest(existing, wanted);
       const children = await this.listChildren(existing.id, { pageSize: 10_000 });
       return { parent: existing, children: children.items, created: false };
     }
@@ -151,6 +197,12 @@ export class ExtractionJobService {
     const job = await this.jobs.findById(id, ownerId);
     if (!job) throw new JobNotFoundError(id);
     return job;
+  }
+
+  /** The jobs of these ids that exist, without results, in one statement (progress streams). */
+  async getManyWithoutResults(ids: string[]): Promise<ExtractionJob[]> {
+    if (ids.length === 0) return [];
+    return this.jobs.findManyWithoutResults(ids);
   }
 
   async getByFileUrl(fileUrl: string): Promise<ExtractionJob | null> {
@@ -172,7 +224,13 @@ export class ExtractionJobService {
   /** Children of a bulk in upload order. */
   async listChildren(
     parentId: string,
-    query: { ownerId?: string; status?: JobStatus; page?: number; pageSize?: number } = {},
+    query: {
+      ownerId?: string;
+      status?: JobStatus;
+      page?: number;
+      pageSize?: number;
+      withoutResults?: boolean;
+    } = {},
   ): Promise<Page<ExtractionJob>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;

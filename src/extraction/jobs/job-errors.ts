@@ -48,3 +48,25 @@ export class InvalidJobInputError extends DomainError {
     super('INVALID_JOB_INPUT', message, details);
   }
 }
+
+/** An Idempotency-Key used again for a different request (another file, format or options). */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(key: string, existingJobId: string) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `The Idempotency-Key "${key}" was already used for a different request (job ${existingJobId}); use a new key for a new request`,
+      { idempotency_key: key, job_id: existingJobId },
+    );
+  }
+}
+
+/** Options larger than a job keeps. */
+export class OptionsTooLargeError extends DomainError {
+  constructor(bytes: number, limit: number) {
+    super(
+      'INVALID_OPTIONS',
+      `The options are ${bytes} bytes as JSON; at most ${limit} bytes are accepted`,
+      { options_bytes: bytes, limit_bytes: limit },
+    );
+  }
+}

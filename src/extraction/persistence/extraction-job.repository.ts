@@ -52,8 +52,8 @@ export class ExtractionJobRepository {
     return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, filename, file_url, file_size,
          content_sha256, record_id, field_id, attachment_id, target_table_id, idempotency_key,
-         options, max_retries, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         options, max_retries, created_at, updated_at, idempotency_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
        ON CONFLICT DO NOTHING
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -73,25 +73,36 @@ export class ExtractionJobRepository {
         JSON.stringify(job.options ?? {}),
         job.maxRetries,
         now,
+        job.idempotencyFingerprint ?? null,
       ],
       runner,
     );
   }
 
-  /** The job that blocked an insert: same (owner, idempotency key), or live (record, attachment). */
-  async findConflicting(job: NewJob, runner?: QueryRunner): Promise<ExtractionJob | null> {
+  /**
+   * The job that blocked an insert: same (owner, route kind, idempotency key) first, else the
+   * live job of the same (record, attachment). With `anyStatus`, the newest job of that
+   * attachment whatever its state (the live one that blocked may have settled since).
+   */
+  async findConflicting(
+    job: Omit<NewJob, 'kind'> & { kind?: 'single' | 'file' | 'bulk' },
+    runner?: QueryRunner,
+    opts: { anyStatus?: boolean } = {},
+  ): Promise<ExtractionJob | null> {
     return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
-       WHERE ($2::text IS NOT NULL AND j.owner_id = $1 AND j.idempotency_key = $2)
+       WHERE ($2::text IS NOT NULL AND j.owner_id = $1 AND j.kind = $6 AND j.idempotency_key = $2)
           OR ($4::text IS NOT NULL AND j.record_id IS NOT DISTINCT FROM $3 AND j.attachment_id = $4
-              AND j.status = ANY($5))
-       ORDER BY j.created_at DESC LIMIT 1`,
+              AND ($7::boolean OR j.status = ANY($5)))
+       ORDER BY (j.idempotency_key IS NOT DISTINCT FROM $2) DESC, j.created_at DESC LIMIT 1`,
       [
         job.ownerId,
         job.idempotencyKey ?? null,
         job.recordId ?? null,
         job.attachmentId ?? null,
         ACTIVE_STATUSES,
+        job.kind ?? 'single',
+        opts.anyStatus ?? false,
       ],
       runner,
     );
@@ -104,6 +115,7 @@ export class ExtractionJobRepository {
       format: ExtractionFormat | null;
       targetTableId?: string | null;
       idempotencyKey?: string | null;
+      idempotencyFingerprint?: string | null;
       options?: Record<string, unknown>;
       maxRetries: number;
       total: number;
@@ -122,8 +134,8 @@ export class ExtractionJobRepository {
     return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, target_table_id, idempotency_key,
          options, max_retries, total_items, processed_items, failed_items, progress, status,
-         completed_at, created_at, updated_at)
-       VALUES ($1, ${KIND.bulk}, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13)
+         completed_at, created_at, updated_at, idempotency_fingerprint)
+       VALUES ($1, ${KIND.bulk}, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13, $14)
        ON CONFLICT DO NOTHING
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -140,6 +152,7 @@ export class ExtractionJobRepository {
         settledAll ? finalBulkStatus(counters) : INITIAL_STATUS,
         settledAll ? now : null,
         now,
+        parent.idempotencyFingerprint ?? null,
       ],
       runner,
     );
@@ -191,6 +204,14 @@ export class ExtractionJobRepository {
 
   // ---------------------------------------------------------------- reads
 
+  /** Several jobs by id in one statement, without their results (progress polls). */
+  async findManyWithoutResults(ids: string[]): Promise<ExtractionJob[]> {
+    return this.db.jobs(
+      `SELECT ${this.db.columnsButResult} FROM extraction_jobs j WHERE j.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   async findById(id: string, ownerId?: string): Promise<ExtractionJob | null> {
     return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.owner_id = $2)`,
@@ -231,7 +252,7 @@ export class ExtractionJobRepository {
     const [countRows, items] = await Promise.all([
       this.db.run(`SELECT count(*)::int AS total FROM extraction_jobs j WHERE ${where}`, params),
       this.db.jobs(
-        `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
+        `SELECT ${query.withoutResults ? this.db.columnsButResult : ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
         [...params, query.pageSize, (query.page - 1) * query.pageSize],
       ),
     ]);

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * result came from; an index for the reuse lookup and one for "is this stored result still
  * referenced" before deleting an object.
  */
-export class ResultReuse1765000000000 implements MigrationInterface {
-  name = 'ResultReuse1765000000000';
+export class ResultReuse1765100000000 implements MigrationInterface {
+  name = 'ResultReuse1765100000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "extraction_jobs"

@@ -29,6 +29,7 @@ export interface RetryPolicy {
 export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
   readonly role: Role;
+  private readonly resultReuseScope: EnvironmentVariables['RESULT_REUSE'];
   readonly port: number;
   readonly database: { url: string; poolSize: number };
   readonly redis: { url: string; prefix: string };
@@ -152,6 +153,7 @@ export class AppConfig {
       pollIntervalMs: env.SSE_POLL_INTERVAL_MS,
     };
     this.sync = { maxQueued: env.SYNC_MAX_QUEUED ?? 2 * this.worker.threads };
+    this.resultReuseScope = env.RESULT_REUSE;
     this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
     this.logLevels = LOG_LEVELS.slice(
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),
@@ -183,6 +185,11 @@ export class AppConfig {
     overrides: Record<string, unknown> = {},
   ): AppConfig {
     return new AppConfig(validateEnvironment({ ...raw, ...overrides }));
+  }
+
+  /** Result reuse scope (RESULT_REUSE): owner, global or off. */
+  get resultReuse(): EnvironmentVariables['RESULT_REUSE'] {
+    return this.resultReuseScope;
   }
 
   get runsApi(): boolean {

@@ -346,6 +346,13 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   IMPORT_ASYNC_ROWS = 5000;
+  /**
+   * Result reuse scope: a completed result of the same bytes, format, extractor version and options
+   * is reused within the owner (`owner`, default), across owners (`global`: leaks by timing that
+   * someone else uploaded the file, see docs/decisions.md) or never (`off`).
+   */
+  @IsIn(['owner', 'global', 'off'])
+  RESULT_REUSE: 'owner' | 'global' | 'off' = 'owner';
 }
 
 /** The development JWT secret; refused in production. */

@@ -10,6 +10,7 @@ import { QueueModule } from '../queue/queue.module';
 import { ExtractionJobRepository } from './persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from './persistence/extraction-job-sweeps.repository';
 import { JobDatabase } from './persistence/job-database';
+import { ResultReuseRepository } from './persistence/result-reuse.repository';
 import { ExtractionJobService } from './jobs/extraction-job.service';
 import { ExtractorPool } from './processing/extractor-pool/extractor-pool';
 import { JobQueue } from './jobs/job-queue';
@@ -20,6 +21,7 @@ import { JobQueue } from './jobs/job-queue';
     JobDatabase,
     ExtractionJobRepository,
     ExtractionJobSweepsRepository,
+    ResultReuseRepository,
     ExtractionJobService,
     { provide: Clock, useClass: SystemClock },
     { provide: JobQueue, useClass: BullJobQueue },
@@ -35,6 +37,6 @@ import { JobQueue } from './jobs/job-queue';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock],
+  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock, ResultReuseRepository],
 })
 export class ExtractionModule {}

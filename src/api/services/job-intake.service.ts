@@ -88,13 +88,17 @@ export class JobIntakeService {
         ...optionsFromFields(format, fields),
         ...optionsFromJson(format, dto.options),
       };
+      // Bytes this owner already stored: the job shares that object, the new copy goes.
+      const shared = file.sha256
+        ? (await this.jobs.storedContent(user.id, [file.sha256])).get(file.sha256)
+        : undefined;
       const outcome = await this.withCallback(file.jobId, user.id, dto.callback_url, () =>
         this.jobs.create({
           id: file.jobId,
           ownerId: user.id,
           format,
           filename: file.filename,
-          fileUrl: file.fileUrl,
+          fileUrl: shared ?? file.fileUrl,
           fileSize: file.size,
           contentSha256: file.sha256,
           targetTableId: dto.target_table_id ?? null,
@@ -102,7 +106,7 @@ export class JobIntakeService {
           options,
         }),
       );
-      if (!outcome.created) await this.uploads.discard(files);
+      if (!outcome.created || shared) await this.uploads.discard(files);
       return outcome;
     } catch (error) {
       await this.uploads.discard(files);
@@ -187,6 +191,7 @@ export class JobIntakeService {
       // Refused files are not kept in storage: their entries only record why.
       await this.uploads.discard(files.filter((_, i) => entries[i].initialError));
       const bulkId = randomUUID();
+      const copies = await this.shareIdenticalUploads(user.id, files, entries);
       const outcome = await this.withCallback(bulkId, user.id, dto.callback_url, () =>
         this.jobs.createBulk({
           id: bulkId,
@@ -198,12 +203,38 @@ export class JobIntakeService {
           files: entries,
         }),
       );
-      if (!outcome.created) await this.uploads.discard(files);
+      await this.uploads.discard(outcome.created ? copies : files);
       return outcome;
     } catch (error) {
       await this.uploads.discard(files);
       throw error;
     }
+  }
+
+  /**
+   * Points the entries of identical files at one stored object (one stored earlier by this owner,
+   * else the first in this bulk) and answers the uploads that became redundant copies.
+   */
+  private async shareIdenticalUploads(
+    ownerId: string,
+    files: StoredUpload[],
+    entries: Array<{ fileUrl: string | null; initialError?: unknown }>,
+  ): Promise<StoredUpload[]> {
+    const hashes = files
+      .filter((f, i) => f.sha256 && entries[i].fileUrl && !entries[i].initialError)
+      .map((f) => f.sha256!);
+    const stored = await this.jobs.storedContent(ownerId, hashes);
+    const copies: StoredUpload[] = [];
+    files.forEach((file, i) => {
+      const entry = entries[i];
+      if (!file.sha256 || !entry.fileUrl || entry.initialError) return;
+      const shared = stored.get(file.sha256);
+      if (shared && shared !== entry.fileUrl) {
+        entry.fileUrl = shared;
+        copies.push(file);
+      } else if (!shared) stored.set(file.sha256, entry.fileUrl);
+    });
+    return copies;
   }
 
   private bulkEntry(

@@ -27,6 +27,7 @@ import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
 import { ExtractionJobRepository } from '../persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from '../persistence/extraction-job-sweeps.repository';
 import { JobQueue } from './job-queue';
+import { ReprocessFilters, ResultReuseRepository } from '../persistence/result-reuse.repository';
 import {
   ClaimRequest,
   CompleteRequest,
@@ -85,6 +86,7 @@ export class ExtractionJobService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly reuse?: ResultReuseRepository,
   ) {}
 
   // ------------------------------------------------------------ creation
@@ -416,7 +418,7 @@ export class ExtractionJobService {
     }
     const { deleted, files } = await this.jobs.deleteSettled(id);
     if (!deleted) throw await this.refusal(id, 'delete');
-    return { files };
+    return { files: await this.unreferenced(files) };
   }
 
   // ------------------------------------------------------------ sweep primitives
@@ -494,7 +496,42 @@ export class ExtractionJobService {
     const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
     if (opts.dryRun) return { count: await this.sweeps.countCleanable(cutoff), files: [] };
     const { deleted, files } = await this.sweeps.deleteCleanable(cutoff, opts.limit ?? 1000);
-    return { count: deleted, files };
+    return { count: deleted, files: await this.unreferenced(files) };
+  }
+
+  /**
+   * Where identical uploads already are: per content hash, the stored file of an earlier job of
+   * the same owner, which a new job may share instead of keeping a second copy.
+   */
+  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
+    return this.reuse ? this.reuse.storedContent(ownerId, hashes) : new Map();
+  }
+
+  /**
+   * Runs matching completed jobs again as new attempts (after an extractor fix): they go back to
+   * `pending` with their previous result kept until the new attempt completes. At most `limit`
+   * per call; call again for more.
+   */
+  async reprocess(
+    filters: ReprocessFilters,
+    limit = 10_000,
+  ): Promise<{ dryRun: boolean; matched: number; requeued: number }> {
+    if (!this.reuse) throw new Error('Reprocessing needs the result reuse repository');
+    const { matched, requeued } = await this.reuse.reprocess(filters, this.clock.now(), limit);
+    await this.dispatchRefs(requeued);
+    this.metrics?.jobsReprocessed.inc(requeued.length);
+    return { dryRun: filters.dryRun === true, matched, requeued: requeued.length };
+  }
+
+  /**
+   * The deleted jobs' objects no remaining job names: jobs share objects (a reused result, a
+   * content-addressed upload), and an object goes only with the last job that references it.
+   */
+  private async unreferenced(files: string[]): Promise<string[]> {
+    const unique = [...new Set(files)];
+    if (!this.reuse || unique.length === 0) return unique;
+    const kept = await this.reuse.stillReferenced(unique);
+    return unique.filter((url) => !kept.has(url));
   }
 
   // ------------------------------------------------------------ helpers

@@ -398,7 +398,9 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
 
       const slow = await bulk(
         alice,
-        Array.from({ length: 6 }, (_, i) => [dxf, `s${i}.dxf`] as [Buffer, string]),
+        // Distinct bytes: identical files would be extracted once and reused at once, and the
+        // bulk could complete before the cancel arrives.
+        Array.from({ length: 6 }, (_, i) => [uniqueDxf(), `s${i}.dxf`] as [Buffer, string]),
       );
       const cancel = await h
         .http()

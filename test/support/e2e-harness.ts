@@ -90,7 +90,7 @@ export async function createE2eHarness(
   await app.init();
   const worker = await startServiceProcess({ ...env, ROLE: 'worker' });
   const jwt = new JwtService({ secret: E2E_JWT_SECRET });
-  return {
+  const harness: E2eHarness = {
     db,
     app,
     http: () => request(app.getHttpServer()),
@@ -102,12 +102,14 @@ export async function createE2eHarness(
     token: (userId, superuser = false) =>
       jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256', expiresIn: '1h' }),
     async close() {
-      await worker.stop('SIGKILL');
+      // The current worker: a test may have replaced the first one (after killing it).
+      await harness.worker.stop('SIGKILL');
       await app.close();
       await s3?.close();
       await db.close();
     },
   };
+  return harness;
 }
 
 /** Polls until `probe` answers something truthy. */

@@ -13,6 +13,7 @@ import { AppConfig } from '../../config/app-config';
 import { STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { sanitizeFilename } from '../../storage/object-key';
 import { PayloadTooLargeError, ValidationFailedError } from '../http/api-errors';
+import { UploadAbortedError } from './upload-aborted.error';
 import { StorageUploadEngine, StoredUpload, storedUpload } from './storage-upload.engine';
 
 /** Room for multipart boundaries and text fields on top of the file bytes. */
@@ -142,6 +143,10 @@ function run(
   return new Promise((resolve, reject) =>
     middleware(req, res, (error?: unknown) => {
       if (!error) return resolve();
+      // multer's own report of a client that hung up mid-body (nobody reads the answer).
+      if (error instanceof Error && error.message === 'Request aborted') {
+        return reject(new UploadAbortedError());
+      }
       if (error instanceof Error && MALFORMED_MULTIPART.test(error.message)) {
         return reject(new ValidationFailedError(`Malformed multipart body: ${error.message}`));
       }

@@ -243,6 +243,52 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   WERK24_BASE_URL?: string;
+
+  // --- fair scheduling (docs/decisions.md, "Fair scheduling")
+
+  /** A bulk with at most this many files is interactive: its files go with single jobs. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  BULK_INTERACTIVE_MAX_FILES = 10;
+
+  /** Files of larger bulks one owner may have in the queue or running at once (the window). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  BULK_WINDOW_PER_OWNER = 16;
+
+  /** How often every worker refills the windows (also after each settled bulk file). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(50)
+  BULK_RELEASE_INTERVAL_MS = 1000;
+
+  /** Files in one bulk request. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  BULK_MAX_FILES = 500;
+
+  /** Files (single jobs and bulk files) one owner may have pending, retrying or running. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  OWNER_MAX_ACTIVE_FILES = 5000;
+
+  /** Retry-After of a 429 QUOTA_EXCEEDED. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  QUOTA_RETRY_AFTER_SECONDS = 30;
+
+  /** Owners named in the active-files gauge; the rest are summed under owner="_other". */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  METRICS_TOP_OWNERS = 5;
 }
 
 /** The development JWT secret; refused in production. */

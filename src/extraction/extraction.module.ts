@@ -13,6 +13,10 @@ import { JobDatabase } from './persistence/job-database';
 import { ExtractionJobService } from './jobs/extraction-job.service';
 import { ExtractorPool } from './processing/extractor-pool/extractor-pool';
 import { JobQueue } from './jobs/job-queue';
+import { BulkReleaseRepository } from './persistence/bulk-release.repository';
+import { OwnerUsageRepository } from './persistence/owner-usage.repository';
+import { BulkReleaseService } from './jobs/bulk-release.service';
+import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
 
 @Module({
   imports: [QueueModule],
@@ -21,6 +25,10 @@ import { JobQueue } from './jobs/job-queue';
     ExtractionJobRepository,
     ExtractionJobSweepsRepository,
     ExtractionJobService,
+    BulkReleaseRepository,
+    OwnerUsageRepository,
+    BulkReleaseService,
+    OwnerActivityMetrics,
     { provide: Clock, useClass: SystemClock },
     { provide: JobQueue, useClass: BullJobQueue },
     {
@@ -35,6 +43,6 @@ import { JobQueue } from './jobs/job-queue';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock],
+  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock, BulkReleaseService],
 })
 export class ExtractionModule {}

@@ -3,6 +3,7 @@
  * EXTRACTOR_OVERRIDES. The file's own text says what to do:
  *   "ok[:<label>]"        succeed at once
  *   "sleep:<ms>"          work for <ms> (reporting progress), then succeed
+ *   "busy:<ms>"           keep the thread's CPU busy for <ms>, then succeed (bench cost)
  *   "fail:permanent"      CORRUPT_FILE (permanent)
  *   "fail:retryable"      PROVIDER_UNAVAILABLE (retryable)
  *   "hang"                spin forever on the thread (only the timeout stops it)
@@ -48,6 +49,13 @@ const testExtractor = (format) => ({
         for (let i = 1; i <= steps; i += 1) {
           await sleep(total / steps);
           onProgress({ progress: (100 * i) / steps, message: `step ${i}` });
+        }
+        break;
+      }
+      case 'busy': {
+        const until = Date.now() + Number(arg);
+        while (Date.now() < until) {
+          // CPU work, like a real extractor
         }
         break;
       }

@@ -55,7 +55,7 @@ export class BulkController {
   @ApiBody({ type: CreateBulkUploadDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters' })
   @ApiAcceptedResponse({ type: BulkResponse, description: 'The bulk, one entry per file' })
-  @ApiErrorResponses(400, 413, 503)
+  @ApiErrorResponses(400, 413, 429, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

@@ -34,6 +34,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   STORAGE_OUTSIDE: 400,
   STORAGE_INVALID_KEY: 400,
   FILE_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 429,
   CORRUPT_FILE: 422,
   PASSWORD_PROTECTED: 422,
   NOT_A_BOM: 422,
@@ -89,6 +90,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const retryAfter = body.details?.retry_after_seconds;
+    if (status === 429 && typeof retryAfter === 'number')
+      response.setHeader('Retry-After', String(retryAfter));
     response.status(status).setHeader('X-Request-Id', requestId).json(body);
   }
 

@@ -51,6 +51,15 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_cleanup', ['completedAt'], {
   where: `"status" IN ('completed', 'cancelled') AND "parent_job_id" IS NULL`,
 })
+@Index('ix_extraction_jobs_open_bulks', ['createdAt'], {
+  where: `"kind" = 'bulk' AND "status" IN ('pending', 'processing')`,
+})
+@Index('ix_extraction_jobs_unreleased', ['parentJobId', 'createdAt', 'id'], {
+  where: `"kind" = 'file' AND "status" = 'pending' AND "released_at" IS NULL`,
+})
+@Index('ix_extraction_jobs_released_active', ['ownerId'], {
+  where: `"kind" = 'file' AND "status" IN ('pending', 'processing') AND "released_at" IS NOT NULL`,
+})
 @Check('ck_extraction_jobs_parent_kind', `("kind" = 'file') = ("parent_job_id" IS NOT NULL)`)
 @Check('ck_extraction_jobs_progress', `"progress" >= 0 AND "progress" <= 100`)
 @Check(
@@ -164,6 +173,13 @@ export class ExtractionJob {
 
   @Column({ name: 'worker_id', type: 'text', nullable: true })
   workerId!: string | null;
+
+  /**
+   * Bulk files only: when the fair release step handed the file to the queue (null: it waits in
+   * PostgreSQL for its owner's window; the reconciler leaves it alone).
+   */
+  @Column({ name: 'released_at', type: 'timestamptz', nullable: true })
+  releasedAt!: Date | null;
 
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt!: Date | null;

@@ -16,9 +16,13 @@ import {
   InvalidTransitionError,
   JobNotFailedError,
   JobNotFoundError,
+  BulkTooLargeError,
   NoFailedJobsError,
+  QuotaExceededError,
   RetriesExhaustedError,
 } from './job-errors';
+import { BulkReleaseService } from './bulk-release.service';
+import { OwnerUsageRepository } from '../persistence/owner-usage.repository';
 import { JobAction } from './job-state-machine';
 import { ExtractionJob } from '../entities/extraction-job.entity';
 import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
@@ -59,7 +63,32 @@ export class ExtractionJobService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
+    // Fair scheduling (issue 13). Without a release service (unit harnesses) bulk files are
+    // released at creation; without usage, no quota.
+    @Optional() private readonly releases?: BulkReleaseService,
+    @Optional() private readonly usage?: OwnerUsageRepository,
   ) {}
+
+  // ------------------------------------------------------------ per-owner limits
+
+  /**
+   * Refuses (QUOTA_EXCEEDED) when the owner's active files plus `files` would pass
+   * OWNER_MAX_ACTIVE_FILES. A check before the insert, not a lock: concurrent requests of one
+   * owner may pass it together by at most their number (docs/decisions.md).
+   */
+  async assertQuota(ownerId: string, files: number): Promise<void> {
+    if (!this.usage) return;
+    const { ownerMaxActiveFiles: limit, quotaRetryAfterSeconds } = this.config.fairness;
+    const active = await this.usage.activeFiles(ownerId, limit + 1);
+    if (active + files > limit)
+      throw new QuotaExceededError(ownerId, active, files, limit, quotaRetryAfterSeconds);
+  }
+
+  /** Refuses a bulk of more than BULK_MAX_FILES files. */
+  assertBulkSize(files: number): void {
+    const limit = this.config.fairness.bulkMaxFiles;
+    if (files > limit) throw new BulkTooLargeError(files, limit);
+  }
 
   // ------------------------------------------------------------ creation
 
@@ -74,6 +103,15 @@ export class ExtractionJobService {
       kind: 'single',
       maxRetries: input.maxRetries ?? this.config.retry.maxRetries,
     };
+    try {
+      await this.assertQuota(input.ownerId, 1);
+    } catch (error) {
+      // A repeat of a request that created its job answers that job, quota or not.
+      const existing =
+        input.idempotencyKey || input.attachmentId ? await this.jobs.findConflicting(newJob) : null;
+      if (existing) return { job: existing, created: false };
+      throw error;
+    }
     for (let i = 0; i < MAX_CREATE_ATTEMPTS; i += 1) {
       const inserted = await this.jobs.insertIfAbsent(newJob, this.clock.now());
       if (inserted) {
@@ -93,7 +131,22 @@ export class ExtractionJobService {
     input: CreateBulkInput,
   ): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
     if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
+    this.assertBulkSize(input.files.length);
     const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
+    const runnable = input.files.filter((f) => !f.initialError).length;
+    try {
+      await this.assertQuota(input.ownerId, runnable);
+    } catch (error) {
+      const existing = input.idempotencyKey
+        ? await this.jobs.findConflicting({
+            ownerId: input.ownerId,
+            idempotencyKey: input.idempotencyKey,
+            format: null,
+            maxRetries,
+          })
+        : null;
+      if (!existing) throw error;
+    }
     const now = this.clock.now();
     const result = await this.jobs.transaction(async (runner) => {
       const parent = await this.jobs.insertBulkParent(
@@ -139,7 +192,7 @@ export class ExtractionJobService {
     }
     for (const child of result.children)
       this.metrics?.jobsCreated.inc({ format: child.format ?? 'none', kind: 'file' });
-    await this.dispatch(result.children.filter((c) => c.status === 'pending'));
+    await this.releaseBulkFiles(result.children.filter((c) => c.status === 'pending'));
     return { ...result, created: true };
   }
 
@@ -225,6 +278,7 @@ export class ExtractionJobService {
     const resultJson = result === null ? null : JSON.stringify(result);
     const job = await this.completions.submit({ ref, resultJson, resultPath });
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
+    if (job.kind === 'file') this.releases?.kick(); // a slot of its owner's window is free
     // Not read back from the row: the job answers the result as given.
     job.result = result;
     return job;
@@ -259,6 +313,7 @@ export class ExtractionJobService {
       opts.partialResultPath ?? null,
     );
     if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
+    if (job.kind === 'file') this.releases?.kick();
     return job;
   }
 
@@ -280,6 +335,7 @@ export class ExtractionJobService {
         ? (await this.jobs.cancelBulk(id, now)).parent
         : await this.jobs.cancelOne(id, now);
     if (!job) throw await this.refusal(id, 'cancel');
+    if (job.kind !== 'single') this.releases?.kick(); // window slots (or a whole bulk) freed
     return job;
   }
 
@@ -309,7 +365,7 @@ export class ExtractionJobService {
       const { retried } = await this.jobs.retryChildren(current.parentJobId, [id], force, now);
       if (retried.length === 0) throw await this.refusal(id, 'retry');
       this.metrics?.retries.inc({ trigger: 'manual' });
-      await this.dispatchRefs(retried);
+      await this.releaseBulkFiles(retried);
       return this.get(id);
     }
     const job = await this.jobs.retrySingle(id, force, now);
@@ -333,7 +389,7 @@ export class ExtractionJobService {
     if (!parent) throw new JobNotFoundError(id);
     if (retried.length === 0) throw new NoFailedJobsError(id);
     this.metrics?.retries.inc({ trigger: 'bulk' }, retried.length);
-    await this.dispatchRefs(retried);
+    await this.releaseBulkFiles(retried);
     return { parent, retried };
   }
 
@@ -450,8 +506,25 @@ export class ExtractionJobService {
     };
   }
 
+  /**
+   * Bulk files made pending (created, retried) wait for the release step, which hands them to the
+   * queue within their owner's window; without one (unit harnesses) they are enqueued at once.
+   */
+  private async releaseBulkFiles(files: JobRef[]): Promise<void> {
+    if (files.length === 0) return;
+    if (this.releases) await this.releases.release();
+    else await this.dispatchRefs(files.map((f) => ({ id: f.id, attempt: f.attempt })));
+  }
+
   private async dispatch(jobs: ExtractionJob[]): Promise<void> {
-    await this.dispatchRefs(jobs.map((j) => ({ id: j.id, attempt: j.attempt })));
+    // A bulk file handed back (shutdown, admin recovery) keeps the bulk lane.
+    await this.dispatchRefs(
+      jobs.map((j) => ({
+        id: j.id,
+        attempt: j.attempt,
+        lane: j.kind === 'file' ? ('bulk' as const) : ('interactive' as const),
+      })),
+    );
   }
 
   private async dispatchRefs(refs: JobRef[]): Promise<void> {

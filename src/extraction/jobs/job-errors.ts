@@ -48,3 +48,37 @@ export class InvalidJobInputError extends DomainError {
     super('INVALID_JOB_INPUT', message, details);
   }
 }
+
+/** The owner already has as many active files as allowed (HTTP 429 with Retry-After). */
+export class QuotaExceededError extends DomainError {
+  constructor(
+    ownerId: string,
+    active: number,
+    requested: number,
+    limit: number,
+    retryAfterSeconds: number,
+  ) {
+    super(
+      'QUOTA_EXCEEDED',
+      `Too many files pending or running: ${active} active + ${requested} requested > limit of ${limit} per user; retry when some have finished`,
+      {
+        owner_id: ownerId,
+        active_files: active,
+        requested_files: requested,
+        limit,
+        retry_after_seconds: retryAfterSeconds,
+      },
+    );
+  }
+}
+
+/** A bulk with more files than BULK_MAX_FILES. */
+export class BulkTooLargeError extends DomainError {
+  constructor(files: number, limit: number) {
+    super('VALIDATION_FAILED', `A bulk takes at most ${limit} files; got ${files}`, {
+      field: 'files',
+      max_files: limit,
+      files,
+    });
+  }
+}

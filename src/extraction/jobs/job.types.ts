@@ -24,9 +24,17 @@ export interface NewJob {
   initialError?: { code: string; message: string } | null;
 }
 
+/**
+ * Which queue lane a message takes: single jobs and files of small bulks are `interactive` and go
+ * before `bulk` files on every worker (docs/decisions.md, "Fair scheduling").
+ */
+export type QueueLane = 'interactive' | 'bulk';
+
 export interface JobRef {
   id: string;
   attempt: number;
+  /** Lane of the message (dispatch; default interactive) or the one it came by (consume). */
+  lane?: QueueLane;
 }
 
 export interface ClaimRequest {

@@ -1,0 +1,81 @@
+/**
+ * The release step of fair scheduling: bulk files wait as `pending` rows with `released_at` null
+ * and are handed to the queue in a window per owner. One statement fills every owner's window,
+ * round-robin across that owner's open bulks (the n-th waiting file of each bulk before the
+ * n+1-th of any); files of small (interactive) bulks are released whole. Several instances may
+ * release at once: a transaction-level advisory lock makes them take turns, and each turn's
+ * statement starts after the previous turn committed, so it sees the window as it is now.
+ */
+import { Injectable } from '@nestjs/common';
+import { JobRef, QueueLane } from '../jobs/job.types';
+import { JobDatabase } from './job-database';
+import { KIND, S } from './job-sql';
+import { RELEASED_ACTIVE, UNRELEASED } from './fair-sql';
+
+/** Key of the advisory lock the release turns share (any constant; hashed from a name). */
+const RELEASE_LOCK = `hashtext('extraction_jobs.bulk_release')`;
+
+export interface ReleasedFile extends JobRef {
+  lane: QueueLane;
+  ownerId: string;
+  /** Position in its owner's round-robin (1 = first): dispatch in this order. */
+  turn: number;
+}
+
+@Injectable()
+export class BulkReleaseRepository {
+  constructor(private readonly db: JobDatabase) {}
+
+  async release(
+    now: Date,
+    windowPerOwner: number,
+    interactiveMax: number,
+  ): Promise<ReleasedFile[]> {
+    return this.db.transaction(async (runner) => {
+      await runner.query(`SELECT pg_advisory_xact_lock(${RELEASE_LOCK})`);
+      const rows = await this.db.run(
+        `WITH open_bulk AS (
+           SELECT p.id, p.owner_id, p.created_at, p.total_items <= $3 AS small
+           FROM extraction_jobs p
+           WHERE p.kind = ${KIND.bulk} AND p.status IN (${S.pending}, ${S.processing})
+         ), busy AS (
+           SELECT c.owner_id, count(*)::int AS n FROM extraction_jobs c
+           WHERE ${RELEASED_ACTIVE('c')} AND c.owner_id = ANY(ARRAY(SELECT DISTINCT owner_id FROM open_bulk))
+           GROUP BY c.owner_id
+         ), waiting AS (
+           SELECT b.owner_id, b.small, b.created_at AS bulk_created, w.id, w.pos
+           FROM open_bulk b
+           CROSS JOIN LATERAL (
+             SELECT c.id, row_number() OVER (ORDER BY c.created_at, c.id) AS pos
+             FROM extraction_jobs c
+             WHERE c.parent_job_id = b.id AND ${UNRELEASED('c')}
+             ORDER BY c.created_at, c.id
+             LIMIT CASE WHEN b.small THEN NULL ELSE $2::int END
+           ) w
+         ), ranked AS (
+           SELECT w.id, w.small,
+             row_number() OVER (PARTITION BY w.owner_id, w.small ORDER BY w.pos, w.bulk_created, w.id) AS turn,
+             $2::int - COALESCE(busy.n, 0) AS room
+           FROM waiting w LEFT JOIN busy ON busy.owner_id = w.owner_id
+         ), picked AS (
+           SELECT id, small, turn FROM ranked WHERE small OR turn <= room
+         )
+         UPDATE extraction_jobs j SET released_at = $1::timestamptz, updated_at = $1::timestamptz
+         FROM picked
+         WHERE j.id = picked.id AND ${UNRELEASED('j')}
+         RETURNING j.id, j.attempt, j.owner_id, picked.small, picked.turn`,
+        [now, windowPerOwner, interactiveMax],
+        runner,
+      );
+      return rows
+        .map((r) => ({
+          id: r.id as string,
+          attempt: Number(r.attempt),
+          ownerId: r.owner_id as string,
+          lane: (r.small ? 'interactive' : 'bulk'),
+          turn: Number(r.turn),
+        }))
+        .sort((a, b) => a.turn - b.turn || a.ownerId.localeCompare(b.ownerId));
+    });
+  }
+}

@@ -522,7 +522,7 @@ export class ExtractionJobService {
       jobs.map((j) => ({
         id: j.id,
         attempt: j.attempt,
-        lane: j.kind === 'file' ? ('bulk' as const) : ('interactive' as const),
+        ...(j.kind === 'file' ? { lane: 'bulk' as const } : {}),
       })),
     );
   }

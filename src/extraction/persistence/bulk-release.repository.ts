@@ -68,11 +68,11 @@ export class BulkReleaseRepository {
         runner,
       );
       return rows
-        .map((r) => ({
+        .map((r): ReleasedFile => ({
           id: r.id as string,
           attempt: Number(r.attempt),
           ownerId: r.owner_id as string,
-          lane: (r.small ? 'interactive' : 'bulk'),
+          lane: r.small ? 'interactive' : 'bulk',
           turn: Number(r.turn),
         }))
         .sort((a, b) => a.turn - b.turn || a.ownerId.localeCompare(b.ownerId));

@@ -94,5 +94,8 @@ export class ExtractionJobSweepsRepository {
 }
 
 function toLaneRef(r: Record<string, unknown>): JobRef {
-  return { id: r.id as string, attempt: Number(r.attempt), lane: r.lane as QueueLane };
+  const ref: JobRef = { id: r.id as string, attempt: Number(r.attempt) };
+  // Interactive is the default lane: only the bulk lane is named.
+  if ((r.lane as QueueLane) === 'bulk') ref.lane = 'bulk';
+  return ref;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmarks (all, or the ones named: pipeline floor dxf ifc-step pdf pdf-ocr) after the usual preparation.
+# Runs the benchmarks (all, or the ones named: pipeline floor dxf ifc-step pdf pdf-ocr fairness) after the usual preparation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-services.sh

@@ -136,7 +136,7 @@ export class AppConfig {
     };
     this.fairness = {
       interactiveMaxFiles: env.BULK_INTERACTIVE_MAX_FILES,
-      windowPerOwner: env.BULK_WINDOW_PER_OWNER,
+      windowPerOwner: env.BULK_WINDOW_PER_OWNER ?? 4 * env.WORKER_CONCURRENCY,
       releaseIntervalMs: env.BULK_RELEASE_INTERVAL_MS,
       bulkMaxFiles: env.BULK_MAX_FILES,
       ownerMaxActiveFiles: env.OWNER_MAX_ACTIVE_FILES,

@@ -252,11 +252,15 @@ export class EnvironmentVariables {
   @Min(0)
   BULK_INTERACTIVE_MAX_FILES = 10;
 
-  /** Files of larger bulks one owner may have in the queue or running at once (the window). */
+  /**
+   * Files of larger bulks one owner may have in the queue or running at once (the window).
+   * Default: 4 × WORKER_CONCURRENCY, enough to keep that many workers busy with one owner.
+   */
   @Transform(toNumber)
+  @IsOptional()
   @IsInt()
   @Min(1)
-  BULK_WINDOW_PER_OWNER = 16;
+  BULK_WINDOW_PER_OWNER?: number;
 
   /** How often every worker refills the windows (also after each settled bulk file). */
   @Transform(toNumber)

@@ -39,7 +39,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const testExtractor = (format) => ({
   format,
   async extract({ filePath, filename, onProgress, signal }) {
-    const command = readFileSync(filePath, 'utf8').trim();
+    // A leading DXF comment line ("999") lets a command file pass the upload's DXF signature check.
+    const command = readFileSync(filePath, 'utf8')
+      .trim()
+      .replace(/^999\r?\n/, '')
+      .split('\n')[0]
+      .trim();
     trace('start', filename);
     const [verb, arg] = command.split(':');
     switch (verb) {

@@ -7,6 +7,7 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { EXTRACTION_QUEUE } from '../../src/queue/extraction-queue.constants';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { BulkReleaseService } from '../../src/extraction/jobs/bulk-release.service';
 import { ExtractionJob } from '../../src/extraction/entities/extraction-job.entity';
 import { createPipelineHarness, PipelineHarness } from '../support/pipeline-harness';
@@ -65,7 +66,7 @@ describe('Fair scheduling', () => {
 
   it('runs single jobs before the queued files of a bulk, and keeps the bulk in its window', async () => {
     h = await createPipelineHarness({ WORKER_CONCURRENCY: '2', BULK_WINDOW_PER_OWNER: '6' });
-    await h.startWorker();
+    const worker = await h.startWorker();
     const { parent } = await h.createBulk(
       Array.from({ length: 30 }, () => 'sleep:150'),
       'user-a',
@@ -117,8 +118,23 @@ describe('Fair scheduling', () => {
     expect(Math.max(...waits)).toBeLessThan(1000);
     expect(bulkAtThatTime.processedItems).toBeLessThan(30);
 
+    // The active-files gauge names the owner (top-N), read from PostgreSQL at scrape time.
+    const apiMetrics = (await h.api.get(MetricsService).render()).body;
+    const active = /extraction_owner_active_files\{owner="user-a"\} (\d+)/.exec(apiMetrics);
+    expect(Number(active?.[1])).toBeGreaterThan(0);
+
     const done = await bulkDone(h, parent.id);
     expect(done).toMatchObject({ status: 'completed', processedItems: 30, failedItems: 0 });
+    // Queue wait per lane, observed by the worker at each claim.
+    const workerMetrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+    const claims = (lane: string) =>
+      Number(
+        new RegExp(`extraction_queue_wait_seconds_count\\{lane="${lane}"\\} (\\d+)`).exec(
+          workerMetrics,
+        )?.[1],
+      );
+    expect(claims('bulk')).toBe(30);
+    expect(claims('interactive')).toBe(4);
   }, 90_000);
 
   it('shares the workers between owners: two bulks interleave and a third owner joining later gets its share', async () => {

@@ -75,6 +75,7 @@ export class JobIntakeService {
         targetTableId: dto.target_table_id ?? null,
         idempotencyKey,
         options,
+        enforceLimits: true,
       });
       if (!outcome.created) await this.uploads.discard(files);
       return outcome;
@@ -112,6 +113,7 @@ export class JobIntakeService {
       attachmentId: dto.attachment_id ?? null,
       idempotencyKey,
       options: optionsFromJson(format, dto.options),
+      enforceLimits: true,
     });
   }
 
@@ -164,6 +166,7 @@ export class JobIntakeService {
         idempotencyKey,
         options: {},
         files: entries,
+        enforceLimits: true,
       });
       if (!outcome.created) await this.uploads.discard(files);
       return outcome;

@@ -98,13 +98,14 @@ export class ExtractionJobService {
    * The unique indexes decide, so concurrent calls cannot create two rows.
    */
   async create(input: CreateJobInput): Promise<{ job: ExtractionJob; created: boolean }> {
+    const { enforceLimits, ...fields } = input;
     const newJob: NewJob = {
-      ...input,
+      ...fields,
       kind: 'single',
       maxRetries: input.maxRetries ?? this.config.retry.maxRetries,
     };
     try {
-      await this.assertQuota(input.ownerId, 1);
+      if (enforceLimits) await this.assertQuota(input.ownerId, 1);
     } catch (error) {
       // A repeat of a request that created its job answers that job, quota or not.
       const existing =
@@ -131,11 +132,11 @@ export class ExtractionJobService {
     input: CreateBulkInput,
   ): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
     if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
-    this.assertBulkSize(input.files.length);
+    if (input.enforceLimits) this.assertBulkSize(input.files.length);
     const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
     const runnable = input.files.filter((f) => !f.initialError).length;
     try {
-      await this.assertQuota(input.ownerId, runnable);
+      if (input.enforceLimits) await this.assertQuota(input.ownerId, runnable);
     } catch (error) {
       const existing = input.idempotencyKey
         ? await this.jobs.findConflicting({

@@ -72,11 +72,20 @@ export interface ListQuery {
   pageSize: number;
 }
 
-export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> & {
-  maxRetries?: number;
-};
+/**
+ * Per-owner limits (OWNER_MAX_ACTIVE_FILES, BULK_MAX_FILES) apply when `enforceLimits` is set:
+ * the API sets it for its callers; trusted in-process callers (other modules) may leave it off.
+ */
+export interface OwnerLimitsOption {
+  enforceLimits?: boolean;
+}
 
-export interface CreateBulkInput {
+export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> &
+  OwnerLimitsOption & {
+    maxRetries?: number;
+  };
+
+export interface CreateBulkInput extends OwnerLimitsOption {
   id?: string;
   ownerId: string;
   format?: ExtractionFormat | null;

@@ -179,6 +179,48 @@ describe('Fair scheduling', () => {
     }
   }, 120_000);
 
+  it('never overfills a window while two worker processes and the API release at once', async () => {
+    h = await createPipelineHarness({
+      WORKER_CONCURRENCY: '2',
+      BULK_WINDOW_PER_OWNER: '3',
+      BULK_RELEASE_INTERVAL_MS: '50',
+    });
+    await Promise.all([h.startWorker(), h.startWorker()]);
+    let maxOccupancy = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const o = await windowOccupancy(h);
+        maxOccupancy = Math.max(maxOccupancy, ...Object.values(o), 0);
+        await sleep(10);
+      }
+    })();
+    const bulks = await Promise.all(
+      ['owner-a', 'owner-b'].map((owner) =>
+        h!.createBulk(
+          Array.from({ length: 25 }, () => 'sleep:50'),
+          owner,
+        ),
+      ),
+    );
+    try {
+      for (const b of bulks) {
+        await expect(bulkDone(h, b.parent.id)).resolves.toMatchObject({
+          status: 'completed',
+          processedItems: 25,
+          failedItems: 0,
+        });
+      }
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    expect(maxOccupancy).toBeGreaterThan(0);
+    expect(maxOccupancy).toBeLessThanOrEqual(3);
+    const rows = await files(h);
+    expect(rows.filter((r) => r.status !== 'completed' || r.attempt !== 1)).toEqual([]);
+  }, 90_000);
+
   it('cancels a windowed bulk: no file runs or stays queued afterwards, unreleased files included', async () => {
     h = await createPipelineHarness({ WORKER_CONCURRENCY: '2', BULK_WINDOW_PER_OWNER: '4' });
     await h.startWorker();

@@ -12,6 +12,9 @@ import { BulkReleaseRepository } from '../persistence/bulk-release.repository';
 import { JobQueue } from './job-queue';
 import { JobRef } from './job.types';
 
+const MIN_TURN_SPACING_MS = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 @Injectable()
 export class BulkReleaseService {
   private readonly logger = new Logger(BulkReleaseService.name);
@@ -43,7 +46,12 @@ export class BulkReleaseService {
 
   private async loop(): Promise<number> {
     let released = 0;
+    let first = true;
     do {
+      // Files settle many times a second: a short pause between turns lets one turn fill the
+      // slots of all of them (the window's headroom keeps the workers busy meanwhile).
+      if (!first) await sleep(MIN_TURN_SPACING_MS);
+      first = false;
       this.again = false;
       try {
         released += await this.releaseOnce();

@@ -38,10 +38,6 @@ export class BulkReleaseRepository {
            SELECT p.id, p.owner_id, p.created_at, p.total_items <= $3 AS small
            FROM extraction_jobs p
            WHERE p.kind = ${KIND.bulk} AND p.status IN (${S.pending}, ${S.processing})
-         ), busy AS (
-           SELECT c.owner_id, count(*)::int AS n FROM extraction_jobs c
-           WHERE ${RELEASED_ACTIVE('c')} AND c.owner_id = ANY(ARRAY(SELECT DISTINCT owner_id FROM open_bulk))
-           GROUP BY c.owner_id
          ), waiting AS (
            SELECT b.owner_id, b.small, b.created_at AS bulk_created, w.id, w.pos
            FROM open_bulk b
@@ -52,6 +48,11 @@ export class BulkReleaseRepository {
              ORDER BY c.created_at, c.id
              LIMIT CASE WHEN b.small THEN NULL ELSE $2::int END
            ) w
+         ), busy AS (
+           -- Only owners with files waiting: nothing to count when every file is released.
+           SELECT c.owner_id, count(*)::int AS n FROM extraction_jobs c
+           WHERE ${RELEASED_ACTIVE('c')} AND c.owner_id = ANY(ARRAY(SELECT DISTINCT owner_id FROM waiting))
+           GROUP BY c.owner_id
          ), ranked AS (
            SELECT w.id, w.small,
              row_number() OVER (PARTITION BY w.owner_id, w.small ORDER BY w.pos, w.bulk_created, w.id) AS turn,

@@ -59,24 +59,41 @@ export class BulkReleaseRepository {
              $2::int - COALESCE(busy.n, 0) AS room
            FROM waiting w LEFT JOIN busy ON busy.owner_id = w.owner_id
          ), picked AS (
-           SELECT id, small, turn FROM ranked WHERE small OR turn <= room
+           SELECT id FROM ranked WHERE small OR turn <= room
          )
+         -- By primary key (the ids as an array): joining the CTE let the planner re-run it per row.
          UPDATE extraction_jobs j SET released_at = $1::timestamptz, updated_at = $1::timestamptz
-         FROM picked
-         WHERE j.id = picked.id AND ${UNRELEASED('j')}
-         RETURNING j.id, j.attempt, j.owner_id, picked.small, picked.turn`,
+         WHERE j.id = ANY(ARRAY(SELECT id FROM picked)) AND ${UNRELEASED('j')}
+         RETURNING j.id, j.attempt, j.owner_id, j.parent_job_id, j.created_at,
+           (SELECT lp.total_items FROM extraction_jobs lp WHERE lp.id = j.parent_job_id) <= $3 AS small`,
         [now, windowPerOwner, interactiveMax],
         runner,
       );
-      return rows
-        .map((r): ReleasedFile => ({
-          id: r.id as string,
-          attempt: Number(r.attempt),
-          ownerId: r.owner_id as string,
-          lane: r.small ? 'interactive' : 'bulk',
-          turn: Number(r.turn),
-        }))
-        .sort((a, b) => a.turn - b.turn || a.ownerId.localeCompare(b.ownerId));
+      return roundRobin(rows);
     });
   }
+}
+
+/**
+ * Dispatch order of released files: the first of each (owner, bulk) before the second of any, so
+ * the queue interleaves owners and their bulks as the window allotted them.
+ */
+function roundRobin(rows: Record<string, unknown>[]): ReleasedFile[] {
+  const sorted = [...rows].sort(
+    (a, b) => (a.created_at as Date).getTime() - (b.created_at as Date).getTime(),
+  );
+  const seen = new Map<string, number>();
+  const files = sorted.map((r): ReleasedFile => {
+    const bulk = `${r.owner_id as string}/${r.parent_job_id as string}`;
+    const turn = (seen.get(bulk) ?? 0) + 1;
+    seen.set(bulk, turn);
+    return {
+      id: r.id as string,
+      attempt: Number(r.attempt),
+      ownerId: r.owner_id as string,
+      lane: r.small ? 'interactive' : 'bulk',
+      turn,
+    };
+  });
+  return files.sort((a, b) => a.turn - b.turn || a.ownerId.localeCompare(b.ownerId));
 }

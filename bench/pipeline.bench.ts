@@ -63,7 +63,8 @@ async function benchmark(databaseUrl: string): Promise<void> {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     EXTRACTOR_THREADS: '2',
     PROGRESS_INTERVAL_MS: '1000',
-    NODE_ENV: 'production',
+    // Not 'production': the test extractors (EXTRACTOR_OVERRIDES) are refused there.
+    NODE_ENV: 'test',
     JWT_SECRET: randomBytes(24).toString('hex'),
     LOG_FORMAT: 'json',
     PGOPTIONS: process.env.PGOPTIONS ?? '',

@@ -4,14 +4,15 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { HttpErrorFilter } from './api/http/http-error.filter';
 import { createApiDocument } from './api/http/openapi-document';
 import { apiValidationPipe } from './api/http/validation';
-import { AppModule } from './app.module';
+import { AppModule, HostModules } from './app.module';
 import { AppConfig } from './config/app-config';
 
 export async function buildApplication(
   config: AppConfig,
   create: (module: ReturnType<typeof AppModule.register>) => Promise<INestApplication>,
+  host: HostModules = {},
 ): Promise<INestApplication> {
-  const app = await create(AppModule.register(config));
+  const app = await create(AppModule.register(config, host));
   app.useGlobalFilters(new HttpErrorFilter());
   // Query parameters and JSON bodies: DTOs with class-validator; errors are VALIDATION_FAILED.
   app.useGlobalPipes(apiValidationPipe());

@@ -2,6 +2,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ExtractionModule } from '../extraction/extraction.module';
+import { EventsModule } from '../events/events.module';
+import { WebhooksController } from './controllers/webhooks.controller';
+import { ImportModule } from '../import/import.module';
 import { AdminJobsController } from './controllers/admin-jobs.controller';
 import { BulkController } from './controllers/bulk.controller';
 import { ExtractController } from './controllers/extract.controller';
@@ -15,13 +18,14 @@ import { SyncExtractionService } from './services/sync-extraction.service';
 import { UploadService } from './uploads/upload.service';
 
 @Module({
-  imports: [AuthModule, ExtractionModule],
+  imports: [AuthModule, ExtractionModule, EventsModule, ImportModule],
   // Order matters: static paths (/jobs/stats, /bulk/import, /bom/extract) before parameters.
   controllers: [
     AdminJobsController,
     ImportController,
     BulkController,
     JobsController,
+    WebhooksController,
     ExtractController,
   ],
   providers: [

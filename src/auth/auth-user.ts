@@ -3,6 +3,8 @@ export interface AuthUser {
   /** The token's `sub`, verbatim: it is the owner id of everything the caller creates. */
   id: string;
   isSuperuser: boolean;
+  /** When the token expires (epoch ms): long-lived answers (event streams) end then. */
+  expiresAt?: number;
 }
 
 /** Claims we read: `sub`, `exp`, `iat`, and `is_superuser` (the host application's name) or `superuser`. */
@@ -55,5 +57,6 @@ export function userFromClaims(claims: TokenClaims): AuthUser {
   return {
     id: String(claims.sub),
     isSuperuser: claims.is_superuser === true || claims.superuser === true,
+    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
   };
 }

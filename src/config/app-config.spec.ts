@@ -44,3 +44,16 @@ describe(AppConfig.name, () => {
     expect(() => config({ OWNER_MAX_ACTIVE_FILES: 'many' })).toThrow(/OWNER_MAX_ACTIVE_FILES/);
   });
 });
+
+describe('TABLES_DRIVER', () => {
+  const config = (env: Record<string, string>) => AppConfig.fromEnvironment({}, env);
+
+  it('defaults to the built-in tables and accepts none', () => {
+    expect(config({}).tables.driver).toBe('builtin');
+    expect(config({ TABLES_DRIVER: 'none' }).tables.driver).toBe('none');
+  });
+
+  it('refuses an unknown driver by name', () => {
+    expect(() => config({ TABLES_DRIVER: 'airtable' })).toThrow(/TABLES_DRIVER/);
+  });
+});

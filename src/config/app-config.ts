@@ -29,6 +29,7 @@ export interface RetryPolicy {
 export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
   readonly role: Role;
+  private readonly resultReuseScope: EnvironmentVariables['RESULT_REUSE'];
   readonly port: number;
   readonly database: { url: string; poolSize: number };
   readonly redis: { url: string; prefix: string };
@@ -76,9 +77,32 @@ export class AppConfig {
     quotaRetryAfterSeconds: number;
     metricsTopOwners: number;
   };
+  readonly events: { maxStreamsPerUser: number; pollIntervalMs: number };
+  /** Synchronous routes: files admitted at once beyond the threads (waiting for one). */
+  readonly sync: { maxQueued: number };
   readonly logFormat: 'json' | 'text';
   /** Levels written, from LOG_LEVEL up. */
   readonly logLevels: LogLevelSetting[];
+  /** Job events: outbox relay, deliveries, webhooks (issue 15). */
+  readonly jobEvents: {
+    enabled: boolean;
+    pollMs: number;
+    batchSize: number;
+    retentionDays: number;
+    retryBaseSeconds: number;
+    retryCapSeconds: number;
+    retryWindowSeconds: number;
+    webhookTimeoutMs: number;
+    allowHttp: boolean;
+    allowedAddresses: string[];
+    hostConcurrency: number;
+    disableAfterSeconds: number;
+    subscriberModule?: string;
+  };
+  /** Where imports write rows (TABLES_DRIVER). */
+  readonly tables: { driver: 'builtin' | 'none' };
+  /** Imports above this many rows run on a worker (IMPORT_ASYNC_ROWS). */
+  readonly imports: { asyncRows: number };
 
   constructor(env: EnvironmentVariables) {
     this.env = env.NODE_ENV;
@@ -143,10 +167,35 @@ export class AppConfig {
       quotaRetryAfterSeconds: env.QUOTA_RETRY_AFTER_SECONDS,
       metricsTopOwners: env.METRICS_TOP_OWNERS,
     };
+    this.events = {
+      maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER,
+      pollIntervalMs: env.SSE_POLL_INTERVAL_MS,
+    };
+    this.sync = { maxQueued: env.SYNC_MAX_QUEUED ?? 2 * this.worker.threads };
+    this.resultReuseScope = env.RESULT_REUSE;
     this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
     this.logLevels = LOG_LEVELS.slice(
       LOG_LEVELS.indexOf(env.LOG_LEVEL === 'info' ? 'log' : env.LOG_LEVEL),
     );
+    this.jobEvents = {
+      enabled: env.EVENTS_ENABLED,
+      pollMs: env.EVENTS_POLL_MS,
+      batchSize: env.EVENTS_BATCH_SIZE,
+      retentionDays: env.EVENT_RETENTION_DAYS,
+      retryBaseSeconds: env.EVENT_RETRY_BASE_SECONDS,
+      retryCapSeconds: env.EVENT_RETRY_CAP_SECONDS,
+      retryWindowSeconds: env.EVENT_RETRY_WINDOW_SECONDS,
+      webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      allowHttp: env.WEBHOOK_ALLOW_HTTP,
+      allowedAddresses: env.WEBHOOK_ALLOWED_ADDRESSES.split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+      hostConcurrency: env.WEBHOOK_HOST_CONCURRENCY,
+      disableAfterSeconds: env.WEBHOOK_DISABLE_AFTER_SECONDS,
+      subscriberModule: env.EVENT_SUBSCRIBER_MODULE,
+    };
+    this.tables = { driver: env.TABLES_DRIVER };
+    this.imports = { asyncRows: env.IMPORT_ASYNC_ROWS };
   }
 
   /** Validates raw variables (process.env plus overrides in tests) into a typed config. */
@@ -155,6 +204,11 @@ export class AppConfig {
     overrides: Record<string, unknown> = {},
   ): AppConfig {
     return new AppConfig(validateEnvironment({ ...raw, ...overrides }));
+  }
+
+  /** Result reuse scope (RESULT_REUSE): owner, global or off. */
+  get resultReuse(): EnvironmentVariables['RESULT_REUSE'] {
+    return this.resultReuseScope;
   }
 
   get runsApi(): boolean {

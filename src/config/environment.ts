@@ -293,6 +293,115 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(50)
   METRICS_TOP_OWNERS = 5;
+  /** Open Server-Sent Event streams per user and API process; more answer 429 TOO_MANY_STREAMS. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  SSE_MAX_STREAMS_PER_USER = 20;
+
+  /** How often the API reads the jobs watched by event streams (one statement for all of them). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(50)
+  SSE_POLL_INTERVAL_MS = 1000;
+
+  /** Synchronous-route files waiting for an extractor thread; more answer 503 (default 2 × threads). */
+  @Transform(toNumber)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  SYNC_MAX_QUEUED?: number;
+
+  // ------------------------------------------------------------ job events and webhooks
+
+  /** Whether this process relays the outbox and runs deliveries (the outbox is always written). */
+  @Transform(toBool)
+  @IsBoolean()
+  EVENTS_ENABLED = true;
+
+  /** How often the relay and the delivery runner look for work when idle. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(10)
+  EVENTS_POLL_MS = 200;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  EVENTS_BATCH_SIZE = 200;
+
+  /** Sent events (and their delivery log) older than this are deleted. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETENTION_DAYS = 7;
+
+  /** First retry delay of a delivery (in-process handler or webhook); doubles per attempt. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETRY_BASE_SECONDS = 5;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETRY_CAP_SECONDS = 3 * 3600;
+
+  /** A delivery is retried until this long after its event, then marked failed. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  EVENT_RETRY_WINDOW_SECONDS = 24 * 3600;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Allow `http:` webhook URLs (development only). */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_HTTP = false;
+
+  /** Comma-separated addresses or CIDR ranges webhooks may reach although private/loopback. */
+  @IsString()
+  WEBHOOK_ALLOWED_ADDRESSES = '';
+
+  /** Deliveries in flight to one host at once, per process. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_HOST_CONCURRENCY = 4;
+
+  /**
+   * Path of a CommonJS module whose `register(events)` is called at start with ExtractionEvents,
+   * to add in-process handlers without code (benchmarks, small deployments).
+   */
+  @IsOptional()
+  @IsString()
+  EVENT_SUBSCRIBER_MODULE?: string;
+
+  /** A subscription whose deliveries failed without a success for this long is disabled. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  WEBHOOK_DISABLE_AFTER_SECONDS = 3 * 24 * 3600;
+  /** Where imports write rows: the built-in PostgreSQL tables, or nowhere (import routes 501). */
+  @IsIn(['builtin', 'none'])
+  TABLES_DRIVER: 'builtin' | 'none' = 'builtin';
+
+  /** An import of more rows than this answers 202 and runs on a worker (GET /imports/{id}). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  IMPORT_ASYNC_ROWS = 5000;
+  /**
+   * Result reuse scope: a completed result of the same bytes, format, extractor version and options
+   * is reused within the owner (`owner`, default), across owners (`global`: leaks by timing that
+   * someone else uploaded the file, see docs/decisions.md) or never (`off`).
+   */
+  @IsIn(['owner', 'global', 'off'])
+  RESULT_REUSE: 'owner' | 'global' | 'off' = 'owner';
 }
 
 /** The development JWT secret; refused in production. */

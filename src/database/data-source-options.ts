@@ -5,6 +5,11 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { ExtractionJob } from '../extraction/entities/extraction-job.entity';
+import { ImportRequest } from '../import/entities/import-request.entity';
+import { ImportRun } from '../import/entities/import-run.entity';
+import { DataTableField } from '../tables/entities/data-table-field.entity';
+import { DataTableRecord } from '../tables/entities/data-table-record.entity';
+import { DataTable } from '../tables/entities/data-table.entity';
 
 const projectRoot = join(__dirname, '..', '..');
 
@@ -34,7 +39,7 @@ export function buildDataSourceOptions(
   return {
     type: 'postgres',
     url,
-    entities: [ExtractionJob],
+    entities: [ExtractionJob, DataTable, DataTableField, DataTableRecord, ImportRequest, ImportRun],
     // Compiled (.js in dist) or source (.ts under ts-node/jest): pick the files that sit beside us.
     migrations: [join(projectRoot, 'migrations', __filename.endsWith('.ts') ? '*.ts' : '*.js')],
     migrationsTableName: 'typeorm_migrations',

@@ -6,10 +6,11 @@ import { BulkExtractionService } from './processing/bulk-extraction.service';
 import { ExtractionModule } from './extraction.module';
 import { ExtractionScheduler } from './processing/extraction.scheduler';
 import { QueueWatcher } from './processing/queue-watcher';
+import { ResultReuseService } from './processing/result-reuse.service';
 
 @Module({
   imports: [ScheduleModule.forRoot(), QueueModule, ExtractionModule],
-  providers: [BulkExtractionService, ExtractionScheduler, QueueWatcher],
+  providers: [BulkExtractionService, ExtractionScheduler, QueueWatcher, ResultReuseService],
   exports: [BulkExtractionService, ExtractionScheduler],
 })
 export class ExtractionWorkerModule {}

@@ -10,6 +10,7 @@ import { QueueModule } from '../queue/queue.module';
 import { ExtractionJobRepository } from './persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from './persistence/extraction-job-sweeps.repository';
 import { JobDatabase } from './persistence/job-database';
+import { ResultReuseRepository } from './persistence/result-reuse.repository';
 import { ExtractionJobService } from './jobs/extraction-job.service';
 import { ExtractorPool } from './processing/extractor-pool/extractor-pool';
 import { JobQueue } from './jobs/job-queue';
@@ -24,6 +25,7 @@ import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
     JobDatabase,
     ExtractionJobRepository,
     ExtractionJobSweepsRepository,
+    ResultReuseRepository,
     ExtractionJobService,
     BulkReleaseRepository,
     OwnerUsageRepository,
@@ -43,6 +45,13 @@ import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock, BulkReleaseService],
+  exports: [
+    ExtractionJobService,
+    ExtractorPool,
+    JobQueue,
+    Clock,
+    BulkReleaseService,
+    ResultReuseRepository,
+  ],
 })
 export class ExtractionModule {}

@@ -19,6 +19,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly jobsReprocessed = new Counter({
+    name: 'extraction_jobs_reprocessed_total',
+    help: 'Completed jobs sent back for a new attempt by POST /jobs/reprocess',
+    registers: [this.registry],
+  });
+
+  readonly resultsReused = new Counter({
+    name: 'extraction_results_reused_total',
+    help: 'Attempts completed from an identical earlier result instead of extracting, by format',
+    labelNames: ['format'],
+    registers: [this.registry],
+  });
+
   readonly jobsFinished = new Counter({
     name: 'extraction_jobs_finished_total',
     help: 'Processing attempts finished, by format and resulting status',

@@ -6,6 +6,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EXTRACTION_QUEUE } from './extraction-queue.constants';
+import { IMPORT_QUEUE } from './import-queue.constants';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { EXTRACTION_QUEUE } from './extraction-queue.constants';
       }),
     }),
     BullModule.registerQueue({ name: EXTRACTION_QUEUE }),
+    BullModule.registerQueue({ name: IMPORT_QUEUE }),
   ],
   exports: [BullModule],
 })

@@ -33,6 +33,12 @@ interface BulkFile {
   result: unknown;
 }
 const dxf = Buffer.from(SAMPLE_DXF);
+/**
+ * The sample DXF with a comment of its own: an owner's identical uploads share one stored object
+ * (result reuse, issue 16), so tests about a job's own object upload bytes no other job has.
+ */
+let uniques = 0;
+const uniqueDxf = () => Buffer.concat([Buffer.from(`999\nunique ${(uniques += 1)}\n`), dxf]);
 
 describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (kind) => {
   let h: E2eHarness;
@@ -194,7 +200,7 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
     });
 
     it('deletes: an active job is cancelled, a finished one removed with its stored file', async () => {
-      const res = await upload(alice, dxf, 'del.dxf', 'dxf');
+      const res = await upload(alice, uniqueDxf(), 'del.dxf', 'dxf');
       await settled(alice, res.body.id);
       const key = (
         await h.db.dataSource.query(`SELECT file_url FROM extraction_jobs WHERE id = $1`, [
@@ -356,7 +362,13 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         files_pending: 0,
         progress: 100,
       });
-      expect(done.files[0].result).toMatchObject({ success: true });
+      // Bulk answers never inline results (issue 12 §3): each is read per job.
+      expect(done.files[0].result).toBeNull();
+      const firstResult = await h
+        .http()
+        .get(`${API}/jobs/${done.files[0].job_id}/result`)
+        .set('Authorization', alice);
+      expect(firstResult.body).toMatchObject({ success: true });
 
       for (let round = 1; round <= 2; round += 1) {
         const retry = await h
@@ -601,7 +613,7 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
       ['Zeichnung-Überblick 図面.dxf', 'Zeichnung-Uberblick___.dxf'],
       ['.hidden.dxf', 'hidden.dxf'],
     ])('stores the hostile filename %j safely', async (name, stored) => {
-      const res = await upload(alice, dxf, name, 'dxf');
+      const res = await upload(alice, uniqueDxf(), name, 'dxf');
       expect(res.status).toBe(202);
       expect(res.body.filename).toBe(stored);
       const url = (

@@ -60,16 +60,94 @@ describe(ExtractionJobService.name, () => {
     });
 
     it('returns the existing job for a repeated idempotency key', async () => {
-      const first = await service.create(newJobInput({ idempotencyKey: 'key-1' }));
-      const second = await service.create(newJobInput({ idempotencyKey: 'key-1' }));
+      const input = newJobInput({ idempotencyKey: 'key-1', contentSha256: 'a'.repeat(64) });
+      const first = await service.create(input);
+      // A fresh upload of the same file lands under another storage URL: still the same request.
+      const second = await service.create({ ...input, fileUrl: 'local://user-a/other/x.dxf' });
       expect(second.created).toBe(false);
       expect(second.job.id).toBe(first.job.id);
     });
 
-    it('creates exactly one row for concurrent creates with one idempotency key', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 20 }, () => service.create(newJobInput({ idempotencyKey: 'same' }))),
+    it('refuses a repeated idempotency key with a different request (422 IDEMPOTENCY_KEY_REUSED)', async () => {
+      const input = newJobInput({ idempotencyKey: 'key-2', contentSha256: 'a'.repeat(64) });
+      const first = await service.create(input);
+      for (const change of [
+        { format: 'pdf' as const },
+        { contentSha256: 'b'.repeat(64) },
+        { filename: 'other.dxf' },
+        { options: { extract_text: false } },
+      ]) {
+        await expect(service.create({ ...input, ...change })).rejects.toMatchObject({
+          code: 'IDEMPOTENCY_KEY_REUSED',
+          details: { job_id: first.job.id },
+        });
+      }
+      const rows: { n: number }[] = await h.db.dataSource.query(
+        `SELECT count(*)::int AS n FROM extraction_jobs`,
       );
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('scopes idempotency keys per route kind: the key of a job does not name a bulk', async () => {
+      const single = await service.create(newJobInput({ idempotencyKey: 'shared-key' }));
+      const bulk = await service.createBulk({
+        ownerId: 'user-a',
+        idempotencyKey: 'shared-key',
+        files: [{ format: 'dxf', filename: 'b.dxf', fileUrl: 'local://user-a/b/b.dxf' }],
+      });
+      expect(bulk.created).toBe(true);
+      expect(bulk.parent.kind).toBe('bulk');
+      expect(bulk.parent.id).not.toBe(single.job.id);
+      expect(bulk.children).toHaveLength(1);
+      await expect(
+        service.createBulk({
+          ownerId: 'user-a',
+          idempotencyKey: 'shared-key',
+          files: [{ format: 'dxf', filename: 'c.dxf', fileUrl: 'local://user-a/b/c.dxf' }],
+        }),
+      ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    });
+
+    it('refuses options over 64 KB at creation', async () => {
+      await expect(
+        service.create(newJobInput({ options: { pad: 'x'.repeat(65 * 1024) } })),
+      ).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+      await expect(
+        service.createBulk({
+          ownerId: 'user-a',
+          files: [{ format: 'dxf', filename: 'b.dxf', options: { pad: 'x'.repeat(65 * 1024) } }],
+        }),
+      ).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    });
+
+    it('answers a create whose live attachment job keeps settling with a job, never an error', async () => {
+      const link = { recordId: 'rec-busy', attachmentId: 'att-busy' };
+      // Another client wins every insert and its job settles before this create can read it.
+      const insert = h.repository.insertIfAbsent.bind(h.repository);
+      const find = h.repository.findConflicting.bind(h.repository);
+      let peer: string | null = null;
+      jest.spyOn(h.repository, 'insertIfAbsent').mockImplementation(async (job, now, runner) => {
+        h.clock.advance(1000);
+        const won = await insert(
+          { ...newJobInput(link), kind: 'single', maxRetries: 3 },
+          h.clock.now(),
+        );
+        peer = won?.id ?? null;
+        return insert(job, h.clock.now(), runner);
+      });
+      jest.spyOn(h.repository, 'findConflicting').mockImplementation(async (job, runner, opts) => {
+        if (peer && !opts?.anyStatus) await service.cancel(peer);
+        return find(job, runner, opts);
+      });
+      const outcome = await service.create(newJobInput(link));
+      expect(outcome.created).toBe(false);
+      expect(outcome.job).toMatchObject({ recordId: 'rec-busy', attachmentId: 'att-busy' });
+      expect(outcome.job.id).toBe(peer);
+    });
+
+    it('creates exactly one row for concurrent creates with one idempotency key', async () => {
+      const input = newJobInput({ idempotencyKey: 'same' });
+      const results = await Promise.all(Array.from({ length: 20 }, () => service.create(input)));
       expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
       expect(results.filter((r) => r.created)).toHaveLength(1);
       const rows: { n: number }[] = await h.db.dataSource.query(

@@ -1,4 +1,9 @@
 import { ExtractionJob } from '../../src/extraction/entities/extraction-job.entity';
+import { ImportRequest } from '../../src/import/entities/import-request.entity';
+import { ImportRun } from '../../src/import/entities/import-run.entity';
+import { DataTableField } from '../../src/tables/entities/data-table-field.entity';
+import { DataTableRecord } from '../../src/tables/entities/data-table-record.entity';
+import { DataTable } from '../../src/tables/entities/data-table.entity';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 /** Migration names end in their timestamp, which orders them. */
@@ -60,13 +65,16 @@ describe('migrations', () => {
       'ix_extraction_jobs_file_url',
       'ix_extraction_jobs_lease_expiry',
       'ix_extraction_jobs_open_bulks',
+      'ix_extraction_jobs_owner_content',
       'ix_extraction_jobs_owner_created',
       'ix_extraction_jobs_owner_status_created',
       'ix_extraction_jobs_parent_created',
       'ix_extraction_jobs_pending_updated',
       'ix_extraction_jobs_processing_started',
       'ix_extraction_jobs_released_active',
+      'ix_extraction_jobs_result_path',
       'ix_extraction_jobs_retry_due',
+      'ix_extraction_jobs_reuse',
       'ix_extraction_jobs_unreleased',
       'pk_extraction_jobs',
       'uq_extraction_jobs_idempotency',
@@ -79,35 +87,70 @@ describe('migrations', () => {
     expect(sql.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it('has the indexes the entity declares, column order and direction included', async () => {
-    // PostgreSQL normalises both sides: the entity's indexes are built on an empty copy of the
-    // table and their definitions compared with those the migrations made.
-    const runner = db.dataSource.createQueryRunner();
-    try {
-      await runner.query(`CREATE TEMP TABLE entity_copy (LIKE extraction_jobs INCLUDING DEFAULTS)`);
-      const { indices } = db.dataSource.getMetadata(ExtractionJob);
-      for (const index of indices) {
-        const columns = index.columns.map((c) => `"${c.databaseName}"`).join(', ');
-        const where = index.where ? ` WHERE ${index.where}` : '';
-        await runner.query(
-          `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX "${index.name}" ON entity_copy (${columns})${where}`,
-        );
-      }
-      const fromEntity: Array<{ indexname: string; indexdef: string }> = await runner.query(
-        `SELECT c.relname AS indexname, pg_get_indexdef(c.oid) AS indexdef
+  it('drops the built-in table store on the way down and makes it again', async () => {
+    const tables = async () =>
+      (
+        await db.dataSource.query<{ tablename: string }[]>(
+          `SELECT tablename FROM pg_tables WHERE tablename IN ('data_tables', 'data_table_fields', 'data_table_records', 'import_requests', 'import_runs') ORDER BY tablename`,
+        )
+      ).map((r) => r.tablename);
+    expect(await tables()).toEqual([
+      'data_table_fields',
+      'data_table_records',
+      'data_tables',
+      'import_requests',
+      'import_runs',
+    ]);
+    // Undo down to the table store's first migration (later ones, of any feature, go first).
+    const all = db.dataSource.migrations.map((m) => m.name!).sort(byTimestamp);
+    const from = all.indexOf('CreateDataTables1796534587252');
+    expect(from).toBeGreaterThan(0);
+    for (let i = all.length - 1; i >= from; i -= 1) await db.dataSource.undoLastMigration();
+    expect(await tables()).toEqual([]);
+    await db.dataSource.runMigrations();
+    expect(await tables()).toHaveLength(5);
+  });
+
+  it.each([
+    ['extraction_jobs', ExtractionJob],
+    ['data_tables', DataTable],
+    ['data_table_fields', DataTableField],
+    ['data_table_records', DataTableRecord],
+    ['import_requests', ImportRequest],
+    ['import_runs', ImportRun],
+  ])(
+    'has the indexes the entity of %s declares, column order and direction included',
+    async (table, entity) => {
+      // PostgreSQL normalises both sides: the entity's indexes are built on an empty copy of the
+      // table and their definitions compared with those the migrations made.
+      const runner = db.dataSource.createQueryRunner();
+      try {
+        await runner.query(`CREATE TEMP TABLE entity_copy (LIKE ${table} INCLUDING DEFAULTS)`);
+        const { indices } = db.dataSource.getMetadata(entity);
+        for (const index of indices) {
+          const columns = index.columns.map((c) => `"${c.databaseName}"`).join(', ');
+          const where = index.where ? ` WHERE ${index.where}` : '';
+          await runner.query(
+            `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX "${index.name}" ON entity_copy (${columns})${where}`,
+          );
+        }
+        const fromEntity: Array<{ indexname: string; indexdef: string }> = await runner.query(
+          `SELECT c.relname AS indexname, pg_get_indexdef(c.oid) AS indexdef
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
          WHERE i.indrelid = 'entity_copy'::regclass`,
-      );
-      const expected = new Map(
-        fromEntity.map((r) => [
-          r.indexname,
-          r.indexdef.replace(/INDEX \S+ ON \S+entity_copy/, 'INDEX ON'),
-        ]),
-      );
-      const actual = await indexDefinitions(db, 'extraction_jobs');
-      expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
-    } finally {
-      await runner.release();
-    }
-  });
+        );
+        const expected = new Map(
+          fromEntity.map((r) => [
+            r.indexname,
+            r.indexdef.replace(/INDEX \S+ ON \S+entity_copy/, 'INDEX ON'),
+          ]),
+        );
+        const actual = await indexDefinitions(db, table);
+        expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+      } finally {
+        await runner.query(`DROP TABLE IF EXISTS entity_copy`);
+        await runner.release();
+      }
+    },
+  );
 });

@@ -9,6 +9,7 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { ExtractionJobRepository } from '../../src/extraction/persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from '../../src/extraction/persistence/extraction-job-sweeps.repository';
 import { JobDatabase } from '../../src/extraction/persistence/job-database';
+import { ResultReuseRepository } from '../../src/extraction/persistence/result-reuse.repository';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 interface PlanNode {
@@ -63,12 +64,26 @@ describe('worker statement plans', () => {
     await expect(sweeps.findExpiredLeases(now, 10)).resolves.toEqual([]);
     await expect(sweeps.deleteCleanable(now, 10)).resolves.toEqual({ deleted: 0, files: [] });
     await expect(sweeps.takeStalePending(now, 60, 10)).resolves.toEqual([]);
+    const reuse = new ResultReuseRepository(database);
+    await expect(
+      reuse.prepareAttempt(ref, 1, 'd'.repeat(64), {
+        contentSha256: 'c'.repeat(64),
+        format: 'dxf',
+        extractorVersion: 1,
+        optionsDigest: 'd'.repeat(64),
+        ownerId: 'o',
+      }),
+    ).resolves.toEqual({ attemptHeld: false, source: null });
+    await expect(reuse.stillReferenced(['file:///x'])).resolves.toEqual(new Set());
+    await expect(
+      reuse.recordAttempts([{ ref, extractorVersion: 1, optionsDigest: 'd'.repeat(64) }]),
+    ).resolves.toEqual([false]);
 
     const prepared: Array<{ name: string; statement: string; types: string[] }> =
       await worker.query(
         `SELECT name, statement, parameter_types::text[] AS types FROM pg_prepared_statements WHERE name LIKE 'extraction_%'`,
       );
-    expect(prepared).toHaveLength(9);
+    expect(prepared).toHaveLength(12);
     for (const { name, statement, types } of prepared) {
       const nulls = types.map(() => 'NULL').join(', ');
       const [{ 'QUERY PLAN': plan }] = await worker.query(
@@ -90,7 +105,7 @@ describe('worker statement plans', () => {
         expect([context, index]).toEqual([
           context,
           expect.stringMatching(
-            /^(pk_extraction_jobs|ix_extraction_jobs_(parent_created|retry_due|pending_updated|lease_expiry|cleanup))$/,
+            /^(pk_extraction_jobs|ix_extraction_jobs_(parent_created|retry_due|pending_updated|lease_expiry|cleanup|reuse|file_url|result_path))$/,
           ),
         ]);
     }

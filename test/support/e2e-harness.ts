@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { HostModules } from '../../src/app.module';
 import { buildApplication } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
 import { STORAGE_DRIVER, StorageDriver } from '../../src/storage';
@@ -33,6 +34,8 @@ export interface E2eHarness {
   storage: StorageDriver;
   worker: ServiceProcess;
   s3?: S3TestServer;
+  /** The environment of the app and the worker (ROLE aside), for extra apps on the same services. */
+  env: Record<string, string>;
   /** Every response the app sent, for the check against the OpenAPI document. */
   responses: RecordedResponse[];
   token(userId: string, superuser?: boolean): string;
@@ -42,6 +45,7 @@ export interface E2eHarness {
 export async function createE2eHarness(
   kind: StorageKind,
   extraEnv: Record<string, string> = {},
+  host: HostModules = {},
 ): Promise<E2eHarness> {
   const db = await createTestDatabase(10);
   const s3 = kind === 's3' ? await startS3Server() : undefined;
@@ -76,8 +80,10 @@ export async function createE2eHarness(
     ...extraEnv,
   };
   const config = AppConfig.fromEnvironment({}, { ...env, ROLE: 'api' });
-  const app = await buildApplication(config, (module) =>
-    NestFactory.create(module, { logger: ['error'] }),
+  const app = await buildApplication(
+    config,
+    (module) => NestFactory.create(module, { logger: ['error'] }),
+    host,
   );
   const responses: RecordedResponse[] = [];
   app.use(responseRecorder(responses)); // before init(): ahead of every route
@@ -91,6 +97,7 @@ export async function createE2eHarness(
     storage: app.get<StorageDriver>(STORAGE_DRIVER),
     worker,
     s3,
+    env,
     responses,
     token: (userId, superuser = false) =>
       jwt.sign({ sub: userId, is_superuser: superuser }, { algorithm: 'HS256', expiresIn: '1h' }),

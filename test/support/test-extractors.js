@@ -2,6 +2,7 @@
  * Extractors for tests of the processing pipeline, loaded by extractor threads through
  * EXTRACTOR_OVERRIDES. The file's own text says what to do:
  *   "ok[:<label>]"        succeed at once
+ *   "big:<n>"             succeed with <n> characters of padding (a result stored outside the row)
  *   "sleep:<ms>"          work for <ms> (reporting progress), then succeed
  *   "busy:<ms>"           keep the thread's CPU busy for <ms>, then succeed (bench cost)
  *   "fail:permanent"      CORRUPT_FILE (permanent)
@@ -92,17 +93,27 @@ const testExtractor = (format) => ({
         break;
     }
     trace('end', filename);
+    const padding = verb === 'big' ? { padding: 'x'.repeat(Number(arg)) } : {};
     return {
       source_file: filename,
       source_type: format,
       success: true,
-      metadata: { command, pid: process.pid, threadId },
+      metadata: { command, pid: process.pid, threadId, ...padding },
       errors: [],
       warnings: [],
     };
   },
 });
 
-module.exports = Object.fromEntries(
-  ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'].map((f) => [f, testExtractor(f)]),
-);
+const FORMATS = ['pdf', 'dxf', 'ifc', 'step', 'werk24', 'bom'];
+
+module.exports = Object.fromEntries(FORMATS.map((f) => [f, testExtractor(f)]));
+
+/**
+ * The extractor version every format reports (result reuse matches by it): TEST_EXTRACTOR_VERSION
+ * lets a test start a worker with "bumped" extractors. Unset: the registry's versions.
+ */
+if (process.env.TEST_EXTRACTOR_VERSION)
+  module.exports.versions = Object.fromEntries(
+    FORMATS.map((f) => [f, Number(process.env.TEST_EXTRACTOR_VERSION)]),
+  );

@@ -26,6 +26,7 @@ import {
 } from '../dto/admin-jobs.response';
 import { CleanupJobsQuery, StuckJobsQuery } from '../dto/admin-jobs.query';
 import { ApiErrorResponses } from '../http/api-error-responses';
+import { ReprocessJobsQuery, ReprocessJobsResponse } from '../dto/reprocess-jobs.dto';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -59,6 +60,27 @@ export class AdminJobsController {
       items: (await this.jobs.findStuck(minutes)).map(toJobResponse),
       timeout_minutes: minutes,
     };
+  }
+
+  @Post('reprocess')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run matching completed jobs again (e.g. made by an older extractor version)',
+  })
+  @ApiOkResponse({ type: ReprocessJobsResponse })
+  @ApiErrorResponses(400)
+  async reprocess(@Query() query: ReprocessJobsQuery): Promise<ReprocessJobsResponse> {
+    const outcome = await this.jobs.reprocess(
+      {
+        format: query.format,
+        extractorVersionLt: query.extractor_version_lt,
+        completedBefore: query.completed_before,
+        ownerId: query.owner_id,
+        dryRun: query.dry_run === true,
+      },
+      query.limit ?? 1000,
+    );
+    return { dry_run: outcome.dryRun, matched: outcome.matched, requeued: outcome.requeued };
   }
 
   @Post('cleanup')

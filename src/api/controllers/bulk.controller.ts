@@ -53,7 +53,7 @@ const BULK_EVENT_STREAM = {
 
 @ApiTags('bulk')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 500)
+@ApiErrorResponses(401, 500, 503)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/bulk')
 export class BulkController {
@@ -70,7 +70,7 @@ export class BulkController {
   @ApiBody({ type: CreateBulkUploadDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters' })
   @ApiAcceptedResponse({ type: BulkResponse, description: 'The bulk, one entry per file' })
-  @ApiErrorResponses(400, 413, 429, 503)
+  @ApiErrorResponses(400, 413, 422, 429, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -101,6 +101,7 @@ export class BulkController {
       status: query.files_status,
       page,
       pageSize,
+      withoutResults: query.include_results !== true,
     });
     return toBulkResponse(parent, children.items, {
       includeResults: query.include_results === true,
@@ -142,6 +143,7 @@ export class BulkController {
     const children = await this.jobs.listChildren(id, {
       ownerId: user.id,
       pageSize: MAX_CHILDREN_LISTED,
+      withoutResults: true,
     });
     return toBulkResponse(parent, children.items, { includeResults: false });
   }
@@ -160,6 +162,7 @@ export class BulkController {
     const children = await this.jobs.listChildren(id, {
       ownerId: user.id,
       pageSize: MAX_CHILDREN_LISTED,
+      withoutResults: true,
     });
     return toBulkResponse(parent, children.items, { includeResults: false });
   }

@@ -74,7 +74,7 @@ export function idempotencyKey(header: string | undefined): string | null {
 
 @ApiTags('jobs')
 @ApiBearerAuth()
-@ApiErrorResponses(401, 500)
+@ApiErrorResponses(401, 500, 503)
 @UseGuards(JwtAuthGuard)
 @Controller('api/v1/extraction/jobs')
 export class JobsController {
@@ -104,7 +104,7 @@ export class JobsController {
     type: JobResponse,
     description: 'The job (the same one for a repeated Idempotency-Key)',
   })
-  @ApiErrorResponses(400, 404, 413, 429, 503)
+  @ApiErrorResponses(400, 404, 413, 422, 429, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -219,15 +219,15 @@ export class JobsController {
   })
   @ApiOkResponse({
     description:
-      'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final',
+      'Events `status` and `progress`; `data` is a JobProgressEvent as JSON. Ends when the job is final or the token expires',
     content: { 'text/event-stream': EVENT_STREAM },
   })
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(404, 429)
   async events(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
   ): Promise<Observable<MessageEvent>> {
     await this.jobs.get(id, user.id); // 404 before the stream opens
-    return this.progress.progressStream(id, user.id);
+    return this.progress.progressStream(id, user);
   }
 }

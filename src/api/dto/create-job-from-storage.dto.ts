@@ -35,4 +35,14 @@ export class CreateJobFromStorageDto {
   @IsOptional()
   @IsObject()
   options?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/jobs',
+    description:
+      "Signed webhook (Standard Webhooks, your callback secret) for this job's events; https, public addresses only",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  callback_url?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { EXTRACTION_FORMATS, ExtractionFormat } from '../../extraction/entities/job-enums';
 import { EmptyAsAbsent, ToBoolean, ToTrimmedText } from './wire-transforms';
 
@@ -38,6 +38,17 @@ export class CreateJobUploadDto {
   @IsOptional()
   @IsString()
   options?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/jobs',
+    description:
+      "Signed webhook (Standard Webhooks, your callback secret) for this job's events; https, public addresses only",
+  })
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  callback_url?: string;
 }
 
 /** POST /bulk (multipart): many `files`, one job each. */
@@ -77,4 +88,15 @@ export class CreateBulkUploadDto {
   @IsOptional()
   @IsString()
   target_table_id?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/jobs',
+    description:
+      "Signed webhook (Standard Webhooks, your callback secret) for this bulk's events; https, public addresses only",
+  })
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  callback_url?: string;
 }

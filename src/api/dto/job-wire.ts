@@ -37,6 +37,8 @@ export function toJobResponse(job: ExtractionJob): JobResponse {
     created_at: job.createdAt.toISOString(),
     started_at: iso(job.startedAt),
     completed_at: iso(job.completedAt),
+    extractor_version: job.extractorVersion ?? null,
+    reused_from: job.reusedFrom ?? null,
     ...(job.parentJobId ? { parent_job_id: job.parentJobId } : {}),
   };
 }

@@ -93,6 +93,23 @@ export class JobResponse {
   })
   completed_at!: string | null;
 
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Version of the extractor that made the result (null before a first attempt)',
+    example: 1,
+  })
+  extractor_version!: number | null;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'The earlier job whose identical result this job took instead of extracting',
+    example: null,
+  })
+  reused_from!: string | null;
+
   @ApiPropertyOptional({ format: 'uuid', description: 'Set for a file of a bulk' })
   parent_job_id?: string;
 }

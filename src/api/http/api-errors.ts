@@ -43,3 +43,25 @@ export class NotImplementedFeatureError extends DomainError {
     super('NOT_IMPLEMENTED', message);
   }
 }
+
+/** The caller already has as many open event streams as one user may have. */
+export class TooManyStreamsError extends DomainError {
+  constructor(limit: number) {
+    super(
+      'TOO_MANY_STREAMS',
+      `At most ${limit} event streams may be open per user; close one or poll GET /jobs/{id}`,
+      { limit },
+    );
+  }
+}
+
+/** The synchronous routes already have as many files waiting as they may queue. */
+export class SyncQueueFullError extends DomainError {
+  constructor(limit: number) {
+    super(
+      'SYNC_QUEUE_FULL',
+      `The synchronous extractors are busy (${limit} files running or waiting); retry shortly or create a job with POST /jobs`,
+      { limit },
+    );
+  }
+}

@@ -12,14 +12,22 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
+import { isDependencyUnavailable } from './infrastructure-errors';
 import { redactUrl } from './redact-url';
+import { requestIdOf } from './request-id';
+
+/** Seconds a client should wait before trying again after a 503 SERVICE_UNAVAILABLE. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   JOB_NOT_FOUND: 404,
+  TABLE_NOT_FOUND: 404,
+  FIELD_NOT_FOUND: 400,
+  JOB_NOT_COMPLETED: 409,
+  IMPORT_NOT_FOUND: 404,
   STORAGE_NOT_FOUND: 404,
   INVALID_TRANSITION: 409,
   JOB_NOT_FAILED: 400,
@@ -35,20 +43,32 @@ export const STATUS_BY_CODE: Record<string, number> = {
   STORAGE_INVALID_KEY: 400,
   FILE_TOO_LARGE: 413,
   QUOTA_EXCEEDED: 429,
+  BODY_TOO_LARGE: 413,
   CORRUPT_FILE: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
   PASSWORD_PROTECTED: 422,
   NOT_A_BOM: 422,
   EXTRACTION_FAILED: 422,
   EXTRACTOR_OUT_OF_MEMORY: 422,
+  TOO_MANY_STREAMS: 429,
   NOT_IMPLEMENTED: 501,
   NOT_CONFIGURED: 503,
   PROVIDER_UNAVAILABLE: 503,
   STORAGE_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
+  SYNC_QUEUE_FULL: 503,
   TIMEOUT: 504,
   ABORTED: 499,
   CLIENT_ABORTED: 499,
   EXTRACTOR_CRASHED: 500,
+  WEBHOOK_NOT_FOUND: 404,
+  WEBHOOK_URL_REFUSED: 400,
+  CALLBACK_SECRET_MISSING: 400,
+  TOO_MANY_WEBHOOKS: 400,
 };
+
+/** Codes of a momentary condition: the answer says when to try again. */
+const RETRY_LATER_CODES = new Set(['SERVICE_UNAVAILABLE', 'SYNC_QUEUE_FULL']);
 
 /** The body @nestjs/terminus sends with a failed health check. */
 function isHealthReport(payload: unknown): boolean {
@@ -73,14 +93,18 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const requestId = requestIdOf(request);
     if (error instanceof HttpException && isHealthReport(error.getResponse())) {
       // Readiness answers are for probes and operators: keep terminus's report as it is.
       response.status(error.getStatus()).json(error.getResponse());
       return;
     }
     const { status, body } = this.describe(error, requestId);
-    if (status >= 500 && status !== 501 && status !== 503) {
+    if (body.code === 'SERVICE_UNAVAILABLE') {
+      this.logger.warn(
+        `${request.method} ${redactUrl(request.originalUrl)} → 503 [request ${requestId}]: ${String(error)}`,
+      );
+    } else if (status >= 500 && status !== 501 && status !== 503) {
       this.logger.error(
         `${request.method} ${redactUrl(request.originalUrl)} → ${status} [request ${requestId}]`,
         (error as Error)?.stack ?? String(error),
@@ -93,7 +117,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const retryAfter = body.details?.retry_after_seconds;
     if (status === 429 && typeof retryAfter === 'number')
       response.setHeader('Retry-After', String(retryAfter));
-    response.status(status).setHeader('X-Request-Id', requestId).json(body);
+    response.status(status).setHeader('X-Request-Id', requestId);
+    if (RETRY_LATER_CODES.has(body.code) && !response.hasHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
+    response.json(body);
   }
 
   private describe(error: unknown, requestId: string): { status: number; body: ErrorBody } {
@@ -109,6 +137,23 @@ export class HttpErrorFilter implements ExceptionFilter {
         status: STATUS_BY_CODE[error.code] ?? 400,
         body: body(error.code, error.message, error.details),
       };
+    }
+    const bodyParserType = (error as { type?: unknown })?.type;
+    if (bodyParserType === 'entity.too.large') {
+      // body-parser's refusal of a JSON body over its limit (it never reaches a route).
+      const limit = (error as { limit?: number }).limit;
+      return {
+        status: 413,
+        body: body(
+          'BODY_TOO_LARGE',
+          `The request body is larger than the limit of ${limit ?? 'the configured'} bytes`,
+          limit ? { limit_bytes: limit } : undefined,
+        ),
+      };
+    }
+    if (bodyParserType === 'request.aborted') {
+      // The client hung up while sending its JSON body: nobody reads this answer; no stack logged.
+      return { status: 499, body: body('CLIENT_ABORTED', 'The client closed the request') };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
@@ -127,7 +172,9 @@ export class HttpErrorFilter implements ExceptionFilter {
           ? 'ROUTE_NOT_FOUND'
           : status === 413
             ? 'FILE_TOO_LARGE'
-            : (HttpStatus[status] ?? 'HTTP_ERROR');
+            : status === 400
+              ? 'VALIDATION_FAILED' // e.g. Nest's answer to a JSON body that does not parse
+              : (HttpStatus[status] ?? 'HTTP_ERROR');
       return { status, body: body(code, message) };
     }
     const code = (error as { code?: unknown })?.code;
@@ -143,6 +190,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         body: body(
           status === 413 ? 'FILE_TOO_LARGE' : 'VALIDATION_FAILED',
           (error as Error).message,
+        ),
+      };
+    }
+    if (isDependencyUnavailable(error)) {
+      return {
+        status: 503,
+        body: body(
+          'SERVICE_UNAVAILABLE',
+          'The service is temporarily unavailable (a dependency such as its database cannot be reached); try again shortly',
         ),
       };
     }

@@ -5,8 +5,44 @@
  * `details.value` name the first bad field (as the hand-written parsers did), `details.fields`
  * lists every bad field with its messages.
  */
-import { ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  ValidationError,
+  ValidationPipe,
+  ValidationPipeOptions,
+} from '@nestjs/common';
 import { ValidationFailedError } from './api-errors';
+
+/**
+ * Deepest nesting of objects and arrays accepted in a request body. class-transformer and
+ * class-validator recurse once per level: a few thousand levels overflow the stack (a 500).
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** Depth of nested objects/arrays, counted without recursion; stops once past `limit`. */
+export function nestingDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** The ValidationPipe, refusing bodies nested deeper than MAX_BODY_DEPTH before transforming. */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (nestingDepthExceeds(value, MAX_BODY_DEPTH)) {
+      throw new ValidationFailedError(
+        `The request ${metadata.type} is nested deeper than ${MAX_BODY_DEPTH} levels`,
+        { max_depth: MAX_BODY_DEPTH },
+      );
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 function flatten(
   errors: ValidationError[],
@@ -46,10 +82,10 @@ const OPTIONS: ValidationPipeOptions = {
 
 /** The global pipe (bootstrap.ts). */
 export function apiValidationPipe(): ValidationPipe {
-  return new ValidationPipe(OPTIONS);
+  return new ApiValidationPipe(OPTIONS);
 }
 
-const strictPipe = new ValidationPipe({ ...OPTIONS, forbidNonWhitelisted: true });
+const strictPipe = new ApiValidationPipe({ ...OPTIONS, forbidNonWhitelisted: true });
 const lenientPipe = apiValidationPipe();
 
 /**

@@ -23,7 +23,13 @@ export type OptionKind =
   | 'entity-cap';
 type Kind = OptionKind;
 
-const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
+/** Service options every format accepts (they steer the job, not the extractor). */
+const SERVICE_OPTIONS: Record<string, Kind> = {
+  // Skip result reuse: extract this file again even when an identical result exists.
+  force_reextract: 'boolean',
+};
+
+const FORMAT_SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
   pdf: {
     extract_tables: 'boolean',
     extract_text: 'boolean',
@@ -77,6 +83,10 @@ const SPECS: Record<ExtractionFormat, Record<string, Kind>> = {
     aggregate: 'boolean',
   },
 };
+
+const SPECS = Object.fromEntries(
+  Object.entries(FORMAT_SPECS).map(([format, spec]) => [format, { ...spec, ...SERVICE_OPTIONS }]),
+) as Record<ExtractionFormat, Record<string, Kind>>;
 
 export function optionNames(format: ExtractionFormat): string[] {
   return Object.keys(SPECS[format]);

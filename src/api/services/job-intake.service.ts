@@ -5,6 +5,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AuthUser } from '../../auth/auth-user';
 import { ExtractionFormat } from '../../extraction/entities/job-enums';
@@ -30,6 +31,7 @@ import {
 import { StoredUpload } from '../uploads/storage-upload.engine';
 import { UploadService } from '../uploads/upload.service';
 import { optionsFromFields, optionsFromJson } from './format-options';
+import { WebhooksService } from '../../events/webhooks.service';
 
 @Injectable()
 export class JobIntakeService {
@@ -37,7 +39,30 @@ export class JobIntakeService {
     private readonly uploads: UploadService,
     private readonly jobs: ExtractionJobService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly webhooks: WebhooksService,
   ) {}
+
+  /**
+   * Creates a job whose id is chosen beforehand with its callback registered first (when a
+   * `callback_url` came), so none of the job's events can be relayed without it.
+   */
+  private async withCallback<T extends { created: boolean }>(
+    jobId: string,
+    ownerId: string,
+    callbackUrl: string | undefined,
+    create: () => Promise<T>,
+  ): Promise<T> {
+    if (!callbackUrl) return create();
+    await this.webhooks.registerCallback(jobId, ownerId, callbackUrl);
+    try {
+      const outcome = await create();
+      if (!outcome.created) await this.webhooks.dropCallback(jobId);
+      return outcome;
+    } catch (error) {
+      await this.webhooks.dropCallback(jobId);
+      throw error;
+    }
+  }
 
   async createFromUpload(
     req: Request,
@@ -64,20 +89,26 @@ export class JobIntakeService {
         ...optionsFromFields(format, fields),
         ...optionsFromJson(format, dto.options),
       };
-      const outcome = await this.jobs.create({
-        id: file.jobId,
-        ownerId: user.id,
-        format,
-        filename: file.filename,
-        fileUrl: file.fileUrl,
-        fileSize: file.size,
-        contentSha256: file.sha256,
-        targetTableId: dto.target_table_id ?? null,
-        idempotencyKey,
-        options,
-        enforceLimits: true,
-      });
-      if (!outcome.created) await this.uploads.discard(files);
+      // Bytes this owner already stored: the job shares that object, the new copy goes.
+      const shared = file.sha256
+        ? (await this.jobs.storedContent(user.id, [file.sha256])).get(file.sha256)
+        : undefined;
+      const outcome = await this.withCallback(file.jobId, user.id, dto.callback_url, () =>
+        this.jobs.create({
+          id: file.jobId,
+          ownerId: user.id,
+          format,
+          filename: file.filename,
+          fileUrl: shared ?? file.fileUrl,
+          fileSize: file.size,
+          contentSha256: file.sha256,
+          targetTableId: dto.target_table_id ?? null,
+          idempotencyKey,
+          options,
+          enforceLimits: true,
+        }),
+      );
+      if (!outcome.created || shared) await this.uploads.discard(files);
       return outcome;
     } catch (error) {
       await this.uploads.discard(files);
@@ -101,20 +132,24 @@ export class JobIntakeService {
     const format = dto.format ?? formatFromFilename(filename);
     if (!format) throw new UnsupportedFileTypeError(filename, ALLOWED_EXTENSIONS);
     this.checkFile(format, filename, await this.head(key));
-    return this.jobs.create({
-      ownerId: user.id,
-      format,
-      filename,
-      fileUrl: this.storage.urlFor(key),
-      fileSize: stat.size,
-      targetTableId: dto.target_table_id ?? null,
-      recordId: dto.record_id ?? null,
-      fieldId: dto.field_id ?? null,
-      attachmentId: dto.attachment_id ?? null,
-      idempotencyKey,
-      options: optionsFromJson(format, dto.options),
-      enforceLimits: true,
-    });
+    const id = randomUUID();
+    return this.withCallback(id, user.id, dto.callback_url, () =>
+      this.jobs.create({
+        id,
+        ownerId: user.id,
+        format,
+        filename,
+        fileUrl: this.storage.urlFor(key),
+        fileSize: stat.size,
+        targetTableId: dto.target_table_id ?? null,
+        recordId: dto.record_id ?? null,
+        fieldId: dto.field_id ?? null,
+        attachmentId: dto.attachment_id ?? null,
+        idempotencyKey,
+        options: optionsFromJson(format, dto.options),
+        enforceLimits: true,
+      }),
+    );
   }
 
   /**
@@ -159,21 +194,52 @@ export class JobIntakeService {
       }
       // Refused files are not kept in storage: their entries only record why.
       await this.uploads.discard(files.filter((_, i) => entries[i].initialError));
-      const outcome = await this.jobs.createBulk({
-        ownerId: user.id,
-        format: override,
-        targetTableId: dto.target_table_id ?? null,
-        idempotencyKey,
-        options: {},
-        files: entries,
-        enforceLimits: true,
-      });
-      if (!outcome.created) await this.uploads.discard(files);
+      const bulkId = randomUUID();
+      const copies = await this.shareIdenticalUploads(user.id, files, entries);
+      const outcome = await this.withCallback(bulkId, user.id, dto.callback_url, () =>
+        this.jobs.createBulk({
+          id: bulkId,
+          ownerId: user.id,
+          format: override,
+          targetTableId: dto.target_table_id ?? null,
+          idempotencyKey,
+          options: {},
+          files: entries,
+          enforceLimits: true,
+        }),
+      );
+      await this.uploads.discard(outcome.created ? copies : files);
       return outcome;
     } catch (error) {
       await this.uploads.discard(files);
       throw error;
     }
+  }
+
+  /**
+   * Points the entries of identical files at one stored object (one stored earlier by this owner,
+   * else the first in this bulk) and answers the uploads that became redundant copies.
+   */
+  private async shareIdenticalUploads(
+    ownerId: string,
+    files: StoredUpload[],
+    entries: Array<{ fileUrl: string | null; initialError?: unknown }>,
+  ): Promise<StoredUpload[]> {
+    const hashes = files
+      .filter((f, i) => f.sha256 && entries[i].fileUrl && !entries[i].initialError)
+      .map((f) => f.sha256!);
+    const stored = await this.jobs.storedContent(ownerId, hashes);
+    const copies: StoredUpload[] = [];
+    files.forEach((file, i) => {
+      const entry = entries[i];
+      if (!file.sha256 || !entry.fileUrl || entry.initialError) return;
+      const shared = stored.get(file.sha256);
+      if (shared && shared !== entry.fileUrl) {
+        entry.fileUrl = shared;
+        copies.push(file);
+      } else if (!shared) stored.set(file.sha256, entry.fileUrl);
+    });
+    return copies;
   }
 
   private bulkEntry(

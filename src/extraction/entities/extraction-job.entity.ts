@@ -34,7 +34,7 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_file_url', ['fileUrl'])
 @Index('ix_extraction_jobs_attachment', ['attachmentId', 'createdAt'])
 @Index('ix_extraction_jobs_owner_status_created', ['ownerId', 'status', 'createdAt', 'id'])
-@Index('uq_extraction_jobs_idempotency', ['ownerId', 'idempotencyKey'], {
+@Index('uq_extraction_jobs_idempotency', ['ownerId', 'kind', 'idempotencyKey'], {
   unique: true,
   where: `"idempotency_key" IS NOT NULL`,
 })
@@ -60,6 +60,18 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_released_active', ['ownerId'], {
   where: `"kind" = 'file' AND "status" IN ('pending', 'processing') AND "released_at" IS NOT NULL`,
 })
+// Result reuse: a completed result with the same content, format, extractor version and options.
+@Index(
+  'ix_extraction_jobs_reuse',
+  ['contentSha256', 'format', 'extractorVersion', 'optionsDigest', 'ownerId'],
+  { where: `"status" = 'completed'` },
+)
+// Identical uploads of an owner share one stored object: the first job's file of that content.
+@Index('ix_extraction_jobs_owner_content', ['ownerId', 'contentSha256'], {
+  where: `"content_sha256" IS NOT NULL AND "file_url" IS NOT NULL`,
+})
+// Deletion keeps a stored result another job still references (reuse shares result objects).
+@Index('ix_extraction_jobs_result_path', ['resultPath'], { where: `"result_path" IS NOT NULL` })
 @Check('ck_extraction_jobs_parent_kind', `("kind" = 'file') = ("parent_job_id" IS NOT NULL)`)
 @Check('ck_extraction_jobs_progress', `"progress" >= 0 AND "progress" <= 100`)
 @Check(
@@ -124,6 +136,10 @@ export class ExtractionJob {
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey!: string | null;
 
+  /** Digest of the request that used the idempotency key; a different request with it is refused. */
+  @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true })
+  idempotencyFingerprint!: string | null;
+
   // --- payloads
   @Column({ type: 'jsonb', default: {} })
   options!: Record<string, unknown>;
@@ -134,6 +150,18 @@ export class ExtractionJob {
   /** Storage key of a result too large to keep inline. */
   @Column({ name: 'result_path', type: 'text', nullable: true })
   resultPath!: string | null;
+
+  /** The version of the extractor that made `result` (extractor-versions.ts). */
+  @Column({ name: 'extractor_version', type: 'integer', nullable: true })
+  extractorVersion!: number | null;
+
+  /** SHA-256 of the normalised options that made `result` (options-digest.ts). */
+  @Column({ name: 'options_digest', type: 'char', length: 64, nullable: true })
+  optionsDigest!: string | null;
+
+  /** The completed job whose result this job took instead of extracting again. */
+  @Column({ name: 'reused_from', type: 'uuid', nullable: true })
+  reusedFrom!: string | null;
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;

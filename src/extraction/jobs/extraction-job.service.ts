@@ -12,7 +12,9 @@ import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { jitterFactor } from './backoff';
 import {
+  IdempotencyKeyReusedError,
   InvalidJobInputError,
+  OptionsTooLargeError,
   InvalidTransitionError,
   JobNotFailedError,
   JobNotFoundError,
@@ -29,6 +31,7 @@ import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
 import { ExtractionJobRepository } from '../persistence/extraction-job.repository';
 import { ExtractionJobSweepsRepository } from '../persistence/extraction-job-sweeps.repository';
 import { JobQueue } from './job-queue';
+import { ReprocessFilters, ResultReuseRepository } from '../persistence/result-reuse.repository';
 import {
   ClaimRequest,
   CompleteRequest,
@@ -41,8 +44,32 @@ import {
   NewJob,
   Page,
 } from './job.types';
+import { bulkFingerprint, MAX_OPTIONS_BYTES, singleJobFingerprint } from './request-fingerprint';
 
-const MAX_CREATE_ATTEMPTS = 3;
+/**
+ * Insert attempts of a create before it settles for the newest job of the attachment: each
+ * round either inserts or finds the job that blocked it, unless that one settled in between.
+ */
+const MAX_CREATE_ATTEMPTS = 5;
+
+/** Refuses options larger than a job keeps (list rows and claims carry them). */
+function checkOptionsSize(options: Record<string, unknown> | undefined): void {
+  if (!options) return;
+  const bytes = Buffer.byteLength(JSON.stringify(options));
+  if (bytes > MAX_OPTIONS_BYTES) throw new OptionsTooLargeError(bytes, MAX_OPTIONS_BYTES);
+}
+
+/** A job found under the same key must have been created by the same request. */
+function checkSameRequest(
+  existing: ExtractionJob,
+  wanted: { idempotencyKey?: string | null; idempotencyFingerprint?: string | null },
+): void {
+  const key = wanted.idempotencyKey;
+  if (!key || existing.idempotencyKey !== key || !existing.idempotencyFingerprint) return;
+  if (existing.idempotencyFingerprint !== wanted.idempotencyFingerprint) {
+    throw new IdempotencyKeyReusedError(key, existing.id);
+  }
+}
 
 @Injectable()
 export class ExtractionJobService {
@@ -67,6 +94,7 @@ export class ExtractionJobService {
     // released at creation; without usage, no quota.
     @Optional() private readonly releases?: BulkReleaseService,
     @Optional() private readonly usage?: OwnerUsageRepository,
+    @Optional() private readonly reuse?: ResultReuseRepository,
   ) {}
 
   // ------------------------------------------------------------ per-owner limits
@@ -98,11 +126,13 @@ export class ExtractionJobService {
    * The unique indexes decide, so concurrent calls cannot create two rows.
    */
   async create(input: CreateJobInput): Promise<{ job: ExtractionJob; created: boolean }> {
+    checkOptionsSize(input.options);
     const { enforceLimits, ...fields } = input;
     const newJob: NewJob = {
       ...fields,
       kind: 'single',
       maxRetries: input.maxRetries ?? this.config.retry.maxRetries,
+      idempotencyFingerprint: input.idempotencyKey ? singleJobFingerprint(input) : null,
     };
     try {
       if (enforceLimits) await this.assertQuota(input.ownerId, 1);
@@ -121,8 +151,18 @@ export class ExtractionJobService {
         return { job: inserted, created: true };
       }
       const existing = await this.jobs.findConflicting(newJob);
-      if (existing) return { job: existing, created: false };
+      if (existing) {
+        checkSameRequest(existing, newJob);
+        return { job: existing, created: false };
+      }
       // The conflicting job settled between the two statements: insert again.
+    }
+    // Other creates of the same attachment kept winning and settling in between (a busy
+    // attachment): answer with the newest of them, as if this request had come a moment earlier.
+    const latest = await this.jobs.findConflicting(newJob, undefined, { anyStatus: true });
+    if (latest) {
+      checkSameRequest(latest, newJob);
+      return { job: latest, created: false };
     }
     throw new InvalidJobInputError('Could not create the job: it kept conflicting with another');
   }
@@ -133,6 +173,9 @@ export class ExtractionJobService {
   ): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
     if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
     if (input.enforceLimits) this.assertBulkSize(input.files.length);
+    checkOptionsSize(input.options);
+    for (const file of input.files) checkOptionsSize(file.options);
+    const fingerprint = input.idempotencyKey ? bulkFingerprint(input) : null;
     const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
     const runnable = input.files.filter((f) => !f.initialError).length;
     try {
@@ -140,8 +183,10 @@ export class ExtractionJobService {
     } catch (error) {
       const existing = input.idempotencyKey
         ? await this.jobs.findConflicting({
+            kind: 'bulk',
             ownerId: input.ownerId,
             idempotencyKey: input.idempotencyKey,
+            idempotencyFingerprint: fingerprint,
             format: null,
             maxRetries,
           })
@@ -157,6 +202,7 @@ export class ExtractionJobService {
           format: input.format ?? null,
           targetTableId: input.targetTableId,
           idempotencyKey: input.idempotencyKey,
+          idempotencyFingerprint: fingerprint,
           options: input.options,
           maxRetries,
           total: input.files.length,
@@ -181,13 +227,17 @@ export class ExtractionJobService {
       return { parent, children };
     });
     if (!result) {
-      const existing = await this.jobs.findConflicting({
+      const wanted = {
+        kind: 'bulk' as const,
         ownerId: input.ownerId,
         idempotencyKey: input.idempotencyKey,
+        idempotencyFingerprint: fingerprint,
         format: null,
         maxRetries,
-      });
+      };
+      const existing = await this.jobs.findConflicting(wanted);
       if (!existing) throw new InvalidJobInputError('Could not create the bulk');
+      checkSameRequest(existing, wanted);
       const children = await this.listChildren(existing.id, { pageSize: 10_000 });
       return { parent: existing, children: children.items, created: false };
     }
@@ -203,6 +253,12 @@ export class ExtractionJobService {
     const job = await this.jobs.findById(id, ownerId);
     if (!job) throw new JobNotFoundError(id);
     return job;
+  }
+
+  /** The jobs of these ids that exist, without results, in one statement (progress streams). */
+  async getManyWithoutResults(ids: string[]): Promise<ExtractionJob[]> {
+    if (ids.length === 0) return [];
+    return this.jobs.findManyWithoutResults(ids);
   }
 
   async getByFileUrl(fileUrl: string): Promise<ExtractionJob | null> {
@@ -224,7 +280,13 @@ export class ExtractionJobService {
   /** Children of a bulk in upload order. */
   async listChildren(
     parentId: string,
-    query: { ownerId?: string; status?: JobStatus; page?: number; pageSize?: number } = {},
+    query: {
+      ownerId?: string;
+      status?: JobStatus;
+      page?: number;
+      pageSize?: number;
+      withoutResults?: boolean;
+    } = {},
   ): Promise<Page<ExtractionJob>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 100;
@@ -415,7 +477,7 @@ export class ExtractionJobService {
     }
     const { deleted, files } = await this.jobs.deleteSettled(id);
     if (!deleted) throw await this.refusal(id, 'delete');
-    return { files };
+    return { files: await this.unreferenced(files) };
   }
 
   // ------------------------------------------------------------ sweep primitives
@@ -493,7 +555,42 @@ export class ExtractionJobService {
     const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
     if (opts.dryRun) return { count: await this.sweeps.countCleanable(cutoff), files: [] };
     const { deleted, files } = await this.sweeps.deleteCleanable(cutoff, opts.limit ?? 1000);
-    return { count: deleted, files };
+    return { count: deleted, files: await this.unreferenced(files) };
+  }
+
+  /**
+   * Where identical uploads already are: per content hash, the stored file of an earlier job of
+   * the same owner, which a new job may share instead of keeping a second copy.
+   */
+  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
+    return this.reuse ? this.reuse.storedContent(ownerId, hashes) : new Map();
+  }
+
+  /**
+   * Runs matching completed jobs again as new attempts (after an extractor fix): they go back to
+   * `pending` with their previous result kept until the new attempt completes. At most `limit`
+   * per call; call again for more.
+   */
+  async reprocess(
+    filters: ReprocessFilters,
+    limit = 10_000,
+  ): Promise<{ dryRun: boolean; matched: number; requeued: number }> {
+    if (!this.reuse) throw new Error('Reprocessing needs the result reuse repository');
+    const { matched, requeued } = await this.reuse.reprocess(filters, this.clock.now(), limit);
+    await this.dispatchRefs(requeued);
+    this.metrics?.jobsReprocessed.inc(requeued.length);
+    return { dryRun: filters.dryRun === true, matched, requeued: requeued.length };
+  }
+
+  /**
+   * The deleted jobs' objects no remaining job names: jobs share objects (a reused result, a
+   * content-addressed upload), and an object goes only with the last job that references it.
+   */
+  private async unreferenced(files: string[]): Promise<string[]> {
+    const unique = [...new Set(files)];
+    if (!this.reuse || unique.length === 0) return unique;
+    const kept = await this.reuse.stillReferenced(unique);
+    return unique.filter((url) => !kept.has(url));
   }
 
   // ------------------------------------------------------------ helpers

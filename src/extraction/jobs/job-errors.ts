@@ -72,6 +72,17 @@ export class QuotaExceededError extends DomainError {
   }
 }
 
+/** An Idempotency-Key used again for a different request (another file, format or options). */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(key: string, existingJobId: string) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      `The Idempotency-Key "${key}" was already used for a different request (job ${existingJobId}); use a new key for a new request`,
+      { idempotency_key: key, job_id: existingJobId },
+    );
+  }
+}
+
 /** A bulk with more files than BULK_MAX_FILES. */
 export class BulkTooLargeError extends DomainError {
   constructor(files: number, limit: number) {
@@ -80,5 +91,16 @@ export class BulkTooLargeError extends DomainError {
       max_files: limit,
       files,
     });
+  }
+}
+
+/** Options larger than a job keeps. */
+export class OptionsTooLargeError extends DomainError {
+  constructor(bytes: number, limit: number) {
+    super(
+      'INVALID_OPTIONS',
+      `The options are ${bytes} bytes as JSON; at most ${limit} bytes are accepted`,
+      { options_bytes: bytes, limit_bytes: limit },
+    );
   }
 }

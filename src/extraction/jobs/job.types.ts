@@ -18,6 +18,8 @@ export interface NewJob {
   attachmentId?: string | null;
   targetTableId?: string | null;
   idempotencyKey?: string | null;
+  /** Digest of the request that used `idempotencyKey` (request-fingerprint.ts). */
+  idempotencyFingerprint?: string | null;
   options?: Record<string, unknown>;
   maxRetries: number;
   /** A file refused at creation (e.g. unknown extension in a bulk): stored as `failed`. */
@@ -68,6 +70,8 @@ export interface ListQuery {
   format?: ExtractionFormat;
   parentJobId?: string;
   kinds?: JobKind[];
+  /** Leave `result` out (undefined on the jobs): listings that never show results. */
+  withoutResults?: boolean;
   page: number;
   pageSize: number;
 }
@@ -80,7 +84,10 @@ export interface OwnerLimitsOption {
   enforceLimits?: boolean;
 }
 
-export type CreateJobInput = Omit<NewJob, 'kind' | 'maxRetries' | 'initialError'> &
+export type CreateJobInput = Omit<
+  NewJob,
+  'kind' | 'maxRetries' | 'initialError' | 'idempotencyFingerprint'
+> &
   OwnerLimitsOption & {
     maxRetries?: number;
   };

@@ -34,6 +34,7 @@ import {
 import { ACTIVE_STATUSES } from '../entities/job-enums';
 import { bulkProgress, finalBulkStatus } from '../jobs/bulk-progress';
 import { INITIAL_STATUS } from '../jobs/job-state-machine';
+import { outboxCte } from '../../events/event-sql';
 
 @Injectable()
 export class ExtractionJobRepository {
@@ -52,8 +53,8 @@ export class ExtractionJobRepository {
     return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, filename, file_url, file_size,
          content_sha256, record_id, field_id, attachment_id, target_table_id, idempotency_key,
-         options, max_retries, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         options, max_retries, created_at, updated_at, idempotency_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
        ON CONFLICT DO NOTHING
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -73,25 +74,36 @@ export class ExtractionJobRepository {
         JSON.stringify(job.options ?? {}),
         job.maxRetries,
         now,
+        job.idempotencyFingerprint ?? null,
       ],
       runner,
     );
   }
 
-  /** The job that blocked an insert: same (owner, idempotency key), or live (record, attachment). */
-  async findConflicting(job: NewJob, runner?: QueryRunner): Promise<ExtractionJob | null> {
+  /**
+   * The job that blocked an insert: same (owner, route kind, idempotency key) first, else the
+   * live job of the same (record, attachment). With `anyStatus`, the newest job of that
+   * attachment whatever its state (the live one that blocked may have settled since).
+   */
+  async findConflicting(
+    job: Omit<NewJob, 'kind'> & { kind?: 'single' | 'file' | 'bulk' },
+    runner?: QueryRunner,
+    opts: { anyStatus?: boolean } = {},
+  ): Promise<ExtractionJob | null> {
     return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j
-       WHERE ($2::text IS NOT NULL AND j.owner_id = $1 AND j.idempotency_key = $2)
+       WHERE ($2::text IS NOT NULL AND j.owner_id = $1 AND j.kind = $6 AND j.idempotency_key = $2)
           OR ($4::text IS NOT NULL AND j.record_id IS NOT DISTINCT FROM $3 AND j.attachment_id = $4
-              AND j.status = ANY($5))
-       ORDER BY j.created_at DESC LIMIT 1`,
+              AND ($7::boolean OR j.status = ANY($5)))
+       ORDER BY (j.idempotency_key IS NOT DISTINCT FROM $2) DESC, j.created_at DESC LIMIT 1`,
       [
         job.ownerId,
         job.idempotencyKey ?? null,
         job.recordId ?? null,
         job.attachmentId ?? null,
         ACTIVE_STATUSES,
+        job.kind ?? 'single',
+        opts.anyStatus ?? false,
       ],
       runner,
     );
@@ -104,6 +116,7 @@ export class ExtractionJobRepository {
       format: ExtractionFormat | null;
       targetTableId?: string | null;
       idempotencyKey?: string | null;
+      idempotencyFingerprint?: string | null;
       options?: Record<string, unknown>;
       maxRetries: number;
       total: number;
@@ -122,8 +135,8 @@ export class ExtractionJobRepository {
     return this.db.job(
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, target_table_id, idempotency_key,
          options, max_retries, total_items, processed_items, failed_items, progress, status,
-         completed_at, created_at, updated_at)
-       VALUES ($1, ${KIND.bulk}, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13)
+         completed_at, created_at, updated_at, idempotency_fingerprint)
+       VALUES ($1, ${KIND.bulk}, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $13, $14)
        ON CONFLICT DO NOTHING
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -140,6 +153,7 @@ export class ExtractionJobRepository {
         settledAll ? finalBulkStatus(counters) : INITIAL_STATUS,
         settledAll ? now : null,
         now,
+        parent.idempotencyFingerprint ?? null,
       ],
       runner,
     );
@@ -191,6 +205,14 @@ export class ExtractionJobRepository {
 
   // ---------------------------------------------------------------- reads
 
+  /** Several jobs by id in one statement, without their results (progress polls). */
+  async findManyWithoutResults(ids: string[]): Promise<ExtractionJob[]> {
+    return this.db.jobs(
+      `SELECT ${this.db.columnsButResult} FROM extraction_jobs j WHERE j.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   async findById(id: string, ownerId?: string): Promise<ExtractionJob | null> {
     return this.db.job(
       `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE j.id = $1 AND ($2::text IS NULL OR j.owner_id = $2)`,
@@ -231,7 +253,7 @@ export class ExtractionJobRepository {
     const [countRows, items] = await Promise.all([
       this.db.run(`SELECT count(*)::int AS total FROM extraction_jobs j WHERE ${where}`, params),
       this.db.jobs(
-        `SELECT ${ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
+        `SELECT ${query.withoutResults ? this.db.columnsButResult : ALL_COLUMNS} FROM extraction_jobs j WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`,
         [...params, query.pageSize, (query.page - 1) * query.pageSize],
       ),
     ]);
@@ -353,7 +375,8 @@ export class ExtractionJobRepository {
          WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
            AND j.status = ANY($6)
          RETURNING ${this.db.columnsButResult}
-       ), ${settleParentCte(5)}
+       ), ${settleParentCte(5)},
+       ${outboxCte(5, [{ from: 'child', type: `'job.completed'` }], 'parent')}
        SELECT * FROM child`,
       [
         requests.map((r) => r.ref.id),
@@ -400,7 +423,8 @@ export class ExtractionJobRepository {
          WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($11)
            AND (NOT $12 OR j.lease_expires_at < $4::timestamptz)
          RETURNING ${ALL_COLUMNS}
-       ), ${settleParentCte(4)}
+       ), ${settleParentCte(4)},
+       ${outboxCte(4, [{ from: 'child', type: `CASE WHEN c.status = ${S.retrying} THEN 'job.retrying' ELSE 'job.failed' END`, retryable: '$3::boolean' }], 'parent')}
        SELECT * FROM child`,
       [
         ref.id,
@@ -446,7 +470,8 @@ export class ExtractionJobRepository {
            next_retry_at = NULL, updated_at = $2::timestamptz
          WHERE j.id = $1 AND j.status = ANY($3) AND j.kind <> ${KIND.bulk}
          RETURNING ${ALL_COLUMNS}
-       ), ${settleParentCte(2)}
+       ), ${settleParentCte(2)},
+       ${outboxCte(2, [{ from: 'child', type: `'job.cancelled'` }], 'parent')}
        SELECT * FROM child`,
       [id, now, allowed('cancel')],
     );
@@ -463,14 +488,19 @@ export class ExtractionJobRepository {
            next_retry_at = NULL, updated_at = $2::timestamptz
          WHERE c.parent_job_id = $1 AND c.status = ANY($3)
            AND EXISTS (SELECT 1 FROM extraction_jobs p WHERE p.id = $1 AND p.status = ANY($3))
-         RETURNING c.id
-       ), n AS (SELECT count(*)::int AS k FROM kids)
-       UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, updated_at = $2::timestamptz,
-         processed_items = j.processed_items + n.k, cancelled_items = j.cancelled_items + n.k,
-         progress = ${progressSql('j.processed_items + n.k', 'j.total_items')}
-       FROM n
-       WHERE j.id = $1 AND j.kind = ${KIND.bulk} AND j.status = ANY($3)
-       RETURNING ${ALL_COLUMNS}, (SELECT coalesce(array_agg(id), '{}') FROM kids) AS cancelled_ids`,
+         RETURNING c.*
+       ), n AS (SELECT count(*)::int AS k FROM kids), bulk AS (
+         UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, updated_at = $2::timestamptz,
+           processed_items = j.processed_items + n.k, cancelled_items = j.cancelled_items + n.k,
+           progress = ${progressSql('j.processed_items + n.k', 'j.total_items')}
+         FROM n
+         WHERE j.id = $1 AND j.kind = ${KIND.bulk} AND j.status = ANY($3)
+         RETURNING ${ALL_COLUMNS}
+       ), ${outboxCte(2, [
+         { from: 'kids', type: `'job.cancelled'` },
+         { from: 'bulk', type: `'job.cancelled'` },
+       ])}
+       SELECT bulk.*, (SELECT coalesce(array_agg(id), '{}') FROM kids) AS cancelled_ids FROM bulk`,
       [id, now, allowed('cancel')],
     );
     const row = rows[0];

@@ -106,6 +106,6 @@ export function settleParentCte(now: number): string {
         CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.updated_at END
       FROM settled s WHERE s.id = p.id)
     WHERE p.id = ANY(ARRAY(SELECT id FROM settled ORDER BY id))
-    RETURNING p.id
+    RETURNING p.*
   )`;
 }

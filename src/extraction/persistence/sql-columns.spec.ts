@@ -83,7 +83,7 @@ export function columnsNamed(statement: string): string[] {
     .map((m) => m[1])
     .filter((a) => !['SET', 'WHERE', 'USING'].includes(a.toUpperCase()));
   for (const alias of new Set(aliases))
-    for (const m of sql.matchAll(new RegExp(`\\b${alias}\\.([a-z_]+|\\*)`, 'g')))
+    for (const m of sql.matchAll(new RegExp(`\\b${alias}\\.([a-z_][a-z0-9_]*|\\*)`, 'g')))
       if (m[1] !== '*') names.push(m[1]);
   return names.filter((n) => n !== '');
 }

@@ -27,6 +27,8 @@ import { JobRef } from '../jobs/job.types';
 import { ExtractorPool } from './extractor-pool/extractor-pool';
 import { ExtractionError } from '../extractors/extraction-error';
 import { classifyFailure } from './failure-classifier';
+import { ResultReuseService } from './result-reuse.service';
+import { CONTROL_OPTIONS } from '../extractors/options-digest';
 
 type StopReason = 'lost' | 'shutdown';
 
@@ -55,6 +57,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly reuse: ResultReuseService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -185,7 +188,31 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       },
       Math.max(250, (this.config.worker.leaseSeconds * 1000) / 3),
     );
+    let releaseReuse: (() => Promise<void>) | undefined;
     try {
+      if (!job.format) throw new ExtractionError('UNSUPPORTED_FORMAT', 'The job has no format');
+      // Retried like the other writes while the database is unreachable (the lookup records the
+      // attempt's extractor version and options digest).
+      const plan = await this.patiently(`Reuse lookup of job ${ref.id}`, () =>
+        this.reuse.begin(job, ref, controller.signal),
+      );
+      releaseReuse = plan.release;
+      if (!plan.attemptHeld) {
+        clearInterval(heartbeat);
+        this.logger.log(`Stopped ${context()}: cancelled or taken over`);
+        return;
+      }
+      if (plan.source) {
+        clearInterval(heartbeat);
+        const reused = await this.reuse.resultFrom(job, plan.source);
+        await this.patiently(`Completion of job ${ref.id}`, () =>
+          this.jobs.complete(ref, reused.inline, reused.resultPath),
+        );
+        this.observe(job, 'completed', started);
+        this.metrics.resultsReused.inc({ format: job.format });
+        this.logger.log(`Completed ${context()} from the result of job ${plan.source.id}`);
+        return;
+      }
       const result = await this.extract(job, ref, controller);
       clearInterval(heartbeat);
       if (result.success === false) {
@@ -201,6 +228,8 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     } catch (error) {
       clearInterval(heartbeat);
       await this.handleFailure(job, ref, controller, error, started, context);
+    } finally {
+      await releaseReuse?.();
     }
   }
 
@@ -221,7 +250,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
           format,
           filePath,
           filename: job.filename ?? key,
-          options: job.options,
+          options: withoutControlOptions(job.options),
           signal: controller.signal,
           onProgress: ({ progress }) => onProgress(progress),
         }) as unknown as Promise<Record<string, unknown>>,
@@ -345,6 +374,13 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
     this.metrics.jobsFinished.inc(labels);
     this.metrics.processingDuration.observe(labels, (Date.now() - started) / 1000);
   }
+}
+
+/** The options the extractor reads: service options (force_reextract) are not its business. */
+function withoutControlOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...options };
+  for (const name of CONTROL_OPTIONS) delete rest[name];
+  return rest;
 }
 
 function sleep(ms: number): Promise<void> {

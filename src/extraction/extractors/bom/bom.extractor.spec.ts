@@ -388,6 +388,22 @@ describe('bomExtractor', () => {
       expect(error.permanent).toBe(true);
     });
 
+    it('refuses a workbook that would inflate past BOM_MAX_UNCOMPRESSED_MB before inflating it', async () => {
+      const saved = process.env.BOM_MAX_UNCOMPRESSED_MB;
+      process.env.BOM_MAX_UNCOMPRESSED_MB = '8';
+      try {
+        const bomb = await fixtures.zipBombXlsx('bomb.xlsx', 64 * 1024 * 1024);
+        const error = await expectCode(run(bomb, 'bomb.xlsx'), 'FILE_TOO_LARGE');
+        expect(error.message).toMatch(/expands to 64 MB .* at most 8 MB .*BOM_MAX_UNCOMPRESSED_MB/);
+        // A real workbook under the limit is read as before.
+        const ok = await run(await fixtures.flatXlsx(), 'flat.xlsx');
+        expect(ok.success).toBe(true);
+      } finally {
+        if (saved === undefined) delete process.env.BOM_MAX_UNCOMPRESSED_MB;
+        else process.env.BOM_MAX_UNCOMPRESSED_MB = saved;
+      }
+    });
+
     it('answers success:false when the header has no rows below it', async () => {
       const result = await run(
         await fixtures.text('header-only.csv', 'Part No;Qty;Description\n'),

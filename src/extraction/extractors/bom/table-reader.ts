@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ExtractionError } from '../extraction-error';
 import { CellValue, RawTable } from './bom-types';
+import { checkUncompressedSize, maxUncompressedBytes } from './zip-limits';
 
 /** Columns past this one are ignored (a stray cell in column XFD must not allocate 16k cells). */
 export const MAX_COLUMNS = 256;
@@ -74,6 +75,7 @@ async function readXlsx(buffer: Buffer): Promise<ReadTables> {
       'The .xlsx file is not a valid workbook (no ZIP container)',
     );
   }
+  await checkUncompressedSize(buffer, maxUncompressedBytes());
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);

@@ -1,0 +1,187 @@
+/**
+ * SQL of result reuse: recording which extractor version and options an attempt runs with (and
+ * which job's result it takes), finding a completed result to reuse, and telling which stored
+ * objects completed jobs still reference (reuse shares result objects between jobs).
+ */
+import { Injectable } from '@nestjs/common';
+import { ExtractionFormat } from '../entities/job-enums';
+import { JobRef } from '../jobs/job.types';
+import { JobDatabase } from './job-database';
+import { S } from './job-sql';
+
+/** The completed job whose result an attempt takes instead of extracting. */
+export interface ReuseSource {
+  id: string;
+  filename: string | null;
+  result: Record<string, unknown> | null;
+  resultPath: string | null;
+}
+
+export interface ReprocessFilters {
+  format?: ExtractionFormat;
+  extractorVersionLt?: number;
+  completedBefore?: Date;
+  ownerId?: string;
+  dryRun?: boolean;
+}
+
+export interface ReuseKey {
+  contentSha256: string;
+  format: ExtractionFormat;
+  extractorVersion: number;
+  optionsDigest: string;
+  /** Only this owner's results (scope `owner`); null = any owner (scope `global`). */
+  ownerId: string | null;
+}
+
+@Injectable()
+export class ResultReuseRepository {
+  constructor(private readonly db: JobDatabase) {}
+
+  /**
+   * Records the version and options digest on the running attempt and, when `key` is given, looks
+   * for a completed result with the same key; the found job's id goes to `reused_from` in the
+   * same statement. `attemptHeld` is false when the attempt is no longer this worker's.
+   */
+  async prepareAttempt(
+    ref: JobRef,
+    extractorVersion: number,
+    optionsDigest: string,
+    key: ReuseKey | null,
+  ): Promise<{ attemptHeld: boolean; source: ReuseSource | null }> {
+    const rows = await this.db.run(
+      `WITH source AS (
+         SELECT s.id, s.filename, s.result, s.result_path FROM extraction_jobs s
+         WHERE $5::boolean AND s.status = ${S.completed} AND s.content_sha256 = $6
+           AND s.format = $7::extraction_format AND s.extractor_version = $3 AND s.options_digest = $4
+           AND ($8::text IS NULL OR s.owner_id = $8) AND s.id <> $1
+         ORDER BY s.completed_at DESC LIMIT 1
+       ), attempt AS (
+         UPDATE extraction_jobs j SET extractor_version = $3, options_digest = $4,
+           reused_from = (SELECT id FROM source)
+         -- status as text: a condition no partial index serves, so the plan stays a lookup by id
+         WHERE j.id = $1 AND j.attempt = $2 AND j.status::text = ${S.processing}
+         RETURNING j.id
+       )
+       SELECT (SELECT count(*)::int FROM attempt) AS held, s.id, s.filename, s.result, s.result_path
+       FROM (SELECT 1) one LEFT JOIN source s ON true`,
+      [
+        ref.id,
+        ref.attempt,
+        extractorVersion,
+        optionsDigest,
+        key !== null,
+        key?.contentSha256 ?? null,
+        key?.format ?? null,
+        key?.ownerId ?? null,
+      ],
+    );
+    const row = rows[0];
+    const attemptHeld = Number(row.held) === 1;
+    if (!attemptHeld || row.id === null || row.id === undefined)
+      return { attemptHeld, source: null };
+    return {
+      attemptHeld,
+      source: {
+        id: row.id as string,
+        filename: (row.filename as string | null) ?? null,
+        result: (row.result as Record<string, unknown> | null) ?? null,
+        resultPath: (row.result_path as string | null) ?? null,
+      },
+    };
+  }
+
+  /**
+   * Completed single jobs matching the filters go back to `pending` for a new attempt (up to
+   * `limit`), their result left in place until the new attempt completes; a dry run only counts.
+   * Bulk files are left out: a file completing twice would count twice in its bulk's counters.
+   */
+  async reprocess(
+    filters: ReprocessFilters,
+    now: Date,
+    limit: number,
+  ): Promise<{ matched: number; requeued: JobRef[] }> {
+    const where = `j.status = ${S.completed} AND j.kind = 'single'
+      AND ($1::extraction_format IS NULL OR j.format = $1)
+      AND ($2::int IS NULL OR j.extractor_version IS NULL OR j.extractor_version < $2)
+      AND ($3::timestamptz IS NULL OR j.completed_at < $3)
+      AND ($4::text IS NULL OR j.owner_id = $4)`;
+    const params = [
+      filters.format ?? null,
+      filters.extractorVersionLt ?? null,
+      filters.completedBefore ?? null,
+      filters.ownerId ?? null,
+    ];
+    if (filters.dryRun) {
+      const rows = await this.db.run(
+        `SELECT count(*)::int AS n FROM extraction_jobs j WHERE ${where}`,
+        params,
+      );
+      return { matched: Number(rows[0].n), requeued: [] };
+    }
+    const rows = await this.db.run(
+      `WITH picked AS (
+         SELECT j.id FROM extraction_jobs j WHERE ${where}
+         ORDER BY j.completed_at LIMIT $5 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE extraction_jobs j SET status = ${S.pending}, progress = 0, updated_at = $6
+       WHERE j.id = ANY(ARRAY(SELECT id FROM picked)) AND j.status = ${S.completed}
+       RETURNING j.id, j.attempt`,
+      [...params, limit, now],
+    );
+    const requeued = rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+    return { matched: requeued.length, requeued };
+  }
+
+  /**
+   * Records version and digest on running attempts that do not look for a result to reuse (one
+   * statement for a batch, `reused_from` cleared); answers, per request, whether the attempt is
+   * still this worker's.
+   */
+  async recordAttempts(
+    requests: Array<{ ref: JobRef; extractorVersion: number; optionsDigest: string }>,
+  ): Promise<boolean[]> {
+    const rows = await this.db.run(
+      `UPDATE extraction_jobs j SET extractor_version = r.version, options_digest = r.digest,
+         reused_from = NULL
+       FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[]) AS r(id, attempt, version, digest)
+       -- status as text: a condition no partial index serves, so the plan stays a lookup by id
+       WHERE j.id = r.id AND j.attempt = r.attempt AND j.status::text = ${S.processing}
+       RETURNING j.id, j.attempt`,
+      [
+        requests.map((r) => r.ref.id),
+        requests.map((r) => r.ref.attempt),
+        requests.map((r) => r.extractorVersion),
+        requests.map((r) => r.optionsDigest),
+      ],
+    );
+    const held = new Set(rows.map((r) => `${r.id as string}:${Number(r.attempt)}`));
+    return requests.map((r) => held.has(`${r.ref.id}:${r.ref.attempt}`));
+  }
+
+  /** For each content hash, the stored file of an earlier job of the owner with those bytes. */
+  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
+    if (hashes.length === 0) return new Map();
+    const rows = await this.db.run(
+      `SELECT DISTINCT ON (j.content_sha256) j.content_sha256 AS sha, j.file_url AS url
+       FROM extraction_jobs j
+       WHERE j.owner_id = $1 AND j.content_sha256 = ANY($2::text[])
+         AND j.content_sha256 IS NOT NULL AND j.file_url IS NOT NULL
+       ORDER BY j.content_sha256, j.created_at`,
+      [ownerId, [...new Set(hashes)]],
+    );
+    return new Map(rows.map((r) => [r.sha as string, r.url as string]));
+  }
+
+  /** The given storage URLs that some job still names as its file or its result. */
+  async stillReferenced(urls: string[]): Promise<Set<string>> {
+    if (urls.length === 0) return new Set();
+    const rows = await this.db.run(
+      `SELECT u.url FROM unnest($1::text[]) AS u(url)
+       WHERE EXISTS (SELECT 1 FROM extraction_jobs j WHERE j.file_url = u.url)
+          OR EXISTS (SELECT 1 FROM extraction_jobs j WHERE j.result_path = u.url)`,
+      [urls],
+    );
+    return new Set(rows.map((r) => r.url as string));
+  }
+}

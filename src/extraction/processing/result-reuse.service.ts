@@ -1,0 +1,148 @@
+/**
+ * Result reuse in the worker: before an attempt extracts, it records the extractor version and
+ * options digest it runs with and looks for a completed job with the same (content_sha256, format,
+ * extractor_version, options_digest) in the configured scope (RESULT_REUSE: owner, global, off).
+ * Found: the attempt completes from that result (small results copied, a stored one referenced,
+ * not copied). Not found: it extracts while holding a lock on the key, so duplicates claimed at
+ * the same moment wait for it and then reuse its result instead of extracting again.
+ * `options.force_reextract` skips the lookup (the version and digest are still recorded).
+ */
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { StatementBatcher } from '../../common/statement-batcher';
+import { AppConfig } from '../../config/app-config';
+import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { resultObjectKey } from '../../storage/object-key';
+import { ExtractionJob } from '../entities/extraction-job.entity';
+import { ExtractionFormat } from '../entities/job-enums';
+import { extractorVersion } from '../extractors/extractor-versions';
+import { forcesReextract, optionsDigest } from '../extractors/options-digest';
+import { JobRef } from '../jobs/job.types';
+import {
+  ResultReuseRepository,
+  ReuseKey,
+  ReuseSource,
+} from '../persistence/result-reuse.repository';
+import { ReuseLock } from './reuse-lock';
+
+export interface ReusePlan {
+  /** False when the attempt is no longer this worker's (cancelled, taken over). */
+  attemptHeld: boolean;
+  /** The completed job to take the result from; null = extract. */
+  source: ReuseSource | null;
+  /** Ends the lock on the key (after completion or failure); a no-op when none is held. */
+  release: () => Promise<void>;
+}
+
+const noop = (): Promise<void> => Promise.resolve();
+
+@Injectable()
+export class ResultReuseService implements OnApplicationShutdown {
+  private readonly lock: ReuseLock | null;
+  private readonly versionOverrides?: Partial<Record<ExtractionFormat, number>>;
+  /** Attempts that extract without a lookup: recorded together, like claims and completions. */
+  private readonly records = new StatementBatcher<
+    { ref: JobRef; extractorVersion: number; optionsDigest: string },
+    boolean
+  >((requests) => this.reuse.recordAttempts(requests));
+
+  constructor(
+    private readonly reuse: ResultReuseRepository,
+    private readonly config: AppConfig,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+  ) {
+    // A holder keeps a connection while it extracts; more holders than about twice the threads
+    // would only wait in the thread pool, so that bounds the connections the locks may take.
+    const holders = Math.min(config.worker.concurrency, Math.max(2, 2 * config.worker.threads)) + 1;
+    this.lock = config.resultReuse === 'off' ? null : new ReuseLock(config.database.url, holders);
+    // Test hook: a test extractor module may declare versions (a "version bump" in a test).
+    if (config.worker.extractorOverrides) {
+      const overrides = require(config.worker.extractorOverrides) as {
+        versions?: Partial<Record<ExtractionFormat, number>>;
+      };
+      this.versionOverrides = overrides.versions;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.lock?.close();
+  }
+
+  /** The version this worker runs for a format. */
+  versionOf(format: ExtractionFormat): number {
+    return extractorVersion(format, this.versionOverrides);
+  }
+
+  async begin(job: ExtractionJob, ref: JobRef, signal: AbortSignal): Promise<ReusePlan> {
+    const format = job.format as ExtractionFormat;
+    const version = this.versionOf(format);
+    const digest = optionsDigest(format, job.options);
+    const scope = this.config.resultReuse;
+    if (this.lock === null || !job.contentSha256 || forcesReextract(job.options)) {
+      const attemptHeld = await this.records.submit({
+        ref,
+        extractorVersion: version,
+        optionsDigest: digest,
+      });
+      return { attemptHeld, source: null, release: noop };
+    }
+    const key: ReuseKey = {
+      contentSha256: job.contentSha256,
+      format,
+      extractorVersion: version,
+      optionsDigest: digest,
+      ownerId: scope === 'owner' ? job.ownerId : null,
+    };
+    // A result that is already there needs no lock: one statement and done.
+    const found = await this.reuse.prepareAttempt(ref, version, digest, key);
+    if (!found.attemptHeld || found.source) return { ...found, release: noop };
+    const release = await this.lock.acquire(
+      `reuse|${key.ownerId ?? '*'}|${key.contentSha256}|${format}|${version}|${digest}`,
+      signal,
+    );
+    try {
+      const prepared = await this.reuse.prepareAttempt(ref, version, digest, key);
+      if (!prepared.attemptHeld || prepared.source) {
+        await release();
+        return { ...prepared, release: noop };
+      }
+      return { ...prepared, release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /**
+   * The result this job gets from `source`, as a fresh extraction of this job would write it:
+   * `source_file` is the job's own file name. A stored result is referenced when the name is the
+   * same (no second copy); only a differently named duplicate needs its own copy.
+   */
+  async resultFrom(
+    job: ExtractionJob,
+    source: ReuseSource,
+  ): Promise<{ inline: Record<string, unknown> | null; resultPath: string | null }> {
+    const filename = job.filename ?? this.storage.keyFromUrl(job.fileUrl ?? '');
+    if (source.resultPath === null) {
+      return {
+        inline: source.result ? withSourceFile(source.result, filename) : null,
+        resultPath: null,
+      };
+    }
+    if (source.filename === job.filename) return { inline: null, resultPath: source.resultPath };
+    const stored = JSON.parse(
+      (await this.storage.getBuffer(this.storage.keyFromUrl(source.resultPath))).toString('utf8'),
+    ) as Record<string, unknown>;
+    const key = resultObjectKey(job.ownerId, job.id, job.attempt);
+    await this.storage.putBuffer(key, JSON.stringify(withSourceFile(stored, filename)), {
+      contentType: 'application/json',
+    });
+    return { inline: null, resultPath: this.storage.urlFor(key) };
+  }
+}
+
+function withSourceFile(
+  result: Record<string, unknown>,
+  filename: string,
+): Record<string, unknown> {
+  return 'source_file' in result ? { ...result, source_file: filename } : { ...result };
+}

@@ -12,6 +12,7 @@ import { ImportController } from './controllers/import.controller';
 import { JobsController } from './controllers/jobs.controller';
 import { JobIntakeService } from './services/job-intake.service';
 import { JobProgressStreamService } from './services/job-progress-stream.service';
+import { BulkProgressStreamService } from './services/bulk-progress-stream.service';
 import { JobResultService } from './services/job-result.service';
 import { SyncExtractionService } from './services/sync-extraction.service';
 import { UploadService } from './uploads/upload.service';
@@ -32,6 +33,7 @@ import { UploadService } from './uploads/upload.service';
     JobIntakeService,
     JobResultService,
     JobProgressStreamService,
+    BulkProgressStreamService,
     SyncExtractionService,
   ],
 })

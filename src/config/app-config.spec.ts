@@ -30,6 +30,19 @@ describe(AppConfig.name, () => {
       '/tmp/x.js',
     );
   });
+
+  it('sizes the bulk window from the worker concurrency unless set, and refuses bad limits', () => {
+    expect(config({ WORKER_CONCURRENCY: '3' }).fairness).toMatchObject({
+      windowPerOwner: 12,
+      interactiveMaxFiles: 10,
+      bulkMaxFiles: 500,
+      ownerMaxActiveFiles: 5000,
+      quotaRetryAfterSeconds: 30,
+    });
+    expect(config({ BULK_WINDOW_PER_OWNER: '7' }).fairness.windowPerOwner).toBe(7);
+    expect(() => config({ BULK_WINDOW_PER_OWNER: '0' })).toThrow(/BULK_WINDOW_PER_OWNER/);
+    expect(() => config({ OWNER_MAX_ACTIVE_FILES: 'many' })).toThrow(/OWNER_MAX_ACTIVE_FILES/);
+  });
 });
 
 describe('TABLES_DRIVER', () => {

@@ -67,6 +67,16 @@ export class AppConfig {
   };
   readonly http: { maxUploadBytes: number; syncMaxBytes: number; inlineResultMaxBytes: number };
   readonly auth: { jwtSecret: string; maxTokenLifetimeSeconds: number };
+  /** Fair scheduling and per-owner limits (issue 13). */
+  readonly fairness: {
+    interactiveMaxFiles: number;
+    windowPerOwner: number;
+    releaseIntervalMs: number;
+    bulkMaxFiles: number;
+    ownerMaxActiveFiles: number;
+    quotaRetryAfterSeconds: number;
+    metricsTopOwners: number;
+  };
   readonly events: { maxStreamsPerUser: number; pollIntervalMs: number };
   /** Synchronous routes: files admitted at once beyond the threads (waiting for one). */
   readonly sync: { maxQueued: number };
@@ -147,6 +157,15 @@ export class AppConfig {
     this.auth = {
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       maxTokenLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+    };
+    this.fairness = {
+      interactiveMaxFiles: env.BULK_INTERACTIVE_MAX_FILES,
+      windowPerOwner: env.BULK_WINDOW_PER_OWNER ?? 4 * env.WORKER_CONCURRENCY,
+      releaseIntervalMs: env.BULK_RELEASE_INTERVAL_MS,
+      bulkMaxFiles: env.BULK_MAX_FILES,
+      ownerMaxActiveFiles: env.OWNER_MAX_ACTIVE_FILES,
+      quotaRetryAfterSeconds: env.QUOTA_RETRY_AFTER_SECONDS,
+      metricsTopOwners: env.METRICS_TOP_OWNERS,
     };
     this.events = {
       maxStreamsPerUser: env.SSE_MAX_STREAMS_PER_USER,

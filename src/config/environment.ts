@@ -244,6 +244,55 @@ export class EnvironmentVariables {
   @IsString()
   WERK24_BASE_URL?: string;
 
+  // --- fair scheduling (docs/decisions.md, "Fair scheduling")
+
+  /** A bulk with at most this many files is interactive: its files go with single jobs. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  BULK_INTERACTIVE_MAX_FILES = 10;
+
+  /**
+   * Files of larger bulks one owner may have in the queue or running at once (the window).
+   * Default: 4 × WORKER_CONCURRENCY, enough to keep that many workers busy with one owner.
+   */
+  @Transform(toNumber)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  BULK_WINDOW_PER_OWNER?: number;
+
+  /** How often every worker refills the windows (also after each settled bulk file). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(50)
+  BULK_RELEASE_INTERVAL_MS = 1000;
+
+  /** Files in one bulk request. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  BULK_MAX_FILES = 500;
+
+  /** Files (single jobs and bulk files) one owner may have pending, retrying or running. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  OWNER_MAX_ACTIVE_FILES = 5000;
+
+  /** Retry-After of a 429 QUOTA_EXCEEDED. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  QUOTA_RETRY_AFTER_SECONDS = 30;
+
+  /** Owners named in the active-files gauge; the rest are summed under owner="_other". */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  METRICS_TOP_OWNERS = 5;
   /** Open Server-Sent Event streams per user and API process; more answer 429 TOO_MANY_STREAMS. */
   @Transform(toNumber)
   @IsInt()

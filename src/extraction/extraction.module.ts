@@ -14,6 +14,10 @@ import { ResultReuseRepository } from './persistence/result-reuse.repository';
 import { ExtractionJobService } from './jobs/extraction-job.service';
 import { ExtractorPool } from './processing/extractor-pool/extractor-pool';
 import { JobQueue } from './jobs/job-queue';
+import { BulkReleaseRepository } from './persistence/bulk-release.repository';
+import { OwnerUsageRepository } from './persistence/owner-usage.repository';
+import { BulkReleaseService } from './jobs/bulk-release.service';
+import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
 
 @Module({
   imports: [QueueModule],
@@ -23,6 +27,10 @@ import { JobQueue } from './jobs/job-queue';
     ExtractionJobSweepsRepository,
     ResultReuseRepository,
     ExtractionJobService,
+    BulkReleaseRepository,
+    OwnerUsageRepository,
+    BulkReleaseService,
+    OwnerActivityMetrics,
     { provide: Clock, useClass: SystemClock },
     { provide: JobQueue, useClass: BullJobQueue },
     {
@@ -37,6 +45,13 @@ import { JobQueue } from './jobs/job-queue';
         }),
     },
   ],
-  exports: [ExtractionJobService, ExtractorPool, JobQueue, Clock, ResultReuseRepository],
+  exports: [
+    ExtractionJobService,
+    ExtractorPool,
+    JobQueue,
+    Clock,
+    BulkReleaseService,
+    ResultReuseRepository,
+  ],
 })
 export class ExtractionModule {}

@@ -316,10 +316,9 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
       return req;
     };
     const getBulk = async (auth: string, id: string) =>
-      (await h.http().get(`${API}/bulk/${id}`).set('Authorization', auth)).body as Record<
-        string,
-        unknown
-      > & { files: BulkFile[]; files_pending: number };
+      // Results of a page are inline only on request (issue 13: bounded bulk status).
+      (await h.http().get(`${API}/bulk/${id}?include_results=true`).set('Authorization', auth))
+        .body as Record<string, unknown> & { files: BulkFile[]; files_pending: number };
     const bulkSettled = (auth: string, id: string) =>
       eventually('bulk to settle', async () => {
         const b = await getBulk(auth, id);

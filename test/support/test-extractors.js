@@ -4,6 +4,7 @@
  *   "ok[:<label>]"        succeed at once
  *   "big:<n>"             succeed with <n> characters of padding (a result stored outside the row)
  *   "sleep:<ms>"          work for <ms> (reporting progress), then succeed
+ *   "busy:<ms>"           keep the thread's CPU busy for <ms>, then succeed (bench cost)
  *   "fail:permanent"      CORRUPT_FILE (permanent)
  *   "fail:retryable"      PROVIDER_UNAVAILABLE (retryable)
  *   "hang"                spin forever on the thread (only the timeout stops it)
@@ -39,7 +40,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const testExtractor = (format) => ({
   format,
   async extract({ filePath, filename, onProgress, signal }) {
-    const command = readFileSync(filePath, 'utf8').trim();
+    // A leading DXF comment line ("999") lets a command file pass the upload's DXF signature check.
+    const command = readFileSync(filePath, 'utf8')
+      .trim()
+      .replace(/^999\r?\n/, '')
+      .split('\n')[0]
+      .trim();
     trace('start', filename);
     const [verb, arg] = command.split(':');
     switch (verb) {
@@ -49,6 +55,13 @@ const testExtractor = (format) => ({
         for (let i = 1; i <= steps; i += 1) {
           await sleep(total / steps);
           onProgress({ progress: (100 * i) / steps, message: `step ${i}` });
+        }
+        break;
+      }
+      case 'busy': {
+        const until = Date.now() + Number(arg);
+        while (Date.now() < until) {
+          // CPU work, like a real extractor
         }
         break;
       }

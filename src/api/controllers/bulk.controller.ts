@@ -5,9 +5,12 @@ import {
   Headers,
   HttpCode,
   Param,
+  MessageEvent,
   Post,
+  Query,
   Req,
   Res,
+  Sse,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -15,11 +18,14 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
+import { Observable } from 'rxjs';
 import type { Request, Response } from 'express';
 import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
@@ -30,12 +36,20 @@ import { ExtractionJobService } from '../../extraction/jobs/extraction-job.servi
 import { JobIntakeService } from '../services/job-intake.service';
 import { JobIdPipe } from '../http/job-id.pipe';
 import { toBulkResponse } from '../dto/job-wire';
-import { BulkResponse } from '../dto/bulk.response';
+import { BulkProgressEvent, BulkResponse } from '../dto/bulk.response';
+import { BulkStatusQuery, DEFAULT_FILES_PAGE_SIZE } from '../dto/bulk-status.query';
+import { BulkProgressStreamService } from '../services/bulk-progress-stream.service';
 import { CreateBulkUploadDto } from '../dto/create-job-upload.dto';
 import { ApiErrorResponses } from '../http/api-error-responses';
 import { idempotencyKey } from './jobs.controller';
 
 const MAX_CHILDREN_LISTED = 10_000;
+
+/** The SSE media type; `x-event-data` is the schema of each event's data (as for job events). */
+const BULK_EVENT_STREAM = {
+  schema: { type: 'string' },
+  'x-event-data': { $ref: getSchemaPath(BulkProgressEvent) },
+};
 
 @ApiTags('bulk')
 @ApiBearerAuth()
@@ -46,6 +60,7 @@ export class BulkController {
   constructor(
     private readonly jobs: ExtractionJobService,
     private readonly intake: JobIntakeService,
+    private readonly progress: BulkProgressStreamService,
   ) {}
 
   @Post()
@@ -55,7 +70,7 @@ export class BulkController {
   @ApiBody({ type: CreateBulkUploadDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'At most 200 characters' })
   @ApiAcceptedResponse({ type: BulkResponse, description: 'The bulk, one entry per file' })
-  @ApiErrorResponses(400, 413, 422, 503)
+  @ApiErrorResponses(400, 413, 422, 429, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -63,28 +78,55 @@ export class BulkController {
     @Headers('idempotency-key') key?: string,
   ): Promise<BulkResponse> {
     const { parent, children } = await this.intake.createBulk(req, res, user, idempotencyKey(key));
-    return toBulkResponse(parent, children);
+    return toBulkResponse(parent, children, { includeResults: false });
   }
 
   @Get(':id')
   @ApiOperation({
     summary:
-      'The bulk with one entry per file (status, progress, error; results at GET /jobs/{job_id}/result)',
+      'The bulk: counters and one page of files (without results unless include_results=true)',
   })
   @ApiOkResponse({ type: BulkResponse })
-  @ApiErrorResponses(404, 409)
+  @ApiErrorResponses(400, 404, 409)
   async get(
     @Param('id', JobIdPipe) id: string,
     @CurrentUser() user: AuthUser,
+    @Query() query: BulkStatusQuery,
   ): Promise<BulkResponse> {
     const parent = await this.bulk(id, user);
-    // Results are never inlined (500 × 110 KB made 53 MB answers): not even read from the database.
+    const page = query.files_page ?? 1;
+    const pageSize = query.files_page_size ?? DEFAULT_FILES_PAGE_SIZE;
     const children = await this.jobs.listChildren(id, {
       ownerId: user.id,
-      pageSize: MAX_CHILDREN_LISTED,
-      withoutResults: true,
+      status: query.files_status,
+      page,
+      pageSize,
+      withoutResults: query.include_results !== true,
     });
-    return toBulkResponse(parent, children.items);
+    return toBulkResponse(parent, children.items, {
+      includeResults: query.include_results === true,
+      page: { page, pageSize, total: children.total, status: query.files_status ?? null },
+    });
+  }
+
+  @Sse(':id/events')
+  @ApiExtraModels(BulkProgressEvent)
+  @ApiOperation({
+    summary:
+      'Server-Sent Events: the bulk counters when they change, at most 2 per second, until the bulk is final (token also as ?access_token=)',
+  })
+  @ApiOkResponse({
+    description:
+      'Events `status` and `progress`; `data` is a BulkProgressEvent as JSON. Ends when the bulk is final',
+    content: { 'text/event-stream': BULK_EVENT_STREAM },
+  })
+  @ApiErrorResponses(404, 409)
+  async events(
+    @Param('id', JobIdPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<Observable<MessageEvent>> {
+    await this.bulk(id, user); // 404 / 409 before the stream opens
+    return this.progress.stream(id, user.id);
   }
 
   @Post(':id/retry')
@@ -101,8 +143,9 @@ export class BulkController {
     const children = await this.jobs.listChildren(id, {
       ownerId: user.id,
       pageSize: MAX_CHILDREN_LISTED,
+      withoutResults: true,
     });
-    return toBulkResponse(parent, children.items);
+    return toBulkResponse(parent, children.items, { includeResults: false });
   }
 
   @Post(':id/cancel')
@@ -119,8 +162,9 @@ export class BulkController {
     const children = await this.jobs.listChildren(id, {
       ownerId: user.id,
       pageSize: MAX_CHILDREN_LISTED,
+      withoutResults: true,
     });
-    return toBulkResponse(parent, children.items);
+    return toBulkResponse(parent, children.items, { includeResults: false });
   }
 
   private async bulk(id: string, user: AuthUser): Promise<ExtractionJob> {

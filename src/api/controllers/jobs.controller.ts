@@ -104,7 +104,7 @@ export class JobsController {
     type: JobResponse,
     description: 'The job (the same one for a repeated Idempotency-Key)',
   })
-  @ApiErrorResponses(400, 404, 413, 422, 503)
+  @ApiErrorResponses(400, 404, 413, 422, 429, 503)
   async create(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

@@ -5,7 +5,7 @@
  */
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { completedCount, pendingCount } from '../../extraction/jobs/bulk-progress';
-import { BulkResponse } from './bulk.response';
+import { BulkProgressEvent, BulkResponse } from './bulk.response';
 import { JobResponse } from './job.response';
 
 export type { BulkResponse, JobResponse };
@@ -43,14 +43,33 @@ export function toJobResponse(job: ExtractionJob): JobResponse {
   };
 }
 
-/** Entries carry no results (`result: null`): a bulk's results are read per job. */
-export function toBulkResponse(parent: ExtractionJob, children: ExtractionJob[]): BulkResponse {
+/** A page of a bulk's files (GET /bulk/{id}). */
+export interface BulkFilesPage {
+  page: number;
+  pageSize: number;
+  total: number;
+  status: string | null;
+}
+
+export function toBulkResponse(
+  parent: ExtractionJob,
+  children: ExtractionJob[],
+  opts: { includeResults: boolean; page?: BulkFilesPage },
+): BulkResponse {
   const counters = {
     total: parent.totalItems,
     processed: parent.processedItems,
     failed: parent.failedItems,
     cancelled: parent.cancelledItems,
   };
+  const page = opts.page
+    ? {
+        files_page: opts.page.page,
+        files_page_size: opts.page.pageSize,
+        files_total: opts.page.total,
+        ...(opts.page.status ? { files_status: opts.page.status } : {}),
+      }
+    : {};
   return {
     bulk_job_id: parent.id,
     total_files: parent.totalItems,
@@ -61,7 +80,11 @@ export function toBulkResponse(parent: ExtractionJob, children: ExtractionJob[])
       status: c.status,
       job_id: c.id,
       progress: c.progress,
-      result: null,
+      result: opts.includeResults ? c.result : null,
+      result_url:
+        c.status === 'completed' || (c.status === 'failed' && (c.result || c.resultPath))
+          ? `${API_BASE}/jobs/${c.id}/result`
+          : null,
       error_code: c.errorCode,
       error_message: c.errorMessage,
       retry_count: c.retryCount,
@@ -74,9 +97,29 @@ export function toBulkResponse(parent: ExtractionJob, children: ExtractionJob[])
     files_failed: parent.failedItems,
     files_cancelled: parent.cancelledItems,
     files_pending: pendingCount(counters),
+    ...page,
     created_at: parent.createdAt.toISOString(),
     started_at: iso(parent.startedAt),
     completed_at: iso(parent.completedAt),
     target_table_id: parent.targetTableId,
+  };
+}
+
+export function toBulkProgressEvent(parent: ExtractionJob): BulkProgressEvent {
+  const counters = {
+    total: parent.totalItems,
+    processed: parent.processedItems,
+    failed: parent.failedItems,
+    cancelled: parent.cancelledItems,
+  };
+  return {
+    bulk_job_id: parent.id,
+    overall_status: parent.status,
+    progress: parent.progress,
+    total_files: parent.totalItems,
+    files_completed: completedCount(counters),
+    files_failed: parent.failedItems,
+    files_cancelled: parent.cancelledItems,
+    files_pending: pendingCount(counters),
   };
 }

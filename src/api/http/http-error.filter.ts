@@ -42,6 +42,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   STORAGE_OUTSIDE: 400,
   STORAGE_INVALID_KEY: 400,
   FILE_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 429,
   BODY_TOO_LARGE: 413,
   CORRUPT_FILE: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -113,6 +114,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const retryAfter = body.details?.retry_after_seconds;
+    if (status === 429 && typeof retryAfter === 'number')
+      response.setHeader('Retry-After', String(retryAfter));
     response.status(status).setHeader('X-Request-Id', requestId);
     if (RETRY_LATER_CODES.has(body.code) && !response.hasHeader('Retry-After')) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));

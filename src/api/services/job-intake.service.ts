@@ -70,6 +70,7 @@ export class JobIntakeService {
     user: AuthUser,
     idempotencyKey: string | null,
   ): Promise<{ job: ExtractionJob; created: boolean }> {
+    await this.refuseOverQuota(req, user, idempotencyKey);
     const { files, fields } = await this.uploads.receiveToStorage(req, res, {
       ownerId: user.id,
       field: 'file',
@@ -104,6 +105,7 @@ export class JobIntakeService {
           targetTableId: dto.target_table_id ?? null,
           idempotencyKey,
           options,
+          enforceLimits: true,
         }),
       );
       if (!outcome.created || shared) await this.uploads.discard(files);
@@ -145,6 +147,7 @@ export class JobIntakeService {
         attachmentId: dto.attachment_id ?? null,
         idempotencyKey,
         options: optionsFromJson(format, dto.options),
+        enforceLimits: true,
       }),
     );
   }
@@ -154,6 +157,7 @@ export class JobIntakeService {
    * `continue_on_error` (default true); otherwise the whole request is refused and nothing kept.
    */
   async createBulk(req: Request, res: Response, user: AuthUser, idempotencyKey: string | null) {
+    await this.refuseOverQuota(req, user, idempotencyKey);
     const { files, fields } = await this.uploads.receiveToStorage(req, res, {
       ownerId: user.id,
       field: 'files',
@@ -201,6 +205,7 @@ export class JobIntakeService {
           idempotencyKey,
           options: {},
           files: entries,
+          enforceLimits: true,
         }),
       );
       await this.uploads.discard(outcome.created ? copies : files);
@@ -272,6 +277,25 @@ export class JobIntakeService {
       options: optionsFromFields(format, fields),
       initialError: null,
     };
+  }
+
+  /**
+   * An owner already at the quota is refused before the upload is read (the service checks the
+   * exact number of files again before it creates anything). A request with an Idempotency-Key
+   * goes on: its repeat answers the job it created.
+   */
+  private async refuseOverQuota(
+    req: Request,
+    user: AuthUser,
+    idempotencyKey: string | null,
+  ): Promise<void> {
+    if (idempotencyKey) return;
+    try {
+      await this.jobs.assertQuota(user.id, 1);
+    } catch (error) {
+      req.resume(); // drain the body unread; the client gets the answer
+      throw error;
+    }
   }
 
   /** Extension fits the format, and the first bytes fit the extension. */

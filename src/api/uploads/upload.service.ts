@@ -46,7 +46,8 @@ export class UploadService {
     opts: { ownerId: string; field: 'file' | 'files'; maxFiles?: number },
   ): Promise<ReceivedUploads> {
     const maxBytes = this.config.http.maxUploadBytes;
-    const maxFiles = opts.field === 'file' ? 1 : (opts.maxFiles ?? 500);
+    const maxFiles =
+      opts.field === 'file' ? 1 : (opts.maxFiles ?? this.config.fairness.bulkMaxFiles);
     this.refuseDeclaredOversize(req, maxBytes * maxFiles);
     const engine = new StorageUploadEngine(this.storage, opts.ownerId, maxBytes);
     // multer truncates one byte past the limit so the storage put sees the excess and refuses it.
@@ -58,7 +59,15 @@ export class UploadService {
     );
     const middleware =
       opts.field === 'file' ? upload.single('file') : upload.array('files', maxFiles);
-    await run(middleware, req, res);
+    await run(middleware, req, res).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'LIMIT_FILE_COUNT') {
+        throw new ValidationFailedError(
+          `A bulk takes at most ${maxFiles} files (BULK_MAX_FILES); split the upload`,
+          { field: 'files', max_files: maxFiles },
+        );
+      }
+      throw error;
+    });
     const raw =
       opts.field === 'file'
         ? req.file

@@ -16,7 +16,7 @@ import {
   ExtractFilePayload,
 } from '../../queue/extraction-queue.constants';
 import { JobHandler, JobQueue } from '../jobs/job-queue';
-import { JobRef } from '../jobs/job.types';
+import { JobRef, QueueLane } from '../jobs/job.types';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 /** After an enqueue fails, skip Redis for this long before trying again. */
@@ -24,6 +24,12 @@ const BREAKER_OPEN_MS = 5000;
 const EPOCH_TIMEOUT_MS = 2000;
 const ENQUEUE_CHUNK = 500;
 const QUEUED_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
+
+/**
+ * Bull priorities of the lanes (lower first). Every message carries one: Bull pushes a message
+ * without priority to the far end of the wait list, so mixing the two would break the order.
+ */
+const LANE_PRIORITY: Record<QueueLane, number> = { interactive: 1, bulk: 2 };
 
 const payloadOf = (ref: JobRef): ExtractFilePayload => ({ jobId: ref.id, attempt: ref.attempt });
 
@@ -73,7 +79,8 @@ export class BullJobQueue extends JobQueue {
     await this.queue.addBulk(
       refs.map((ref) => {
         const data = payloadOf(ref);
-        return { name: EXTRACT_FILE_JOB, data, opts: { jobId: bullJobId(data) } };
+        const priority = LANE_PRIORITY[ref.lane ?? 'interactive'];
+        return { name: EXTRACT_FILE_JOB, data, opts: { jobId: bullJobId(data), priority } };
       }),
     );
   }
@@ -86,7 +93,11 @@ export class BullJobQueue extends JobQueue {
 
   consume(concurrency: number, handler: JobHandler): void {
     void this.queue.process(EXTRACT_FILE_JOB, concurrency, (message: Job<ExtractFilePayload>) =>
-      handler({ id: message.data.jobId, attempt: message.data.attempt }),
+      handler({
+        id: message.data.jobId,
+        attempt: message.data.attempt,
+        lane: message.opts.priority === LANE_PRIORITY.bulk ? 'bulk' : 'interactive',
+      }),
     );
   }
 

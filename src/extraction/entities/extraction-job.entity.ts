@@ -51,6 +51,15 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_cleanup', ['completedAt'], {
   where: `"status" IN ('completed', 'cancelled') AND "parent_job_id" IS NULL`,
 })
+@Index('ix_extraction_jobs_open_bulks', ['createdAt'], {
+  where: `"kind" = 'bulk' AND "status" IN ('pending', 'processing')`,
+})
+@Index('ix_extraction_jobs_unreleased', ['parentJobId', 'createdAt', 'id'], {
+  where: `"kind" = 'file' AND "status" = 'pending' AND "released_at" IS NULL`,
+})
+@Index('ix_extraction_jobs_released_active', ['ownerId'], {
+  where: `"kind" = 'file' AND "status" IN ('pending', 'processing') AND "released_at" IS NOT NULL`,
+})
 // Result reuse: a completed result with the same content, format, extractor version and options.
 @Index(
   'ix_extraction_jobs_reuse',
@@ -192,6 +201,13 @@ export class ExtractionJob {
 
   @Column({ name: 'worker_id', type: 'text', nullable: true })
   workerId!: string | null;
+
+  /**
+   * Bulk files only: when the fair release step handed the file to the queue (null: it waits in
+   * PostgreSQL for its owner's window; the reconciler leaves it alone).
+   */
+  @Column({ name: 'released_at', type: 'timestamptz', nullable: true })
+  releasedAt!: Date | null;
 
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt!: Date | null;

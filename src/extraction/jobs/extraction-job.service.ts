@@ -18,9 +18,13 @@ import {
   InvalidTransitionError,
   JobNotFailedError,
   JobNotFoundError,
+  BulkTooLargeError,
   NoFailedJobsError,
+  QuotaExceededError,
   RetriesExhaustedError,
 } from './job-errors';
+import { BulkReleaseService } from './bulk-release.service';
+import { OwnerUsageRepository } from '../persistence/owner-usage.repository';
 import { JobAction } from './job-state-machine';
 import { ExtractionJob } from '../entities/extraction-job.entity';
 import { JobStatus, JOB_STATUSES } from '../entities/job-enums';
@@ -86,8 +90,33 @@ export class ExtractionJobService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
+    // Fair scheduling (issue 13). Without a release service (unit harnesses) bulk files are
+    // released at creation; without usage, no quota.
+    @Optional() private readonly releases?: BulkReleaseService,
+    @Optional() private readonly usage?: OwnerUsageRepository,
     @Optional() private readonly reuse?: ResultReuseRepository,
   ) {}
+
+  // ------------------------------------------------------------ per-owner limits
+
+  /**
+   * Refuses (QUOTA_EXCEEDED) when the owner's active files plus `files` would pass
+   * OWNER_MAX_ACTIVE_FILES. A check before the insert, not a lock: concurrent requests of one
+   * owner may pass it together by at most their number (docs/decisions.md).
+   */
+  async assertQuota(ownerId: string, files: number): Promise<void> {
+    if (!this.usage) return;
+    const { ownerMaxActiveFiles: limit, quotaRetryAfterSeconds } = this.config.fairness;
+    const active = await this.usage.activeFiles(ownerId, limit + 1);
+    if (active + files > limit)
+      throw new QuotaExceededError(ownerId, active, files, limit, quotaRetryAfterSeconds);
+  }
+
+  /** Refuses a bulk of more than BULK_MAX_FILES files. */
+  assertBulkSize(files: number): void {
+    const limit = this.config.fairness.bulkMaxFiles;
+    if (files > limit) throw new BulkTooLargeError(files, limit);
+  }
 
   // ------------------------------------------------------------ creation
 
@@ -98,12 +127,22 @@ export class ExtractionJobService {
    */
   async create(input: CreateJobInput): Promise<{ job: ExtractionJob; created: boolean }> {
     checkOptionsSize(input.options);
+    const { enforceLimits, ...fields } = input;
     const newJob: NewJob = {
-      ...input,
+      ...fields,
       kind: 'single',
       maxRetries: input.maxRetries ?? this.config.retry.maxRetries,
       idempotencyFingerprint: input.idempotencyKey ? singleJobFingerprint(input) : null,
     };
+    try {
+      if (enforceLimits) await this.assertQuota(input.ownerId, 1);
+    } catch (error) {
+      // A repeat of a request that created its job answers that job, quota or not.
+      const existing =
+        input.idempotencyKey || input.attachmentId ? await this.jobs.findConflicting(newJob) : null;
+      if (existing) return { job: existing, created: false };
+      throw error;
+    }
     for (let i = 0; i < MAX_CREATE_ATTEMPTS; i += 1) {
       const inserted = await this.jobs.insertIfAbsent(newJob, this.clock.now());
       if (inserted) {
@@ -133,10 +172,27 @@ export class ExtractionJobService {
     input: CreateBulkInput,
   ): Promise<{ parent: ExtractionJob; children: ExtractionJob[]; created: boolean }> {
     if (input.files.length === 0) throw new InvalidJobInputError('A bulk needs at least one file');
+    if (input.enforceLimits) this.assertBulkSize(input.files.length);
     checkOptionsSize(input.options);
     for (const file of input.files) checkOptionsSize(file.options);
     const fingerprint = input.idempotencyKey ? bulkFingerprint(input) : null;
     const maxRetries = input.maxRetries ?? this.config.retry.maxRetries;
+    const runnable = input.files.filter((f) => !f.initialError).length;
+    try {
+      if (input.enforceLimits) await this.assertQuota(input.ownerId, runnable);
+    } catch (error) {
+      const existing = input.idempotencyKey
+        ? await this.jobs.findConflicting({
+            kind: 'bulk',
+            ownerId: input.ownerId,
+            idempotencyKey: input.idempotencyKey,
+            idempotencyFingerprint: fingerprint,
+            format: null,
+            maxRetries,
+          })
+        : null;
+      if (!existing) throw error;
+    }
     const now = this.clock.now();
     const result = await this.jobs.transaction(async (runner) => {
       const parent = await this.jobs.insertBulkParent(
@@ -187,7 +243,7 @@ export class ExtractionJobService {
     }
     for (const child of result.children)
       this.metrics?.jobsCreated.inc({ format: child.format ?? 'none', kind: 'file' });
-    await this.dispatch(result.children.filter((c) => c.status === 'pending'));
+    await this.releaseBulkFiles(result.children.filter((c) => c.status === 'pending'));
     return { ...result, created: true };
   }
 
@@ -285,6 +341,7 @@ export class ExtractionJobService {
     const resultJson = result === null ? null : JSON.stringify(result);
     const job = await this.completions.submit({ ref, resultJson, resultPath });
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
+    if (job.kind === 'file') this.releases?.kick(); // a slot of its owner's window is free
     // Not read back from the row: the job answers the result as given.
     job.result = result;
     return job;
@@ -319,6 +376,7 @@ export class ExtractionJobService {
       opts.partialResultPath ?? null,
     );
     if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
+    if (job.kind === 'file') this.releases?.kick();
     return job;
   }
 
@@ -340,6 +398,7 @@ export class ExtractionJobService {
         ? (await this.jobs.cancelBulk(id, now)).parent
         : await this.jobs.cancelOne(id, now);
     if (!job) throw await this.refusal(id, 'cancel');
+    if (job.kind !== 'single') this.releases?.kick(); // window slots (or a whole bulk) freed
     return job;
   }
 
@@ -369,7 +428,7 @@ export class ExtractionJobService {
       const { retried } = await this.jobs.retryChildren(current.parentJobId, [id], force, now);
       if (retried.length === 0) throw await this.refusal(id, 'retry');
       this.metrics?.retries.inc({ trigger: 'manual' });
-      await this.dispatchRefs(retried);
+      await this.releaseBulkFiles(retried);
       return this.get(id);
     }
     const job = await this.jobs.retrySingle(id, force, now);
@@ -393,7 +452,7 @@ export class ExtractionJobService {
     if (!parent) throw new JobNotFoundError(id);
     if (retried.length === 0) throw new NoFailedJobsError(id);
     this.metrics?.retries.inc({ trigger: 'bulk' }, retried.length);
-    await this.dispatchRefs(retried);
+    await this.releaseBulkFiles(retried);
     return { parent, retried };
   }
 
@@ -545,8 +604,25 @@ export class ExtractionJobService {
     };
   }
 
+  /**
+   * Bulk files made pending (created, retried) wait for the release step, which hands them to the
+   * queue within their owner's window; without one (unit harnesses) they are enqueued at once.
+   */
+  private async releaseBulkFiles(files: JobRef[]): Promise<void> {
+    if (files.length === 0) return;
+    if (this.releases) await this.releases.release();
+    else await this.dispatchRefs(files.map((f) => ({ id: f.id, attempt: f.attempt })));
+  }
+
   private async dispatch(jobs: ExtractionJob[]): Promise<void> {
-    await this.dispatchRefs(jobs.map((j) => ({ id: j.id, attempt: j.attempt })));
+    // A bulk file handed back (shutdown, admin recovery) keeps the bulk lane.
+    await this.dispatchRefs(
+      jobs.map((j) => ({
+        id: j.id,
+        attempt: j.attempt,
+        ...(j.kind === 'file' ? { lane: 'bulk' as const } : {}),
+      })),
+    );
   }
 
   private async dispatchRefs(refs: JobRef[]): Promise<void> {

@@ -49,6 +49,29 @@ export class InvalidJobInputError extends DomainError {
   }
 }
 
+/** The owner already has as many active files as allowed (HTTP 429 with Retry-After). */
+export class QuotaExceededError extends DomainError {
+  constructor(
+    ownerId: string,
+    active: number,
+    requested: number,
+    limit: number,
+    retryAfterSeconds: number,
+  ) {
+    super(
+      'QUOTA_EXCEEDED',
+      `Too many files pending or running: ${active} active + ${requested} requested > limit of ${limit} per user; retry when some have finished`,
+      {
+        owner_id: ownerId,
+        active_files: active,
+        requested_files: requested,
+        limit,
+        retry_after_seconds: retryAfterSeconds,
+      },
+    );
+  }
+}
+
 /** An Idempotency-Key used again for a different request (another file, format or options). */
 export class IdempotencyKeyReusedError extends DomainError {
   constructor(key: string, existingJobId: string) {
@@ -57,6 +80,17 @@ export class IdempotencyKeyReusedError extends DomainError {
       `The Idempotency-Key "${key}" was already used for a different request (job ${existingJobId}); use a new key for a new request`,
       { idempotency_key: key, job_id: existingJobId },
     );
+  }
+}
+
+/** A bulk with more files than BULK_MAX_FILES. */
+export class BulkTooLargeError extends DomainError {
+  constructor(files: number, limit: number) {
+    super('VALIDATION_FAILED', `A bulk takes at most ${limit} files; got ${files}`, {
+      field: 'files',
+      max_files: limit,
+      files,
+    });
   }
 }
 

@@ -26,9 +26,17 @@ export interface NewJob {
   initialError?: { code: string; message: string } | null;
 }
 
+/**
+ * Which queue lane a message takes: single jobs and files of small bulks are `interactive` and go
+ * before `bulk` files on every worker (docs/decisions.md, "Fair scheduling").
+ */
+export type QueueLane = 'interactive' | 'bulk';
+
 export interface JobRef {
   id: string;
   attempt: number;
+  /** Lane of the message (dispatch; default interactive) or the one it came by (consume). */
+  lane?: QueueLane;
 }
 
 export interface ClaimRequest {
@@ -68,14 +76,23 @@ export interface ListQuery {
   pageSize: number;
 }
 
+/**
+ * Per-owner limits (OWNER_MAX_ACTIVE_FILES, BULK_MAX_FILES) apply when `enforceLimits` is set:
+ * the API sets it for its callers; trusted in-process callers (other modules) may leave it off.
+ */
+export interface OwnerLimitsOption {
+  enforceLimits?: boolean;
+}
+
 export type CreateJobInput = Omit<
   NewJob,
   'kind' | 'maxRetries' | 'initialError' | 'idempotencyFingerprint'
-> & {
-  maxRetries?: number;
-};
+> &
+  OwnerLimitsOption & {
+    maxRetries?: number;
+  };
 
-export interface CreateBulkInput {
+export interface CreateBulkInput extends OwnerLimitsOption {
   id?: string;
   ownerId: string;
   format?: ExtractionFormat | null;

@@ -4,9 +4,10 @@
  * status and attempt.
  */
 import { Injectable } from '@nestjs/common';
-import { JobRef } from '../jobs/job.types';
+import { JobRef, QueueLane } from '../jobs/job.types';
 import { JobDatabase } from './job-database';
 import { allowed, FINAL_SQL, KIND, S, to } from './job-sql';
+import { LANE_BY_KIND, UNRELEASED } from './fair-sql';
 
 @Injectable()
 export class ExtractionJobSweepsRepository {
@@ -21,10 +22,10 @@ export class ExtractionJobSweepsRepository {
        )
        UPDATE extraction_jobs j SET status = ${to('requeue')}, next_retry_at = NULL, last_retry_at = $1::timestamptz, updated_at = $1::timestamptz
        WHERE j.id = ANY(ARRAY(SELECT id FROM due)) AND j.status = ANY($3)
-       RETURNING j.id, j.attempt`,
+       RETURNING j.id, j.attempt, ${LANE_BY_KIND('j')}`,
       [now, limit, allowed('requeue')],
     );
-    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+    return rows.map(toLaneRef);
   }
 
   /** Running jobs whose lease ran out (their worker is gone), oldest first. */
@@ -47,14 +48,15 @@ export class ExtractionJobSweepsRepository {
       `WITH stale AS (
          SELECT s.id FROM extraction_jobs s
          WHERE s.status = ${S.pending} AND s.kind <> ${KIND.bulk} AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
+           AND NOT (${UNRELEASED('s')}) -- waiting for its owner's window on purpose
          ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED
        )
        UPDATE extraction_jobs j SET updated_at = $1::timestamptz
        WHERE j.id = ANY(ARRAY(SELECT id FROM stale)) -- still pending: locked since it was chosen
-       RETURNING j.id, j.attempt`,
+       RETURNING j.id, j.attempt, ${LANE_BY_KIND('j')}`,
       [now, olderThanSeconds, limit],
     );
-    return rows.map((r) => ({ id: r.id as string, attempt: Number(r.attempt) }));
+    return rows.map(toLaneRef);
   }
 
   /** Completed and cancelled top-level jobs settled strictly before the cutoff. */
@@ -89,4 +91,11 @@ export class ExtractionJobSweepsRepository {
     );
     return { deleted: Number(rows[0].deleted), files: rows[0].files as string[] };
   }
+}
+
+function toLaneRef(r: Record<string, unknown>): JobRef {
+  const ref: JobRef = { id: r.id as string, attempt: Number(r.attempt) };
+  // Interactive is the default lane: only the bulk lane is named.
+  if ((r.lane as QueueLane) === 'bulk') ref.lane = 'bulk';
+  return ref;
 }

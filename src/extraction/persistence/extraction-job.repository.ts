@@ -536,7 +536,8 @@ export class ExtractionJobRepository {
       `WITH kids AS (
          UPDATE extraction_jobs c SET status = ${to('retry')}, retry_count = c.retry_count + 1, last_retry_at = $2::timestamptz,
            next_retry_at = NULL, error_code = NULL, error_message = NULL, error_stack = NULL,
-           result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz
+           result = NULL, result_path = NULL, progress = 0, completed_at = NULL, updated_at = $2::timestamptz,
+           released_at = NULL -- back through the owner's window (BulkReleaseRepository)
          WHERE c.parent_job_id = $1 AND c.status = ANY($3) AND ($4::uuid[] IS NULL OR c.id = ANY($4))
            AND ($5 OR c.retry_count < c.max_retries)
            AND c.file_url IS NOT NULL

@@ -96,6 +96,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       this.logger.debug?.(`Skipping job ${ref.id} attempt ${ref.attempt}: no longer claimable`);
       return;
     }
+    this.observeQueueWait(ref, job);
     const claimed: JobRef = { id: job.id, attempt: job.attempt };
     const controller = new AbortController();
     let finish!: () => void;
@@ -107,6 +108,20 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       this.running.delete(job.id);
       finish();
     }
+  }
+
+  /** Since the file became runnable (created, released from its window, or requeued). */
+  private observeQueueWait(ref: JobRef, job: ExtractionJob): void {
+    const since = Math.max(
+      job.createdAt.getTime(),
+      job.releasedAt?.getTime() ?? 0,
+      job.lastRetryAt?.getTime() ?? 0,
+    );
+    const claimedAt = job.startedAt?.getTime() ?? Date.now();
+    this.metrics.queueWait.observe(
+      { lane: ref.lane ?? 'interactive' },
+      Math.max(0, claimedAt - since) / 1000,
+    );
   }
 
   /**

@@ -12,6 +12,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { ExtractionJobService } from '../jobs/extraction-job.service';
 import { JobQueue } from '../jobs/job-queue';
+import { BulkReleaseService } from '../jobs/bulk-release.service';
 
 export const SWEEPS = ['retry', 'stuck', 'reconcile', 'cleanup'] as const;
 export type Sweep = (typeof SWEEPS)[number];
@@ -38,6 +39,7 @@ export class ExtractionScheduler implements OnApplicationBootstrap {
     private readonly registry: SchedulerRegistry,
     private readonly metrics: MetricsService,
     private readonly clock: Clock,
+    private readonly releases: BulkReleaseService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,6 +47,9 @@ export class ExtractionScheduler implements OnApplicationBootstrap {
       const interval = setInterval(() => void this.run(sweep), this.config.sweep.intervalMs);
       this.registry.addInterval(`extraction-${sweep}-sweep`, interval);
     }
+    // Fair scheduling: refill the owners' windows (also kicked whenever a bulk file settles).
+    const release = setInterval(() => this.releases.kick(), this.config.fairness.releaseIntervalMs);
+    this.registry.addInterval('extraction-bulk-release', release);
   }
 
   /** Runs one sweep now (also used by tests and admin tooling); returns how many jobs it moved. */

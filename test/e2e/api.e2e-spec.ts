@@ -362,8 +362,15 @@ describe.each<StorageKind>(['local', 's3'])('extraction API with %s storage', (k
         files_pending: 0,
         progress: 100,
       });
-      // Bulk answers never inline results (issue 12 §3): each is read per job.
-      expect(done.files[0].result).toBeNull();
+      // Results are inlined only when asked (include_results=true, one page); by default each
+      // entry links to its result (issue 12 §3, issue 13).
+      const plain = await h
+        .http()
+        .get(`${API}/bulk/${res.body.bulk_job_id}`)
+        .set('Authorization', alice);
+      expect(plain.body.files[0].result).toBeNull();
+      expect(plain.body.files[0].result_url).toBe(`${API}/jobs/${done.files[0].job_id}/result`);
+      expect(done.files[0].result).toMatchObject({ success: true, source_file: 'a.dxf' });
       const firstResult = await h
         .http()
         .get(`${API}/jobs/${done.files[0].job_id}/result`)

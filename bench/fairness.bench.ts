@@ -76,6 +76,8 @@ async function benchmark(databaseUrl: string, processes: ServiceProcess[]): Prom
     OWNER_MAX_ACTIVE_FILES: '100000',
     MAX_UPLOAD_BYTES: String(1024 * 1024),
     // Not production: EXTRACTOR_OVERRIDES (the test extractors) is refused there.
+    // Every file here has the same bytes: reuse (issue 16) would skip the extractions measured.
+    RESULT_REUSE: 'off',
     NODE_ENV: 'test',
     JWT_SECRET: secret,
     LOG_FORMAT: 'json',

@@ -76,6 +76,8 @@ async function benchmark(databaseUrl: string): Promise<void> {
     WORKER_CONCURRENCY: '64',
     EXTRACTOR_THREADS: '2',
     // Not 'production': the test extractors (EXTRACTOR_OVERRIDES) are refused there.
+    // Every file here has the same bytes: reuse (issue 16) would skip the extractions measured.
+    RESULT_REUSE: 'off',
     NODE_ENV: 'test',
     JWT_SECRET: randomBytes(24).toString('hex'),
     LOG_FORMAT: 'json',

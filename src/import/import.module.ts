@@ -11,6 +11,7 @@ import { ImportService } from './import.service';
 import { BomImportService } from './bom-import.service';
 import { ImportExecutor } from './import-executor';
 import { JobRowsSource } from './job-rows.source';
+import { InlineResultRows } from './rows/inline-result-rows';
 import { ImportRunQueue } from './runs/import-run-queue';
 import { ImportRunsRepository } from './runs/import-runs.repository';
 
@@ -18,6 +19,7 @@ import { ImportRunsRepository } from './runs/import-runs.repository';
   imports: [ExtractionModule, QueueModule],
   providers: [
     JobRowsSource,
+    InlineResultRows,
     ImportRequestsRepository,
     ImportRunsRepository,
     ImportRunQueue,

@@ -9,8 +9,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { TABLE_GATEWAY, TableGateway } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
-import { ImportExecutor, Selection, selectionOf } from './import-executor';
-import { planColumns, selectRows } from './import-plan';
+import {
+  ImportExecutor,
+  INSERT_BATCH_SIZE,
+  scanRows,
+  Selection,
+  selectionOf,
+} from './import-executor';
+import { planColumns, rowIndicesOutOfRange } from './import-plan';
 import { ImportRequestsRepository } from './import-requests.repository';
 import {
   BulkImportCommand,
@@ -22,7 +28,6 @@ import {
 import { JobRowsSource } from './job-rows.source';
 import { ImportRunQueue } from './runs/import-run-queue';
 import { ImportRunRow, ImportRunsRepository } from './runs/import-runs.repository';
-import { sourceFieldsOf } from './source-fields';
 
 @Injectable()
 export class ImportService {
@@ -51,13 +56,14 @@ export class ImportService {
     command: ImportCommand,
     onProgress: ((processed: number) => Promise<boolean>) | null,
   ): Promise<ImportResult | ImportAccepted> {
-    const set = await this.source.rows(ownerId, command.jobId, {
+    const set = await this.source.stream(ownerId, command.jobId, {
       recordType: command.recordType,
       allowPartial: command.allowPartial,
     });
-    const indices = selectRows(set.rows.length, command.rowIndices);
+    const indices = command.rowIndices ? [...new Set(command.rowIndices)] : null;
     const selections = [selectionOf(set, indices)];
-    if (!onProgress && indices.length > this.config.imports.asyncRows) {
+    const rows = indices?.length ?? set.rows.maxRows;
+    if (!onProgress && rows > this.config.imports.asyncRows) {
       return this.accept(ownerId, 'job', command, selections);
     }
     const { outcome } = await this.executor.execute(
@@ -66,7 +72,7 @@ export class ImportService {
       { ...command, onProgress: onProgress ?? undefined },
       false,
     );
-    return { ...outcome, job_id: set.job.id, record_type: set.record_type };
+    return { ...outcome, job_id: set.job.id, record_type: set.rows.record_type };
   }
 
   /** Runs a stored import on a worker; `onProgress` false (the run was lost) stops it. */
@@ -88,8 +94,9 @@ export class ImportService {
   }
 
   /**
-   * Too many rows for one request: the import is checked now (table, access, mapping) and stored;
-   * a worker runs it. 202 with where to follow it.
+   * Too many rows for one request: the import is checked now (table, access, mapping, row
+   * indices: one streamed pass over the rows) and stored; a worker runs it. 202 with where to
+   * follow it.
    */
   private async accept(
     ownerId: string,
@@ -99,12 +106,16 @@ export class ImportService {
   ): Promise<ImportAccepted> {
     const table = await this.tables.describe(ownerId, command.tableId);
     if (!table.writable) throw new TableForbiddenError(command.tableId);
-    planColumns(table.id, sourceFieldsOf(selections.flatMap((s) => s.rows)), [], table.fields, {
+    const scan = await scanRows(selections, INSERT_BATCH_SIZE);
+    planColumns(table.id, scan.sourceFields, scan.inferType, table.fields, {
       fieldMapping: command.fieldMapping,
       createMissingFields: false,
-      rowIndices: null,
     });
-    const total = selections.reduce((n, s) => n + s.indices.length, 0);
+    selections.forEach((s, i) => {
+      const outOfRange = rowIndicesOutOfRange(s.indices, scan.totals[i]);
+      if (outOfRange) throw outOfRange;
+    });
+    const total = selections.reduce((n, s, i) => n + (s.indices?.length ?? scan.totals[i]), 0);
     const run = await this.runs.create(ownerId, kind, command, total);
     await this.runQueue.dispatch({ runId: run.id, attempt: run.attempt });
     return {
@@ -130,13 +141,13 @@ export class ImportService {
     command: BulkImportCommand,
     onProgress: ((processed: number) => Promise<boolean>) | null,
   ): Promise<BulkImportResult | ImportAccepted> {
-    const { bulk, sets } = await this.source.bulkRows(ownerId, command.bulkJobId, {
+    const { bulk, streams } = await this.source.bulkStreams(ownerId, command.bulkJobId, {
       recordType: command.recordType,
       selection: command.fileSelection,
       includeSourceFile: command.includeSourceFile,
     });
-    const selections = sets.map((set) => selectionOf(set, selectRows(set.rows.length, null)));
-    const total = selections.reduce((n, s) => n + s.indices.length, 0);
+    const selections = streams.map((set) => selectionOf(set, null));
+    const total = selections.reduce((n, s) => n + (s.indices?.length ?? s.rows.maxRows), 0);
     if (!onProgress && total > this.config.imports.asyncRows) {
       return this.accept(ownerId, 'bulk', command, selections);
     }

@@ -1,13 +1,21 @@
 /**
- * Import into the built-in tables: N rows of a generated BOM result (a completed job) through
- * ImportService — job load, rows, mapping, coercion, field creation, batched multi-row INSERTs in
- * one transaction — against the limit: a bare multi-row INSERT of the same JSONB values into a
- * plain table, same batch size, one transaction, same database, same run.
+ * Import into the built-in tables: N rows of a generated BOM result (a completed job, result
+ * inline) through ImportService — rows streamed out of the result, mapping, coercion, batched
+ * multi-row INSERTs in one transaction — against the limit: a bare multi-row INSERT of the same
+ * JSONB values into a plain table, same batch size, one transaction, same database, same run.
+ * Beside them, two floors that show where the import's time goes: reading the rows only (the
+ * stream, no write) and writing the same records only (the store's INSERTs with provenance and
+ * the never-twice ledger, values built before the clock starts).
+ * Memory: RSS when each phase starts and its peak; the generated result is dropped (and garbage
+ * collected) before the phases, so the import's growth is its own. Flat means the growth does not
+ * follow N: compare runs at two sizes (the last line prints the import's growth per 10,000 rows).
  *   npx ts-node --transpile-only bench/import.bench.ts [N]     env: BENCH_ROUNDS (default 3)
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -15,6 +23,7 @@ import { AppConfig } from '../src/config/app-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { INSERT_BATCH_SIZE } from '../src/import/import-executor';
 import { ImportService } from '../src/import/import.service';
+import { JobRowsSource } from '../src/import/job-rows.source';
 import { BuiltinTableStore } from '../src/tables/builtin/builtin-table-store';
 import { createScratchDatabase } from './support/scratch-database';
 
@@ -26,17 +35,19 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const MATERIALS = ['S235JR', '42CrMo4', 'EN-GJL-250', 'AlMg3', '1.4301'];
 
+const item = (i: number) => ({
+  item_id: String(i + 1),
+  part_number: `P-${String(100000 + i)}`,
+  description: `Part ${i + 1} bracket M${6 + (i % 10)}`,
+  quantity: String(1 + (i % 12)),
+  material: MATERIALS[i % MATERIALS.length],
+  revision: String.fromCharCode(65 + (i % 5)),
+  parent_id: null,
+  level: 1,
+});
+
 function bomResult(n: number): Record<string, unknown> {
-  const items = Array.from({ length: n }, (_, i) => ({
-    item_id: String(i + 1),
-    part_number: `P-${String(100000 + i)}`,
-    description: `Part ${i + 1} bracket M${6 + (i % 10)}`,
-    quantity: String(1 + (i % 12)),
-    material: MATERIALS[i % MATERIALS.length],
-    revision: String.fromCharCode(65 + (i % 5)),
-    parent_id: null,
-    level: 1,
-  }));
+  const items = Array.from({ length: n }, (_, i) => item(i));
   return {
     source_file: 'bench.xlsx',
     source_type: 'bom',
@@ -49,24 +60,39 @@ function bomResult(n: number): Record<string, unknown> {
   };
 }
 
-/** Peak RSS of this process while `work` runs (sampled every 20 ms). */
-async function measure<T>(
-  work: () => Promise<T>,
-): Promise<{ value: T; ms: number; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+interface Phase<T> {
+  value: T;
+  ms: number;
+  startMb: number;
+  peakMb: number;
+}
+
+/** Time of `work`, and RSS when it starts (after a full GC) and at its peak (sampled every 10 ms). */
+async function measure<T>(work: () => Promise<T>): Promise<Phase<T>> {
+  gc();
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const started = process.hrtime.bigint();
   try {
     const value = await work();
     return {
       value,
       ms: Number(process.hrtime.bigint() - started) / 1e6,
+      startMb: start / 2 ** 20,
       peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
     };
   } finally {
     clearInterval(timer);
   }
 }
+
+const mb = (x: number) => Math.round(x);
+const describePhase = (name: string, phase: Phase<unknown>) =>
+  `${name} ${Math.round(N / (phase.ms / 1000))} rows/s (${Math.round(phase.ms)} ms, RSS ${mb(phase.startMb)} → peak ${mb(phase.peakMb)} MB, +${mb(phase.peakMb - phase.startMb)})`;
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -96,48 +122,51 @@ async function main(): Promise<void> {
   try {
     const imports = app.get(ImportService);
     const store = app.get(BuiltinTableStore);
-    const result = bomResult(N);
+    const source = app.get(JobRowsSource);
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO extraction_jobs (owner_id, status, format, filename, result, progress, completed_at)
        VALUES ('bench', 'completed', 'bom', 'bench.xlsx', $1, 100, now()) RETURNING id`,
-      [JSON.stringify(result)],
+      [JSON.stringify(bomResult(N))],
     );
     const jobId = rows[0].id;
     await pool.query(
       `CREATE TABLE bare_records (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "values" jsonb NOT NULL)`,
     );
-    const lines: string[] = [];
     const ratios: number[] = [];
+    const growths: number[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
-      const table = await store.createTable('bench', {
-        name: `Parts ${round}`,
-        fields: [
-          { name: 'Part number', type: 'text' },
-          { name: 'Description', type: 'text' },
-          { name: 'Quantity', type: 'number' },
-          { name: 'Material', type: 'text' },
-          { name: 'Revision', type: 'text' },
-        ],
-      });
-      const id = (name: string) => table.fields.find((f) => f.name === name)!.id;
-      const mapping = {
-        part_number: id('Part number'),
-        description: id('Description'),
-        quantity: id('Quantity'),
-        material: id('Material'),
-        revision: id('Revision'),
+      const fields = [
+        { name: 'Part number', type: 'text' as const },
+        { name: 'Description', type: 'text' as const },
+        { name: 'Quantity', type: 'number' as const },
+        { name: 'Material', type: 'text' as const },
+        { name: 'Revision', type: 'text' as const },
+      ];
+      const table = await store.createTable('bench', { name: `Parts ${round}`, fields });
+      const floorTable = await store.createTable('bench', { name: `Floor ${round}`, fields });
+      const mappingOf = (t: typeof table) => {
+        const id = (name: string) => t.fields.find((f) => f.name === name)!.id;
+        return {
+          part_number: id('Part number'),
+          description: id('Description'),
+          quantity: id('Quantity'),
+          material: id('Material'),
+          revision: id('Revision'),
+        };
       };
+      const mapping = mappingOf(table);
       // The same JSONB values the import writes, built before the clock starts.
-      const items = (result.bom as { items: Record<string, string>[] }).items;
-      const values = items.map((item) =>
-        JSON.stringify({
-          [mapping.part_number]: item.part_number,
-          [mapping.description]: item.description,
-          [mapping.quantity]: Number(item.quantity),
-          [mapping.material]: item.material,
-          [mapping.revision]: item.revision,
-        }),
-      );
+      const valuesOf = (m: typeof mapping, i: number) => {
+        const it = item(i);
+        return {
+          [m.part_number]: it.part_number,
+          [m.description]: it.description,
+          [m.quantity]: Number(it.quantity),
+          [m.material]: it.material,
+          [m.revision]: it.revision,
+        };
+      };
+      const values = Array.from({ length: N }, (_, i) => JSON.stringify(valuesOf(mapping, i)));
       await pool.query('TRUNCATE bare_records');
       const bare = await measure(async () => {
         const client = await pool.connect();
@@ -153,6 +182,38 @@ async function main(): Promise<void> {
         } finally {
           client.release();
         }
+      });
+      values.length = 0;
+      // Floor 1: the store's writes alone (records with provenance, the ledger), values prebuilt.
+      const floorMapping = mappingOf(floorTable);
+      const records = Array.from({ length: N }, (_, i) => ({
+        values: valuesOf(floorMapping, i),
+        provenance: {
+          source_job_id: jobId,
+          source_file: 'bench.xlsx',
+          row_index: i,
+          record_type: 'items',
+        },
+      }));
+      const write = await measure(() =>
+        store.inTransaction(async (tx) => {
+          for (let start = 0; start < N; start += INSERT_BATCH_SIZE) {
+            await store.insertRecords(
+              tx,
+              floorTable.id,
+              records.slice(start, start + INSERT_BATCH_SIZE),
+              false,
+            );
+          }
+        }),
+      );
+      records.length = 0;
+      // Floor 2: the rows streamed out of the job's result, nothing written.
+      const read = await measure(async () => {
+        const { rows: stream } = await source.stream('bench', jobId, {});
+        let n = 0;
+        for await (const batch of stream.batches(INSERT_BATCH_SIZE)) n += batch.length;
+        if (n !== N) throw new Error(`read ${n} rows, not ${N}`);
       });
       const imported = await measure(() =>
         imports.importRows(
@@ -176,18 +237,19 @@ async function main(): Promise<void> {
           `not imported in the request: ${JSON.stringify(imported.value).slice(0, 200)}`,
         );
       }
-      const bareRate = N / (bare.ms / 1000);
-      const importRate = N / (imported.ms / 1000);
-      ratios.push(importRate / bareRate);
-      lines.push(
-        `round ${round}: bare INSERT ${Math.round(bareRate)} rows/s (${Math.round(bare.ms)} ms, peak RSS ${Math.round(bare.peakMb)} MB)` +
-          ` | import ${Math.round(importRate)} rows/s (${Math.round(imported.ms)} ms, peak RSS ${Math.round(imported.peakMb)} MB)` +
-          ` | ratio ${(importRate / bareRate).toFixed(2)}`,
+      const ratio = bare.ms / imported.ms;
+      ratios.push(ratio);
+      growths.push(imported.peakMb - imported.startMb);
+      console.log(
+        `round ${round}: ${describePhase('bare INSERT', bare)} | ${describePhase('import', imported)} | ratio ${ratio.toFixed(2)}`,
       );
-      console.log(lines[lines.length - 1]);
+      console.log(
+        `  floors: ${describePhase('write only (store)', write)} = ${(bare.ms / write.ms).toFixed(2)} of bare | ${describePhase('read only (stream)', read)}`,
+      );
     }
     console.log(
-      `import of ${N} BOM rows: ratio to a bare multi-row INSERT (median of ${ROUNDS}) ${median(ratios).toFixed(2)} (target >= 0.5)`,
+      `import of ${N} BOM rows: ratio to a bare multi-row INSERT (median of ${ROUNDS}) ${median(ratios).toFixed(2)} (target >= 0.5); ` +
+        `import RSS growth median ${Math.round(median(growths))} MB = ${((median(growths) / N) * 10_000).toFixed(1)} MB per 10,000 rows`,
     );
   } finally {
     await pool.end();

@@ -59,6 +59,13 @@ interface RecordRow {
 
 /** Records of a batch grouped by origin (job, file, record type), in order. */
 function byOrigin(records: RecordToInsert[]): RecordToInsert[][] {
+  if (records.length === 0) return [];
+  const first = records[0].provenance;
+  const same = (r: RecordToInsert) =>
+    r.provenance.source_job_id === first.source_job_id &&
+    r.provenance.source_file === first.source_file &&
+    r.provenance.record_type === first.record_type;
+  if (records.every(same)) return [records]; // an import's batch: one origin
   const groups = new Map<string, RecordToInsert[]>();
   for (const r of records) {
     const { source_job_id: j, source_file: f, record_type: t } = r.provenance;
@@ -296,22 +303,24 @@ export class BuiltinTableStore {
     const kept = records.filter((_, k) => keep[k]);
     if (kept.length > 0) {
       const fresh = indices.filter((_, k) => !copy[k]);
+      // The records and the ledger's new ranges in one statement (a data-modifying CTE always
+      // runs). The values go as one JSON array, not a jsonb[]: a jsonb[] parameter is escaped
+      // element by element in this process, which cost more than the INSERT itself.
       await tx.query(
-        // The records and the ledger's new ranges in one statement (a data-modifying CTE always runs).
         `WITH added AS (
            INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type, is_copy)
-           SELECT $1, r.v, $3::uuid, $4::text, r.i, $5::text, r.c
-           FROM unnest($2::jsonb[], $6::int[], $7::bool[]) AS r(v, i, c))
+           SELECT $1, r.v, $3::uuid, $4::text, r.i, $5::text, r.i = ANY($7::int[])
+           FROM ROWS FROM (jsonb_array_elements($2::jsonb), unnest($6::int[])) AS r(v, i))
          UPDATE data_table_source_rows SET row_indices = row_indices + $8::int4multirange
          WHERE $3::uuid IS NOT NULL AND table_id = $1 AND source_job_id = $3 AND record_type = $5`,
         [
           tableId,
-          kept.map((r) => JSON.stringify(r.values)),
+          JSON.stringify(kept.map((r) => r.values)),
           jobId,
           file,
           type,
           kept.map((r) => r.provenance.row_index),
-          copy.filter((_, k) => keep[k]),
+          duplicateRowIndices,
           toRanges(fresh),
         ],
       );

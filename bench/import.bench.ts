@@ -9,11 +9,14 @@
  * Memory: RSS when each phase starts and its peak; the generated result is dropped (and garbage
  * collected) before the phases, so the import's growth is its own. Flat means the growth does not
  * follow N: compare runs at two sizes (the last line prints the import's growth per 10,000 rows).
- *   npx ts-node --transpile-only bench/import.bench.ts [N]     env: BENCH_ROUNDS (default 3)
+ *   npx ts-node --transpile-only bench/import.bench.ts [N]     env: BENCH_ROUNDS (default 3),
+ *   BENCH_IMPORT_PROFILE=file.cpuprofile (a CPU profile of the last round's import phase)
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
@@ -215,6 +218,12 @@ async function main(): Promise<void> {
         for await (const batch of stream.batches(INSERT_BATCH_SIZE)) n += batch.length;
         if (n !== N) throw new Error(`read ${n} rows, not ${N}`);
       });
+      const profile = process.env.BENCH_IMPORT_PROFILE && round === ROUNDS ? new Session() : null;
+      if (profile) {
+        profile.connect();
+        await profile.post('Profiler.enable');
+        await profile.post('Profiler.start');
+      }
       const imported = await measure(() =>
         imports.importRows(
           'bench',
@@ -232,6 +241,11 @@ async function main(): Promise<void> {
           null,
         ),
       );
+      if (profile) {
+        const { profile: taken } = await profile.post('Profiler.stop');
+        writeFileSync(process.env.BENCH_IMPORT_PROFILE!, JSON.stringify(taken));
+        profile.disconnect();
+      }
       if (!('records_imported' in imported.value) || imported.value.records_imported !== N) {
         throw new Error(
           `not imported in the request: ${JSON.stringify(imported.value).slice(0, 200)}`,

@@ -25,6 +25,8 @@ import { RowStream } from './rows/row-stream';
 
 /** Records per multi-row INSERT. */
 export const INSERT_BATCH_SIZE = 1000;
+/** Progress is written at most this often (each write is a round trip, and renews a lease). */
+export const PROGRESS_INTERVAL_MS = 250;
 /** Row errors listed in a response (the count is always exact). */
 export const MAX_LISTED_ERRORS = 1000;
 
@@ -153,40 +155,46 @@ export class ImportExecutor {
           columns.filter((c) => c.fieldId).map((c) => [c.source, c.fieldId!]),
         );
         toCreate.forEach((c, i) => fieldOf.set(c.source, created[i].id));
-        const seenFields = new Set<string>();
+        const targets = columns.map((c) => [c.source, fieldOf.get(c.source)!] as const);
+        // Without a scan, the mapping's sources are looked for as the rows pass.
+        const unseen = new Set(scan ? [] : Object.keys(options.fieldMapping));
         let processed = 0;
-        for (const [n, selection] of selections.entries()) {
-          const { jobId, filename, recordType } = selection;
-          const chosen = selection.indices ? new Set(selection.indices) : null;
-          const provenance = (rowIndex: number) => ({
-            source_job_id: jobId,
-            source_file: filename,
-            row_index: rowIndex,
-            record_type: recordType,
-          });
-          let pending: RecordToInsert[] = [];
-          let handled = 0;
-          const flush = async () => {
-            if (pending.length > 0) {
-              const result = await writer.insertRecords(pending, {
+        let reportedAt = Date.now();
+        // One INSERT in flight while the next batch is read and coerced: the database and this
+        // process work at the same time. Awaited before the next one is sent, and at the end.
+        let inFlight: Promise<void> = Promise.resolve();
+        const send = async (n: number, records: RecordToInsert[], rows: number) => {
+          await inFlight;
+          if (options.onProgress && Date.now() - reportedAt >= PROGRESS_INTERVAL_MS) {
+            reportedAt = Date.now();
+            if (!(await options.onProgress(processed))) {
+              throw new ImportRunLostError('(lost lease)');
+            }
+          }
+          const insert = async () => {
+            if (records.length > 0) {
+              const result = await writer.insertRecords(records, {
                 allowDuplicates: options.allowDuplicates,
               });
               counts.imported[n] += result.inserted;
               counts.skipped[n] += result.duplicateRowIndices.length;
             }
-            pending = [];
-            processed += handled;
-            handled = 0;
-            if (options.onProgress && !(await options.onProgress(processed))) {
-              throw new ImportRunLostError('(lost lease)');
-            }
+            processed += rows;
           };
+          inFlight = insert();
+          inFlight.catch(() => undefined); // seen by the next await of inFlight
+        };
+        for (const [n, selection] of selections.entries()) {
+          const { jobId, filename, recordType } = selection;
+          const chosen = selection.indices ? new Set(selection.indices) : null;
+          let pending: RecordToInsert[] = [];
+          let handled = 0;
           let index = 0;
           for await (const batch of selection.rows.batches(size)) {
             for (const row of batch) {
               const rowIndex = index;
               index += 1;
-              if (!scan) for (const key in row) seenFields.add(key);
+              if (unseen.size > 0) for (const s of unseen) if (s in row) unseen.delete(s);
               if (chosen && !chosen.has(rowIndex)) continue;
               handled += 1;
               const coerced = coerceRow(row, rowIndex, columns);
@@ -201,22 +209,35 @@ export class ImportExecutor {
                 continue;
               }
               if (!options.skipErrors && errorCount > 0) continue; // nothing more is written
+              const values: Record<string, unknown> = {};
+              for (const [source, fieldId] of targets) {
+                if (source in coerced.values) values[fieldId] = coerced.values[source];
+              }
               pending.push({
-                values: Object.fromEntries(
-                  Object.entries(coerced.values).map(([s, v]) => [fieldOf.get(s)!, v]),
-                ),
-                provenance: provenance(rowIndex),
+                values,
+                provenance: {
+                  source_job_id: jobId,
+                  source_file: filename,
+                  row_index: rowIndex,
+                  record_type: recordType,
+                },
               });
             }
-            if (pending.length >= size || handled >= size) await flush();
+            if (handled >= size) {
+              await send(n, pending, handled);
+              pending = [];
+              handled = 0;
+            }
           }
-          await flush();
+          await send(n, pending, handled);
+          await inFlight;
           const outOfRange = rowIndicesOutOfRange(selection.indices, index);
           if (outOfRange) throw outOfRange;
         }
-        if (!scan) {
-          const unknown = unknownSources(Object.keys(options.fieldMapping), [...seenFields]);
-          if (unknown) throw unknown;
+        if (unseen.size > 0) {
+          // A mapped source no row has: one more pass names every source field in the error.
+          const { sourceFields } = await scanRows(selections, size);
+          throw unknownSources(Object.keys(options.fieldMapping), sourceFields)!;
         }
         if (errorCount > 0 && !options.skipErrors) throw new NothingImported();
       });

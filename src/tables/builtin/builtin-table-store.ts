@@ -57,6 +57,9 @@ interface RecordRow {
   created_at: Date;
 }
 
+/** The ledgers an import has locked, per (job, record type): which row indices they held. */
+export type LedgerCache = Map<string, (rowIndex: number) => boolean>;
+
 /** Records of a batch grouped by origin (job, file, record type), in order. */
 function byOrigin(records: RecordToInsert[]): RecordToInsert[][] {
   if (records.length === 0) return [];
@@ -267,10 +270,11 @@ export class BuiltinTableStore {
     tableId: string,
     records: RecordToInsert[],
     allowDuplicates: boolean,
+    ledgers: LedgerCache = new Map(),
   ): Promise<InsertOutcome> {
     const outcome: InsertOutcome = { inserted: 0, duplicateRowIndices: [] };
     for (const group of byOrigin(records)) {
-      const one = await this.insertOrigin(tx, tableId, group, allowDuplicates);
+      const one = await this.insertOrigin(tx, tableId, group, allowDuplicates, ledgers);
       outcome.inserted += one.inserted;
       outcome.duplicateRowIndices.push(...one.duplicateRowIndices);
     }
@@ -282,20 +286,29 @@ export class BuiltinTableStore {
     tableId: string,
     records: RecordToInsert[],
     allowDuplicates: boolean,
+    ledgers: LedgerCache,
   ): Promise<InsertOutcome> {
     const { source_job_id: jobId, source_file: file, record_type: type } = records[0].provenance;
     const indices = records.map((r) => r.provenance.row_index);
     // Rows posted without a job (BOM import) have no ledger: each request is its own rows.
     let seen: (i: number) => boolean = () => false;
     if (jobId !== null) {
-      const [ledger] = await tx.query<{ held: string }[]>(
-        `INSERT INTO data_table_source_rows AS l (table_id, source_job_id, record_type)
-         VALUES ($1, $2, $3)
-         ON CONFLICT (table_id, source_job_id, record_type) DO UPDATE SET row_indices = l.row_indices
-         RETURNING (l.row_indices * int4multirange(int4range($4, $5, '[]')))::text AS held`,
-        [tableId, jobId, type, Math.min(...indices), Math.max(...indices)],
-      );
-      seen = rangesTest(ledger.held);
+      // Locked and read at the origin's first batch; the lock is held until the transaction ends,
+      // so what it held then is what it holds now (this import's own rows are each sent once).
+      const key = JSON.stringify([jobId, type]);
+      let held = ledgers.get(key);
+      if (!held) {
+        const [ledger] = await tx.query<{ held: string }[]>(
+          `INSERT INTO data_table_source_rows AS l (table_id, source_job_id, record_type)
+           VALUES ($1, $2, $3)
+           ON CONFLICT (table_id, source_job_id, record_type) DO UPDATE SET row_indices = l.row_indices
+           RETURNING l.row_indices::text AS held`,
+          [tableId, jobId, type],
+        );
+        held = rangesTest(ledger.held);
+        ledgers.set(key, held);
+      }
+      seen = held;
     }
     const copy = records.map((r) => seen(r.provenance.row_index));
     const duplicateRowIndices = indices.filter((_, k) => copy[k]);

@@ -155,7 +155,7 @@ export class ImportExecutor {
           columns.filter((c) => c.fieldId).map((c) => [c.source, c.fieldId!]),
         );
         toCreate.forEach((c, i) => fieldOf.set(c.source, created[i].id));
-        const targets = columns.map((c) => [c.source, fieldOf.get(c.source)!] as const);
+        const fieldIds = columns.map((c) => fieldOf.get(c.source)!);
         // Without a scan, the mapping's sources are looked for as the rows pass.
         const unseen = new Set(scan ? [] : Object.keys(options.fieldMapping));
         let processed = 0;
@@ -197,7 +197,7 @@ export class ImportExecutor {
               if (unseen.size > 0) for (const s of unseen) if (s in row) unseen.delete(s);
               if (chosen && !chosen.has(rowIndex)) continue;
               handled += 1;
-              const coerced = coerceRow(row, rowIndex, columns);
+              const coerced = coerceRow(row, rowIndex, columns, fieldIds);
               if ('errors' in coerced) {
                 failed[n] += 1;
                 errorCount += coerced.errors.length;
@@ -209,12 +209,8 @@ export class ImportExecutor {
                 continue;
               }
               if (!options.skipErrors && errorCount > 0) continue; // nothing more is written
-              const values: Record<string, unknown> = {};
-              for (const [source, fieldId] of targets) {
-                if (source in coerced.values) values[fieldId] = coerced.values[source];
-              }
               pending.push({
-                values,
+                values: coerced.values,
                 provenance: {
                   source_job_id: jobId,
                   source_file: filename,

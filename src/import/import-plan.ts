@@ -119,18 +119,23 @@ export function planColumns(
   return columns;
 }
 
-/** Coerces one row; a value that does not fit its field is an error of that row. */
+/**
+ * Coerces one row; a value that does not fit its field is an error of that row. Values are keyed
+ * by source column, or by `keys[i]` for column i (the import keys them by field id at once).
+ */
 export function coerceRow(
   row: SourceRow,
   rowIndex: number,
   columns: PlannedColumn[],
+  keys?: string[],
 ): CoercedRow | { errors: RowError[] } {
   const values: Record<string, unknown> = {};
   let errors: RowError[] | null = null;
-  for (const column of columns) {
+  for (let i = 0; i < columns.length; i += 1) {
+    const column = columns[i];
     const coerced = coerceValue(row[column.source] ?? null, column.type);
     if (coerced.ok) {
-      if (coerced.value !== null) values[column.source] = coerced.value;
+      if (coerced.value !== null) values[keys ? keys[i] : column.source] = coerced.value;
     } else {
       (errors ??= []).push({
         row_index: rowIndex,

@@ -56,8 +56,9 @@ export function flattenObject(
   prefix = '',
   into: SourceRow = {},
 ): SourceRow {
-  for (const [key, value] of Object.entries(object)) {
-    if (omit.includes(key)) continue;
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key) || omit.includes(key)) continue;
+    const value = object[key];
     const name = prefix ? `${prefix}.${key}` : key;
     const nested = objectAt(value);
     if (nested) flattenObject(nested, [], name, into);

@@ -227,7 +227,11 @@ export class ImportExecutor {
           }
           await send(n, pending, handled);
           await inFlight;
-          const outOfRange = rowIndicesOutOfRange(selection.indices, index);
+          const outOfRange = rowIndicesOutOfRange(
+            selection.indices,
+            index,
+            tagErrors ? jobId : null,
+          );
           if (outOfRange) throw outOfRange;
         }
         if (unseen.size > 0) {

@@ -41,12 +41,18 @@ export interface ImportSelection {
 export function rowIndicesOutOfRange(
   rowIndices: number[] | null,
   total: number,
+  jobId?: string | null,
 ): InvalidImportError | null {
   const outOfRange = (rowIndices ?? []).filter((i) => i < 0 || i >= total);
   if (outOfRange.length === 0) return null;
   return new InvalidImportError(
-    `row_indices out of range (the result has ${total} rows): ${outOfRange.slice(0, 20).join(', ')}`,
-    { field: 'row_indices', out_of_range: outOfRange.slice(0, 100), total_records: total },
+    `row_indices out of range (the result${jobId ? ` of job ${jobId}` : ''} has ${total} rows): ${outOfRange.slice(0, 20).join(', ')}`,
+    {
+      field: 'row_indices',
+      ...(jobId ? { job_id: jobId } : {}),
+      out_of_range: outOfRange.slice(0, 100),
+      total_records: total,
+    },
   );
 }
 

@@ -17,6 +17,7 @@ import {
   selectionOf,
 } from './import-executor';
 import { planColumns, rowIndicesOutOfRange } from './import-plan';
+import { InvalidImportError } from './import-errors';
 import { ImportRequestsRepository } from './import-requests.repository';
 import {
   BulkImportCommand,
@@ -112,7 +113,11 @@ export class ImportService {
       createMissingFields: false,
     });
     selections.forEach((s, i) => {
-      const outOfRange = rowIndicesOutOfRange(s.indices, scan.totals[i]);
+      const outOfRange = rowIndicesOutOfRange(
+        s.indices,
+        scan.totals[i],
+        kind === 'bulk' ? s.jobId : null,
+      );
       if (outOfRange) throw outOfRange;
     });
     const total = selections.reduce((n, s, i) => n + (s.indices?.length ?? scan.totals[i]), 0);
@@ -146,7 +151,18 @@ export class ImportService {
       selection: command.fileSelection,
       includeSourceFile: command.includeSourceFile,
     });
-    const selections = streams.map((set) => selectionOf(set, null));
+    const rowIndices = command.rowIndices ?? {};
+    const imported = new Set(streams.map((s) => s.job.id));
+    const strangers = Object.keys(rowIndices).filter((id) => !imported.has(id));
+    if (strangers.length > 0) {
+      throw new InvalidImportError(
+        `row_indices names files this import does not take (not of bulk ${bulk.id}, not completed, or outside file_selection)`,
+        { field: 'row_indices', job_ids: strangers },
+      );
+    }
+    const selections = streams.map((set) =>
+      selectionOf(set, rowIndices[set.job.id] ? [...new Set(rowIndices[set.job.id])] : null),
+    );
     const total = selections.reduce((n, s) => n + (s.indices?.length ?? s.rows.maxRows), 0);
     if (!onProgress && total > this.config.imports.asyncRows) {
       return this.accept(ownerId, 'bulk', command, selections);

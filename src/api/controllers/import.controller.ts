@@ -42,6 +42,7 @@ import {
   BomImportRequestDto,
   bomItemsOf,
   BulkImportRequestDto,
+  bulkRowIndicesProblems,
   ImportRequestDto,
   mappingProblems,
 } from '../dto/import-request.dto';
@@ -197,6 +198,12 @@ export class ImportController {
   ): Promise<BulkImportResponse | ImportAcceptedResponse> {
     const dto = await validateDto(BulkImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
+    const rowProblems = dto.row_indices ? bulkRowIndicesProblems(dto.row_indices) : [];
+    if (rowProblems.length > 0) {
+      throw new ValidationFailedError(`row_indices: ${rowProblems.join('; ')}`, {
+        fields: { row_indices: rowProblems },
+      });
+    }
     const answer = await this.imports.importBulk(
       user.id,
       {
@@ -209,6 +216,11 @@ export class ImportController {
         includeSourceFile: dto.include_source_file ?? false,
         recordType: dto.record_type ?? null,
         allowDuplicates: dto.allow_duplicates ?? false,
+        rowIndices: dto.row_indices
+          ? Object.fromEntries(
+              Object.entries(dto.row_indices).map(([id, rows]) => [id.toLowerCase(), rows]),
+            )
+          : null,
       },
       idempotencyKey(key),
     );

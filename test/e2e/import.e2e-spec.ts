@@ -379,6 +379,30 @@ describe('import into tables', () => {
   });
 
   describe('never twice', () => {
+    it('two concurrent imports of the same rows into one table insert each row once', async () => {
+      const table = await createTable(alice, {
+        name: 'Concurrent',
+        fields: [{ name: 'Part number', type: 'text' }],
+      });
+      const body = {
+        job_id: jobs.pdf,
+        table_id: table.id,
+        field_mapping: { 'PART NO': fieldId(table, 'Part number') },
+      };
+      const answers = await Promise.all([importRows(alice, body), importRows(alice, body)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const rows = answers[0].body.records_imported + answers[0].body.records_skipped;
+      expect(rows).toBeGreaterThan(0);
+      // One took every row, the other found them there (the ledger row made them take turns).
+      expect(answers.map((a) => [a.body.records_imported, a.body.records_skipped]).sort()).toEqual([
+        [0, rows],
+        [rows, 0],
+      ]);
+      const { items, total } = await records(alice, table.id);
+      expect(total).toBe(rows);
+      expect(new Set(items.map((r) => r.row_index)).size).toBe(rows);
+    });
+
     it('replays an Idempotency-Key with the first response and skips rows already imported', async () => {
       const table = await createTable(alice, {
         name: 'Replay',

@@ -9,6 +9,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { FieldType } from '../field-types';
 import { TableNotFoundError } from '../table-errors';
 import { InsertOutcome, NewField, RecordToInsert, TableField } from '../table-gateway';
+import { rangesTest, toRanges } from './row-ranges';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -78,29 +79,6 @@ function byOrigin(records: RecordToInsert[]): RecordToInsert[][] {
     else groups.set(key, [r]);
   }
   return [...groups.values()];
-}
-
-/** Sorted distinct indices as an int4multirange literal: [0,1,2,5] → {[0,3),[5,6)}. */
-export function toRanges(indices: number[]): string {
-  const sorted = [...new Set(indices)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let k = 0; k < sorted.length;) {
-    let end = k;
-    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end += 1;
-    parts.push(`[${sorted[k]},${sorted[end] + 1})`);
-    k = end + 1;
-  }
-  return `{${parts.join(',')}}`;
-}
-
-/** Membership in an int4multirange as PostgreSQL prints it ({[0,3),[5,6)}, always [a,b)). */
-export function rangesTest(text: string): (i: number) => boolean {
-  const ranges = [...text.matchAll(/\[(-?\d+),(-?\d+)\)/g)].map((m) => [
-    Number(m[1]),
-    Number(m[2]),
-  ]);
-  if (ranges.length === 0) return () => false;
-  return (i) => ranges.some(([a, b]) => i >= a && i < b);
 }
 
 const toField = (r: FieldRow): TableField => ({

@@ -6,9 +6,10 @@
  * Beside them, two floors that show where the import's time goes: reading the rows only (the
  * stream, no write) and writing the same records only (the store's INSERTs with provenance and
  * the never-twice ledger, values built before the clock starts).
- * Memory: RSS when each phase starts and its peak; the generated result is dropped (and garbage
- * collected) before the phases, so the import's growth is its own. Flat means the growth does not
- * follow N: compare runs at two sizes (the last line prints the import's growth per 10,000 rows).
+ * Memory: RSS when each phase starts and its peak (garbage waiting for collection included); the
+ * generated result is dropped (and garbage collected) before the phases. Then one untimed import
+ * with a full GC every 100 ms gives the live heap it holds at most: flat means this does not
+ * follow N (compare two sizes).
  *   npx ts-node --transpile-only bench/import.bench.ts [N]     env: BENCH_ROUNDS (default 3),
  *   BENCH_IMPORT_PROFILE=file.cpuprofile (a CPU profile of the last round's import phase)
  */
@@ -91,6 +92,27 @@ async function measure<T>(work: () => Promise<T>): Promise<Phase<T>> {
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * The most live heap `work` holds above what was live when it started: a full GC every 100 ms,
+ * heap used read after it. RSS and heap peaks also count garbage that waits for its collection;
+ * this does not. Untimed (the GCs slow the work down).
+ */
+async function liveHeapGrowth(work: () => Promise<unknown>): Promise<number> {
+  gc();
+  const start = process.memoryUsage().heapUsed;
+  let peak = start;
+  const timer = setInterval(() => {
+    gc();
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 100);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return (peak - start) / 2 ** 20;
 }
 
 const mb = (x: number) => Math.round(x);
@@ -261,6 +283,31 @@ async function main(): Promise<void> {
         `  floors: ${describePhase('write only (store)', write)} = ${(bare.ms / write.ms).toFixed(2)} of bare | ${describePhase('read only (stream)', read)}`,
       );
     }
+    // Memory: the most live heap an import holds (untimed run into a table of its own).
+    const memoryTable = await store.createTable('bench', {
+      name: 'Memory',
+      fields: [{ name: 'Part number', type: 'text' }],
+    });
+    const live = await liveHeapGrowth(() =>
+      imports.importRows(
+        'bench',
+        {
+          jobId,
+          tableId: memoryTable.id,
+          fieldMapping: { part_number: memoryTable.fields[0].id },
+          createMissingFields: false,
+          skipErrors: true,
+          rowIndices: null,
+          recordType: null,
+          allowDuplicates: false,
+          allowPartial: false,
+        },
+        null,
+      ),
+    );
+    console.log(
+      `import live heap growth (full GC every 100 ms, untimed run): peak +${live.toFixed(1)} MB for ${N} rows`,
+    );
     console.log(
       `import of ${N} BOM rows: ratio to a bare multi-row INSERT (median of ${ROUNDS}) ${median(ratios).toFixed(2)} (target >= 0.5); ` +
         `import RSS growth median ${Math.round(median(growths))} MB = ${((median(growths) / N) * 10_000).toFixed(1)} MB per 10,000 rows`,

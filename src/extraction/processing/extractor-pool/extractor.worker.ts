@@ -5,11 +5,16 @@
  * The pool's `overridesModule` (a CommonJS module exporting `{ [format]: Extractor }`) replaces
  * extractors: tests use it to run extractors that sleep, fail, hang or crash on demand.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { ExtractionError } from '../../extractors/extraction-error';
 import { Extractor, ExtractionFormat } from '../../extractors/extractor';
 import { getExtractor } from '../../extractors/registry';
-import { ExtractorTask, ExtractorTaskOutcome, ProgressMessage } from './extractor-task';
+import {
+  ExtractorTask,
+  ExtractorTaskOutcome,
+  ProgressMessage,
+  ThreadMemory,
+} from './extractor-task';
 
 const { overridesModule, abortChannel } = workerData as {
   overridesModule?: string;
@@ -47,12 +52,18 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
         progressSent += 1;
       },
     });
-    return { ok: true, result: result as unknown as Record<string, unknown>, progressSent };
+    return {
+      ok: true,
+      result: result as unknown as Record<string, unknown>,
+      progressSent,
+      memory: heldMemory(),
+    };
   } catch (error) {
     if (ExtractionError.isExtractionError(error)) {
       return {
         ok: false,
         progressSent,
+        memory: heldMemory(),
         error: {
           code: error.code,
           message: error.message,
@@ -65,6 +76,7 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
     return {
       ok: false,
       progressSent,
+      memory: heldMemory(),
       error: {
         code: 'EXTRACTION_FAILED',
         message: err.message,
@@ -75,4 +87,13 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
   } finally {
     running.delete(task.taskId);
   }
+}
+
+/**
+ * This thread's memory (in a worker thread, memoryUsage's heap and external figures are the
+ * thread's own isolate; external covers Buffers and WASM memories, which the heap limit does not).
+ */
+function heldMemory(): ThreadMemory {
+  const { heapTotal, external } = process.memoryUsage();
+  return { threadId, heldMb: Math.round((heapTotal + external) / (1024 * 1024)) };
 }

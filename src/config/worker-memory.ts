@@ -39,7 +39,11 @@ export function threadCostMb(memoryMb: number): number {
  * The default budget: every configured thread at its heap limit, but at most ¾ of the memory the
  * machine (or the container's cgroup) gives the process, so that one worker cannot take it all.
  */
-export function defaultMemoryBudgetMb(threads: number, memoryMb: number, machineMb: number): number {
+export function defaultMemoryBudgetMb(
+  threads: number,
+  memoryMb: number,
+  machineMb: number,
+): number {
   const wanted = MAIN_THREAD_RESERVE_MB + threads * threadCostMb(memoryMb);
   return Math.min(wanted, Math.floor(machineMb * 0.75));
 }
@@ -62,8 +66,6 @@ export function planWorkerMemory(input: {
   const fitting = Math.floor(forThreads / threadCostMb(input.memoryMb));
   const threads = Math.max(1, Math.min(input.threads, fitting));
   const memoryMb =
-    fitting >= 1
-      ? input.memoryMb
-      : Math.max(MIN_THREAD_HEAP_MB, forThreads - THREAD_OVERHEAD_MB);
+    fitting >= 1 ? input.memoryMb : Math.max(MIN_THREAD_HEAP_MB, forThreads - THREAD_OVERHEAD_MB);
   return { budgetMb, threads, memoryMb, recycleMb: input.recycleMb ?? DEFAULT_RECYCLE_MB };
 }

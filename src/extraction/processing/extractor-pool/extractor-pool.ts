@@ -80,6 +80,7 @@ export class ExtractorPool {
   private readonly recycler: ThreadRecycler;
   /** Files beyond the threads (a worker's concurrency may exceed its threads) wait here. */
   private readonly gate: MemoryGate;
+  private lastOverBudgetWarning = 0;
 
   constructor(private readonly options: ExtractorPoolOptions) {
     this.recycler = new ThreadRecycler(options.onThreadRecycled);
@@ -158,7 +159,9 @@ export class ExtractorPool {
       await this.gate.enter(leaveGate.signal);
       let outcome: ExtractorTaskOutcome;
       try {
-        outcome = (await this.piscina.run(task, { signal: terminate.signal })) as ExtractorTaskOutcome;
+        outcome = (await this.piscina.run(task, {
+          signal: terminate.signal,
+        })) as ExtractorTaskOutcome;
         this.afterTask(outcome);
       } finally {
         // The thread is free (or gone): the next file may start while this one drains progress.
@@ -190,8 +193,6 @@ export class ExtractorPool {
       this.progressRoutes.delete(taskId);
     }
   }
-
-  private lastOverBudgetWarning = 0;
 
   private warnOverBudget(): void {
     const now = Date.now();

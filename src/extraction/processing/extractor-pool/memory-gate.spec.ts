@@ -61,6 +61,14 @@ describe(MemoryGate.name, () => {
     expect(overBudget).toBe(1);
   });
 
+  it('fails the waiting files when the pool shuts down', async () => {
+    await gate.enter(signal());
+    await gate.enter(signal());
+    const waiting = gate.enter(signal());
+    gate.stop();
+    await expect(waiting).rejects.toThrow('shutting down');
+  });
+
   it('lets a file that gives up while waiting leave the queue', async () => {
     await gate.enter(signal());
     await gate.enter(signal());

@@ -20,7 +20,7 @@ const OVER_BUDGET_RECHECK_MS = 100;
 
 export class MemoryGate {
   private running = 0;
-  private readonly waiting: Array<{ admit: () => void }> = [];
+  private readonly waiting: Array<{ admit: () => void; refuse: (error: Error) => void }> = [];
   private recheck?: NodeJS.Timeout;
   private readonly rss: () => number;
   private readonly budgetBytes: number;
@@ -47,11 +47,15 @@ export class MemoryGate {
           signal.removeEventListener('abort', onAbort);
           resolve();
         },
+        refuse: (error: Error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
       };
       const onAbort = () => {
         const index = this.waiting.indexOf(waiter);
         if (index >= 0) this.waiting.splice(index, 1);
-        reject(signal.reason);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('Stopped while waiting'));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
@@ -65,8 +69,11 @@ export class MemoryGate {
     this.admitWaiting();
   }
 
+  /** The pool is shutting down: waiting files fail (as piscina fails the tasks it still queues). */
   stop(): void {
     clearTimeout(this.recheck);
+    for (const waiter of this.waiting.splice(0))
+      waiter.refuse(new Error('The extractor pool is shutting down'));
   }
 
   private mayAdmit(): boolean {

@@ -17,6 +17,21 @@ export interface MemoryGateOptions {
 
 /** How often a waiting file looks at the memory again while files run. */
 const OVER_BUDGET_RECHECK_MS = 100;
+/** Reading the RSS costs a system call (~20 µs); a busy pool admits many files per millisecond. */
+const RSS_SAMPLE_MS = 10;
+
+function sampledRss(): () => number {
+  let value = 0;
+  let readAt = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - readAt >= RSS_SAMPLE_MS) {
+      value = process.memoryUsage.rss();
+      readAt = now;
+    }
+    return value;
+  };
+}
 
 export class MemoryGate {
   private running = 0;
@@ -26,7 +41,7 @@ export class MemoryGate {
   private readonly budgetBytes: number;
 
   constructor(private readonly options: MemoryGateOptions) {
-    this.rss = options.rss ?? (() => process.memoryUsage.rss());
+    this.rss = options.rss ?? sampledRss();
     this.budgetBytes = options.budgetMb * 1024 * 1024;
   }
 

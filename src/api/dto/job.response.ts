@@ -3,6 +3,9 @@ import { EXTRACTION_FORMATS, JOB_KINDS, JOB_STATUSES } from '../../extraction/en
 
 const openObject = { type: 'object', additionalProperties: true } as const;
 
+/** Percent done: fractional (a bulk of three files at two done is 66.67; the column is real). */
+export const PROGRESS = { type: 'number', minimum: 0, maximum: 100, example: 0 } as const;
+
 /** A job as the frontend reads it (SEED-NOTES §1), snake_case. */
 export class JobResponse {
   @ApiProperty({ format: 'uuid', example: '2f0c6a8e-1d4b-4f7e-9a0b-3c5d7e9f1a2b' })
@@ -40,7 +43,7 @@ export class JobResponse {
   @ApiProperty({ type: String, nullable: true, example: null })
   attachment_id!: string | null;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, example: 100 })
+  @ApiProperty({ ...PROGRESS, example: 100 })
   progress!: number;
 
   @ApiProperty({
@@ -137,7 +140,7 @@ export class JobProgressEvent {
   @ApiProperty({ enum: JOB_STATUSES, example: 'processing' })
   status!: string;
 
-  @ApiProperty({ type: 'integer', example: 40 })
+  @ApiProperty({ ...PROGRESS, example: 40 })
   progress!: number;
 
   @ApiProperty({ type: String, nullable: true, example: null })

@@ -6,7 +6,7 @@ export interface RowStream {
   /** At least the number of rows (exact when the rows are in memory): sync or 202 is chosen on it. */
   maxRows: number;
   /** The rows from row_index 0 on, `size` at a time. */
-  batches(size: number): AsyncIterable<SourceRow[]>;
+  batches(size: number): AsyncIterable<SourceRow[]> | Iterable<SourceRow[]>;
 }
 
 /** Rows already in memory (results read whole: offloaded to storage, or not one list per row). */
@@ -14,7 +14,7 @@ export function memoryRowStream(record_type: string, rows: SourceRow[]): RowStre
   return {
     record_type,
     maxRows: rows.length,
-    async *batches(size) {
+    *batches(size) {
       for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
     },
   };

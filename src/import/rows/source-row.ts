@@ -19,7 +19,7 @@ export interface RecordTypeReader {
    * Set when each row is one object of one list of the result: where the list is and how an
    * object becomes a row. Such rows can be streamed out of PostgreSQL (InlineResultRows).
    */
-  list?: { path: string[]; row(object: Record<string, unknown>): SourceRow };
+  list?: { path: string[]; row: (object: Record<string, unknown>) => SourceRow };
 }
 
 /** The objects in `result[key]` (absent or malformed = none: a partial result may lack it). */

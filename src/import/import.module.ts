@@ -12,6 +12,7 @@ import { BomImportService } from './bom-import.service';
 import { ImportExecutor } from './import-executor';
 import { JobRowsSource } from './job-rows.source';
 import { InlineResultRows } from './rows/inline-result-rows';
+import { StoredResultRows } from './rows/stored-result-rows';
 import { ImportRunQueue } from './runs/import-run-queue';
 import { ImportRunsRepository } from './runs/import-runs.repository';
 
@@ -20,6 +21,7 @@ import { ImportRunsRepository } from './runs/import-runs.repository';
   providers: [
     JobRowsSource,
     InlineResultRows,
+    StoredResultRows,
     ImportRequestsRepository,
     ImportRunsRepository,
     ImportRunQueue,

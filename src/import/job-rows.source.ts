@@ -9,6 +9,7 @@ import { ExtractionJobService } from '../extraction/jobs/extraction-job.service'
 import { STORAGE_DRIVER, StorageDriver } from '../storage';
 import { InvalidImportError, JobNotCompletedError } from './import-errors';
 import { InlineResultRows } from './rows/inline-result-rows';
+import { StoredResultRows } from './rows/stored-result-rows';
 import { rowsFromResult } from './rows/result-rows';
 import { memoryRowStream, RowStream, withColumns } from './rows/row-stream';
 import { RowSet } from './rows/source-row';
@@ -31,12 +32,21 @@ export class JobRowsSource {
     private readonly jobs: ExtractionJobService,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly inline: InlineResultRows,
+    private readonly stored: StoredResultRows,
   ) {}
 
+  /** The job's rows streamed from its inline or stored result; null when they must be read whole. */
+  private openStream(job: ExtractionJob, recordType: string | null): Promise<RowStream | null> {
+    const format = job.format ?? '';
+    return job.resultPath
+      ? this.stored.open(job.resultPath, format, recordType)
+      : this.inline.open(job.id, format, recordType);
+  }
+
   /**
-   * The rows an import writes: streamed out of PostgreSQL when the job is completed, its result
-   * inline and the record type one list (InlineResultRows); else read whole, as `rows` does
-   * (results offloaded to storage, partial results, record types built from several lists).
+   * The rows an import writes: streamed when the job is completed and the record type is one
+   * list — out of PostgreSQL (InlineResultRows) or out of storage (StoredResultRows); else read
+   * whole, as `rows` does (partial results, record types built from several lists).
    */
   async stream(
     ownerId: string,
@@ -50,7 +60,7 @@ export class JobRowsSource {
       light.kind !== 'bulk' &&
       light.status === 'completed'
     ) {
-      const rows = await this.inline.open(light.id, light.format ?? '', options.recordType ?? null);
+      const rows = await this.openStream(light, options.recordType ?? null);
       if (rows) return { job: light, rows };
     }
     const set = await this.rows(ownerId, jobId, options);
@@ -71,7 +81,7 @@ export class JobRowsSource {
     const streams: JobRowStream[] = [];
     for (const child of selected) {
       const recordType = options.recordType ?? null;
-      let rows = await this.inline.open(child.id, child.format ?? '', recordType);
+      let rows = await this.openStream(child, recordType);
       if (!rows) {
         const full = await this.jobs.get(child.id, ownerId);
         const set = await this.rowsOf(full, null, recordType);

@@ -74,8 +74,11 @@ describe('import into tables', () => {
     return res.body as { items: Body[]; total: number };
   };
 
-  /** A completed BOM job of n items with its result inline, as a worker would have left it. */
-  const largeBomJob = async (n: number, filename: string) => {
+  /**
+   * A completed BOM job of n items, as a worker would have left it: the result inline, or (stored)
+   * offloaded to storage with the job naming it, as results above INLINE_RESULT_MAX_BYTES are.
+   */
+  const largeBomJob = async (n: number, filename: string, stored = false) => {
     const items = Array.from({ length: n }, (_, i) => ({
       item_id: String(i + 1),
       part_number: `K-${i}`,
@@ -99,8 +102,16 @@ describe('import into tables', () => {
     const [job] = await h.db.dataSource.query<{ id: string }[]>(
       `INSERT INTO extraction_jobs (owner_id, status, format, filename, result, progress, completed_at)
        VALUES ('alice', 'completed', 'bom', $2, $1, 100, now()) RETURNING id`,
-      [JSON.stringify(result), filename],
+      [stored ? null : JSON.stringify(result), filename],
     );
+    if (stored) {
+      const key = `results/alice/${job.id}-1.json`;
+      await h.storage.putBuffer(key, JSON.stringify(result), { contentType: 'application/json' });
+      await h.db.dataSource.query(`UPDATE extraction_jobs SET result_path = $2 WHERE id = $1`, [
+        job.id,
+        h.storage.urlFor(key),
+      ]);
+    }
     return job.id;
   };
   /** The events of a Server-Sent Events response read to its end. */
@@ -950,6 +961,72 @@ describe('import into tables', () => {
       });
       expect(unknownField.status).toBe(400);
     });
+
+    it('imports the rows of a result offloaded to storage, picked and all of them', async () => {
+      const n = 3_000;
+      const jobId = await largeBomJob(n, 'stored.csv', true);
+      const table = await createTable(alice, {
+        name: 'From storage',
+        fields: [
+          { name: 'Part number', type: 'text' },
+          { name: 'Quantity', type: 'number' },
+        ],
+      });
+      const mapping = {
+        part_number: fieldId(table, 'Part number'),
+        quantity: fieldId(table, 'Quantity'),
+      };
+      const picked = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: mapping,
+        row_indices: [2, 2999],
+      });
+      expect(picked.status).toBe(200);
+      expect(picked.body).toMatchObject({
+        success: true,
+        records_imported: 2,
+        record_type: 'items',
+      });
+      const outOfRange = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: mapping,
+        row_indices: [3000],
+      });
+      expect(outOfRange.status).toBe(400);
+      expect(outOfRange.body.details).toMatchObject({ out_of_range: [3000], total_records: n });
+      const accepted = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: mapping,
+      });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body.total_rows).toBe(n);
+      const done = await eventually('the stored import to finish', async () => {
+        const res = await h.http().get(accepted.body.status_url).set('Authorization', alice);
+        return ['completed', 'failed'].includes(res.body.status) ? (res.body as Body) : null;
+      });
+      expect(done).toMatchObject({
+        status: 'completed',
+        result: { success: true, records_imported: n - 2, records_skipped: 2 },
+      });
+      const [counts] = await h.db.dataSource.query<Body[]>(
+        `SELECT count(*)::int AS total, count(DISTINCT row_index)::int AS rows,
+                min(row_index) AS first, max(row_index) AS last
+         FROM data_table_records WHERE table_id = $1`,
+        [table.id],
+      );
+      expect(counts).toEqual({ total: n, rows: n, first: 0, last: n - 1 });
+      const [row] = await h.db.dataSource.query<Body[]>(
+        `SELECT "values" FROM data_table_records WHERE table_id = $1 AND row_index = 1234`,
+        [table.id],
+      );
+      expect(row.values).toEqual({
+        [mapping.part_number]: 'K-1234',
+        [mapping.quantity]: 1 + (1234 % 9),
+      });
+    }, 60_000);
 
     it('streams a large import as Server-Sent Events: status, progress, and the GET body at the end', async () => {
       const n = 50_000;

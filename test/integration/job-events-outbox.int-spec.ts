@@ -18,7 +18,6 @@ interface OutboxRow {
   occurred_at: Date;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read back, shape asserted below
   data: Record<string, any>;
-  sent_at: Date | null;
 }
 
 const files = (n: number): CreateBulkInput['files'] =>
@@ -58,7 +57,6 @@ describe('job events outbox', () => {
     expect(rows).toHaveLength(1);
     const [event] = rows;
     expect(event).toMatchObject({ type: 'job.completed', owner_id: 'user-a', job_id: job.id });
-    expect(event.sent_at).toBeNull();
     expect(event.occurred_at.toISOString()).toBe(h.clock.now().toISOString());
     expect(event.data.job).toMatchObject({
       id: job.id,

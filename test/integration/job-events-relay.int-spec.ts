@@ -3,6 +3,7 @@
  * the event id for deduplication; a throwing handler is retried with backoff without holding up
  * the others; a crash between the state change and the delivery loses nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { ExtractionEvent } from '../../src/events/event-types';
 import { WebhookSubscriptionsRepository } from '../../src/events/webhook-subscriptions.repository';
 import { newWebhookSecret } from '../../src/events/webhook-signature';
@@ -39,11 +40,13 @@ describe('job events relay and in-process subscribers', () => {
     return job;
   };
 
+  /** Events not yet relayed: past the relay cursor. */
   const unsent = async () =>
     Number(
       (
         await h.db.dataSource.query(
-          `SELECT count(*)::int AS n FROM extraction_events WHERE sent_at IS NULL`,
+          `SELECT count(*)::int AS n FROM extraction_events e, extraction_event_relay_cursor c
+           WHERE (e.xid, e.seq) > (c.xid, c.seq)`,
         )
       )[0].n,
     );
@@ -127,6 +130,42 @@ describe('job events relay and in-process subscribers', () => {
     });
   });
 
+  it('never passes over an event whose transaction commits after a later one, nor sends an aborted one', async () => {
+    const r = relay();
+    const seen: string[] = [];
+    r.events.on('count', '*', (event) => void seen.push(event.job_id));
+    const writeIn = async (jobId: string) => {
+      const runner = h.db.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(
+        `INSERT INTO extraction_events (type, owner_id, job_id, occurred_at, data)
+         VALUES ('job.completed', 'user-a', $1, now(), '{"job": {}}')`,
+        [jobId],
+      );
+      return runner;
+    };
+    // Two transactions write events first (lower transaction ids and seq), and stay open while
+    // a later change commits its event.
+    const lateId = randomUUID();
+    const abortedId = randomUUID();
+    const late = await writeIn(lateId);
+    const aborted = await writeIn(abortedId);
+    const later = await completedJob();
+    await r.relay.tick();
+    // Held back: a cursor moved past `later` would skip the lower ids when they commit.
+    expect(seen).toEqual([]);
+    await aborted.rollbackTransaction();
+    await aborted.release();
+    await late.commitTransaction();
+    await late.release();
+    r.relay.start();
+    await eventually(() => seen.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual([lateId, later.id]);
+    expect(await unsent()).toBe(0);
+  });
+
   it('relays each event once with several relays at once (SKIP LOCKED)', async () => {
     const seen: string[] = [];
     const many = [relay(), relay(), relay()];
@@ -140,21 +179,30 @@ describe('job events relay and in-process subscribers', () => {
     expect(await unsent()).toBe(0);
   });
 
-  it('deletes sent events past the retention, keeps newer and unsent ones', async () => {
+  it('deletes relayed events past the retention, keeps newer and unrelayed ones', async () => {
     const r = relay({ EVENT_RETENTION_DAYS: '1' });
-    await completedJob();
-    await completedJob();
+    const old = await completedJob();
+    const recent = await completedJob();
     await r.outbox.relay(new Date(), 10, 60, async () => []);
-    await h.db.dataSource.query(
-      `UPDATE extraction_events SET sent_at = now() - interval '2 days'
-       WHERE id = (SELECT id FROM extraction_events ORDER BY seq LIMIT 1)`,
-    );
-    await completedJob(); // unsent
+    const age = (jobId: string) =>
+      h.db.dataSource.query(
+        `UPDATE extraction_events SET occurred_at = now() - interval '2 days' WHERE job_id = $1`,
+        [jobId],
+      );
+    await h.db.dataSource.query(`UPDATE extraction_events SET occurred_at = now()`);
+    await age(old.id);
+    const late = await completedJob(); // not relayed yet
+    await age(late.id);
+    // Only events behind the cursor go: the old one not yet relayed is kept.
+    const cutoff = new Date(Date.now() - 86_400_000);
+    await expect(r.outbox.deleteRelayedBefore(cutoff, 10)).resolves.toBe(1);
+    // The tick relays it, then its retention deletes it.
     await r.relay.tick();
-    const rows: Array<{ sent: boolean }> = await h.db.dataSource.query(
-      `SELECT sent_at IS NOT NULL AS sent FROM extraction_events ORDER BY seq`,
+    const rows: Array<{ job_id: string }> = await h.db.dataSource.query(
+      `SELECT job_id FROM extraction_events ORDER BY seq`,
     );
-    expect(rows).toEqual([{ sent: true }, { sent: true }]);
+    expect(rows.map((row) => row.job_id)).toEqual([recent.id]);
+    expect(await unsent()).toBe(0);
     const metrics = await r.registry.metrics();
     expect(metrics).toMatch(/extraction_events_written 3/);
     expect(metrics).toMatch(/extraction_events_relayed_total 1/);

@@ -265,4 +265,13 @@ describe('job events relay and in-process subscribers', () => {
     expect(() => r.events.on('a', 'job.completed', () => undefined)).toThrow(/already/);
     expect(() => r.events.on('b', 'job.exploded' as never, () => undefined)).toThrow(/Unknown/);
   });
+
+  it("gives bulk.progress only to handlers that list it, not to '*'", () => {
+    const r = relay();
+    r.events.on('all', '*', () => undefined);
+    r.events.on('progress', ['bulk.progress', 'bulk.completed'], () => undefined);
+    expect(r.events.handlersFor('bulk.progress')).toEqual(['progress']);
+    expect(r.events.handlersFor('bulk.completed')).toEqual(['all', 'progress']);
+    expect(r.events.handlersFor('import.completed')).toEqual(['all']);
+  });
 });

@@ -56,9 +56,7 @@ describe('bulk.progress events', () => {
         .filter((r) => r.path === path && r.status === 200)
         .map((r) => JSON.parse(r.body) as Delivered);
     await h.waitFor('bulk.completed at both receivers', async () =>
-      ['/progress', '/default'].every((path) =>
-        at(path).some((e) => e.type === 'bulk.completed'),
-      ),
+      ['/progress', '/default'].every((path) => at(path).some((e) => e.type === 'bulk.completed')),
     );
     const bulk = await h.jobs.get(parent.id);
     const seconds = (bulk.completedAt!.getTime() - bulk.createdAt.getTime()) / 1000;

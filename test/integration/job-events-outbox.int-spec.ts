@@ -156,9 +156,9 @@ describe('job events outbox', () => {
     const rows = await outbox();
     const progress = rows.filter((r) => r.type === 'bulk.progress' && r.job_id === parent.id);
     expect(progress.map((r) => r.data.counters.completed)).toEqual([1, 4, 7]);
-    expect(progress.map((r) => r.occurred_at.getTime() - progress[0].occurred_at.getTime())).toEqual(
-      [0, 1200, 2400],
-    );
+    expect(
+      progress.map((r) => r.occurred_at.getTime() - progress[0].occurred_at.getTime()),
+    ).toEqual([0, 1200, 2400]);
     expect(progress[2].data.counters).toEqual({
       total: 8,
       completed: 7,
@@ -166,10 +166,17 @@ describe('job events outbox', () => {
       cancelled: 0,
       pending: 1,
     });
-    expect(progress[2].data.job).toMatchObject({ id: parent.id, kind: 'bulk', status: 'processing' });
-    expect(rows.filter((r) => r.job_id === parent.id).map((r) => r.type).pop()).toBe(
-      'bulk.completed',
-    );
+    expect(progress[2].data.job).toMatchObject({
+      id: parent.id,
+      kind: 'bulk',
+      status: 'processing',
+    });
+    expect(
+      rows
+        .filter((r) => r.job_id === parent.id)
+        .map((r) => r.type)
+        .pop(),
+    ).toBe('bulk.completed');
     expect(rows.filter((r) => r.job_id === other.parent.id).map((r) => r.type)).toEqual([
       'bulk.progress',
     ]);

@@ -40,6 +40,16 @@ describe('job events relay and in-process subscribers', () => {
     return job;
   };
 
+  /**
+   * Ticks until no committed event is left past the cursor: the relay waits for every older
+   * transaction of the database cluster, and other suites running at the same time have some.
+   */
+  const relayAll = (r: EventRelayHarness) =>
+    eventually(async () => {
+      await r.relay.tick();
+      return (await unsent()) === 0;
+    });
+
   /** Events not yet relayed: past the relay cursor. */
   const unsent = async () =>
     Number(
@@ -107,7 +117,7 @@ describe('job events relay and in-process subscribers', () => {
     await completedJob();
     // Relays: the handler's first attempt is still running after a second, so it gets a leased
     // delivery row, as if its process died now.
-    await dead.relay.tick();
+    await relayAll(dead);
     const [claimed] = await h.db.dataSource.query(
       `SELECT attempts, next_attempt_at FROM extraction_event_deliveries`,
     );
@@ -183,7 +193,10 @@ describe('job events relay and in-process subscribers', () => {
     const r = relay({ EVENT_RETENTION_DAYS: '1' });
     const old = await completedJob();
     const recent = await completedJob();
-    await r.outbox.relay(new Date(), 10, 60, async () => []);
+    await eventually(async () => {
+      await r.outbox.relay(new Date(), 10, 60, async () => []);
+      return (await unsent()) === 0;
+    });
     const age = (jobId: string) =>
       h.db.dataSource.query(
         `UPDATE extraction_events SET occurred_at = now() - interval '2 days' WHERE job_id = $1`,
@@ -196,8 +209,9 @@ describe('job events relay and in-process subscribers', () => {
     // Only events behind the cursor go: the old one not yet relayed is kept.
     const cutoff = new Date(Date.now() - 86_400_000);
     await expect(r.outbox.deleteRelayedBefore(cutoff, 10)).resolves.toBe(1);
-    // The tick relays it, then its retention deletes it.
-    await r.relay.tick();
+    // The tick relays it, then its retention (or this one) deletes it.
+    await relayAll(r);
+    await r.outbox.deleteRelayedBefore(cutoff, 10);
     const rows: Array<{ job_id: string }> = await h.db.dataSource.query(
       `SELECT job_id FROM extraction_events ORDER BY seq`,
     );
@@ -221,7 +235,7 @@ describe('job events relay and in-process subscribers', () => {
       clock.now(),
     );
     await completedJob();
-    await r.relay.tick();
+    await relayAll(r);
     await r.relay.idle();
     const webhook = async () => (await subscriptions.find(hook.id, 'user-a'))!;
     expect(await webhook()).toMatchObject({ enabled: true, failingSince: clock.now() });
@@ -242,7 +256,7 @@ describe('job events relay and in-process subscribers', () => {
 
     clock.advance(2 * 24 * 3600 * 1000); // 3 days and an hour since the first failure
     await completedJob();
-    await r.relay.tick();
+    await relayAll(r);
     await r.relay.idle();
     const disabled = await webhook();
     expect(disabled.enabled).toBe(false);
@@ -251,7 +265,7 @@ describe('job events relay and in-process subscribers', () => {
     );
     // A disabled subscription gets no new deliveries.
     await completedJob();
-    await r.relay.tick();
+    await relayAll(r);
     const [{ n }] = await h.db.dataSource.query(
       `SELECT count(*)::int AS n FROM extraction_event_deliveries WHERE webhook_id = $1`,
       [hook.id],

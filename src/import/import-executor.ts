@@ -5,7 +5,8 @@
  * the built-in store), with progress after each batch.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TABLE_GATEWAY, TableGateway, RecordToInsert } from '../tables/table-gateway';
+import type { ImportCounts } from '../events/import-completed-event';
+import { TABLE_GATEWAY, TableGateway, RecordToInsert, TableWriter } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
 import { coerceRows, CoercedRow, planColumns, RowError } from './import-plan';
 import { ImportRunLostError } from './import-errors';
@@ -29,6 +30,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** After each batch: rows written so far; false stops the import (rolled back). */
   onProgress?: (processed: number) => Promise<boolean>;
+  /** In the unit of work after the last batch: what commits with the records (import.completed). */
+  onCommit?: (writer: TableWriter, counts: ImportCounts) => Promise<void>;
 }
 
 /** The rows of one origin (a job, or posted BOM data) and the indices chosen. */
@@ -157,6 +160,12 @@ export class ImportExecutor {
         imported.push(inserted);
         skipped.push(duplicates);
       }
+      await options.onCommit?.(writer, {
+        table_id: table.id,
+        records_imported: imported.reduce((a, b) => a + b, 0),
+        records_failed: failedRows,
+        records_skipped: skipped.reduce((a, b) => a + b, 0),
+      });
       return { imported, skipped, createdFieldIds: created.map((f) => f.id) };
     });
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { importCompleted } from '../events/import-completed-event';
 import { TABLE_GATEWAY, TableGateway } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
 import { ImportExecutor, Selection, selectionOf } from './import-executor';
@@ -46,10 +47,12 @@ export class ImportService {
     );
   }
 
+  /** `runId`: the import run executed on a worker (its id goes into import.completed). */
   private async importJob(
     ownerId: string,
     command: ImportCommand,
     onProgress: ((processed: number) => Promise<boolean>) | null,
+    runId: string | null = null,
   ): Promise<ImportResult | ImportAccepted> {
     const set = await this.source.rows(ownerId, command.jobId, {
       recordType: command.recordType,
@@ -63,7 +66,11 @@ export class ImportService {
     const { outcome } = await this.executor.execute(
       ownerId,
       selections,
-      { ...command, onProgress: onProgress ?? undefined },
+      {
+        ...command,
+        onProgress: onProgress ?? undefined,
+        onCommit: importCompleted({ ownerId, importId: runId, jobId: set.job.id }),
+      },
       false,
     );
     return { ...outcome, job_id: set.job.id, record_type: set.record_type };
@@ -80,8 +87,14 @@ export class ImportService {
             run.owner_id,
             run.command as unknown as BulkImportCommand,
             onProgress,
+            run.id,
           )
-        : await this.importJob(run.owner_id, run.command as unknown as ImportCommand, onProgress);
+        : await this.importJob(
+            run.owner_id,
+            run.command as unknown as ImportCommand,
+            onProgress,
+            run.id,
+          );
     // With onProgress an import is never accepted again; this only keeps the types honest.
     if ('import_id' in outcome) throw new Error(`import run ${run.id} was accepted again`);
     return outcome;
@@ -129,6 +142,7 @@ export class ImportService {
     ownerId: string,
     command: BulkImportCommand,
     onProgress: ((processed: number) => Promise<boolean>) | null,
+    runId: string | null = null,
   ): Promise<BulkImportResult | ImportAccepted> {
     const { bulk, sets } = await this.source.bulkRows(ownerId, command.bulkJobId, {
       recordType: command.recordType,
@@ -143,7 +157,11 @@ export class ImportService {
     const { outcome, files } = await this.executor.execute(
       ownerId,
       selections,
-      { ...command, onProgress: onProgress ?? undefined },
+      {
+        ...command,
+        onProgress: onProgress ?? undefined,
+        onCommit: importCompleted({ ownerId, importId: runId, bulkJobId: bulk.id }),
+      },
       true,
     );
     return { ...outcome, files, bulk_job_id: bulk.id };

@@ -3,7 +3,9 @@
  * without the relay (EVENTS_ENABLED=false; the outbox row is still written by the state change)
  * and with the relay and one in-process subscriber (bench/support/event-subscriber.js) in every
  * worker, alternating, and compares files per second. Target: at most 10 % fewer.
- *   npx ts-node --transpile-only bench/events.bench.ts [N]   (env BENCH_PAIRS, default 2)
+ *   npx ts-node --transpile-only bench/events.bench.ts [N]
+ *   env: BENCH_PAIRS (off/on pairs, default 2), BENCH_ROUNDS (measured rounds of each pipeline
+ *        run, default 1), and the pipeline bench's own (BENCH_WORKERS, BENCH_CONCURRENCY)
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,7 +22,10 @@ function pipeline(env: Record<string, string>): number {
       join(__dirname, 'pipeline.bench.ts'),
       N,
     ],
-    { env: { ...process.env, BENCH_ROUNDS: '1', ...env }, encoding: 'utf8' },
+    {
+      env: { ...process.env, BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '1', ...env },
+      encoding: 'utf8',
+    },
   );
   const match = /full pipeline:\s+(\d+) files\/s/.exec(run.stdout);
   if (run.status !== 0 || !match)

@@ -54,7 +54,8 @@ export class EventMetrics {
         try {
           const rows: Array<{ lag: number | null }> = await dataSource.query(
             `SELECT extract(epoch FROM (now() - e.occurred_at))::float8 AS lag
-             FROM extraction_events e WHERE e.sent_at IS NULL ORDER BY e.seq LIMIT 1`,
+             FROM extraction_events e, extraction_event_relay_cursor c
+             WHERE c.id = 1 AND (e.xid, e.seq) > (c.xid, c.seq) ORDER BY e.xid, e.seq LIMIT 1`,
           );
           this.set(Math.max(0, rows[0]?.lag ?? 0));
         } catch {

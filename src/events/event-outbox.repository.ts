@@ -1,14 +1,16 @@
 /**
- * SQL of the event relay and of deliveries. The relay takes unsent events with SKIP LOCKED (many
- * instances relay at once), runs the in-process handlers' first attempts, and in the same
- * transaction writes a delivery row per webhook, callback and failed handler and marks the events
- * sent: a crash leaves them unsent (relayed again), never half fanned out. A claimed delivery's
- * next_attempt_at is pushed out by a lease: if its process dies, it is due again after the lease.
+ * SQL of the event relay and of deliveries. The relay reads events past its cursor (one row,
+ * locked with SKIP LOCKED, so one relay at a time whatever the number of instances) whose
+ * transaction is older than every transaction still running, runs the in-process handlers'
+ * first attempts, and in the same transaction writes a delivery row per webhook, callback and
+ * failed handler and moves the cursor: a crash leaves the cursor where it was (the events are
+ * relayed again), never half fanned out. A claimed delivery's next_attempt_at is pushed out by a
+ * lease: if its process dies, it is due again after the lease.
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ExtractionEvent, ExtractionEventType } from './event-types';
+import { ExtractionEvent, ExtractionEventType, OPTIONAL_EVENT_TYPES } from './event-types';
 
 /** A handler whose first attempt failed during the relay: its delivery row, due at `nextAttemptAt`. */
 export interface HandlerRetry {
@@ -57,11 +59,14 @@ export class EventOutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Relays up to `limit` unsent events in one transaction: takes them (`FOR UPDATE SKIP LOCKED`),
-   * lets `handle` run the in-process handlers on them (first attempts, inside the transaction:
-   * if the process dies, the events are still unsent and relayed again), then writes a delivery
+   * Relays up to `limit` events past the cursor in one transaction: takes the cursor row
+   * (`FOR UPDATE SKIP LOCKED`: when another relay holds it, relays nothing), reads the events
+   * after it in `(xid, seq)` order, only of transactions older than the oldest still running —
+   * every such transaction has ended, so no event can still appear before the new cursor — lets
+   * `handle` run the in-process handlers on them (first attempts, inside the transaction: if the
+   * process dies, the cursor has not moved and they are relayed again), then writes a delivery
    * row per webhook subscription and callback, and one per handler that failed (its retry), and
-   * marks the events sent. Answers how many events and deliveries it wrote.
+   * moves the cursor to the last event. Answers how many events and deliveries it wrote.
    */
   async relay(
     now: Date,
@@ -70,14 +75,25 @@ export class EventOutboxRepository {
     handle: (events: ExtractionEvent[]) => Promise<HandlerRetry[]>,
   ): Promise<{ events: number; deliveries: number }> {
     return this.dataSource.transaction(async (manager) => {
+      // One statement: its snapshot is taken before the cursor lock gives this transaction an
+      // id, so its own id does not hold back the horizon.
       const rows: Array<Record<string, unknown>> = await manager.query(
-        `SELECT e.id AS event_id, e.type, e.owner_id AS event_owner, e.job_id, e.occurred_at, e.data
-         FROM extraction_events e WHERE e.sent_at IS NULL
-         ORDER BY e.seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `WITH cursor AS (
+           SELECT xid, seq FROM extraction_event_relay_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED
+         )
+         SELECT e.id AS event_id, e.type, e.owner_id AS event_owner, e.job_id, e.occurred_at,
+           e.data, e.xid::text AS xid, e.seq::text AS seq
+         FROM cursor c CROSS JOIN LATERAL (
+           SELECT * FROM extraction_events e
+           WHERE (e.xid, e.seq) > (c.xid, c.seq)
+             AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY e.xid, e.seq LIMIT $1
+         ) e`,
         [limit],
       );
       if (rows.length === 0) return { events: 0, deliveries: 0 };
       const events = rows.map(toEvent);
+      const last = rows[rows.length - 1];
       const retries = await handle(events);
       const out: Array<{ events: number; deliveries: number }> = await manager.query(
         `WITH ev AS (
@@ -93,8 +109,10 @@ export class EventOutboxRepository {
              FROM ev JOIN extraction_webhooks w
                ON w.owner_id = ev.owner_id AND w.enabled AND ev.type = ANY(w.event_types)
              UNION ALL
+             -- Callbacks get every event of their job or bulk but the optional ones.
              SELECT ev.id, ev.owner_id, NULL, cb.job_id, cb.url
              FROM ev JOIN extraction_job_callbacks cb ON cb.job_id IN (ev.job_id, ev.parent_id)
+             WHERE ev.type <> ALL($8::text[])
            ) r
            RETURNING id
          ), retries AS (
@@ -106,12 +124,14 @@ export class EventOutboxRepository {
              AS r(event_id, handler, next_at, error)
            JOIN ev ON ev.id = r.event_id
            RETURNING id
-         ), sent AS (
-           UPDATE extraction_events e SET sent_at = $1::timestamptz
-           WHERE e.id = ANY($2::uuid[]) RETURNING e.id
+         ), moved AS (
+           UPDATE extraction_event_relay_cursor SET xid = $9::xid8, seq = $10::bigint,
+             updated_at = $1::timestamptz
+           WHERE id = 1 RETURNING id
          )
-         SELECT (SELECT count(*)::int FROM sent) AS events,
-                (SELECT count(*)::int FROM hooks) + (SELECT count(*)::int FROM retries) AS deliveries`,
+         SELECT (SELECT count(*)::int FROM ev) AS events,
+                (SELECT count(*)::int FROM hooks) + (SELECT count(*)::int FROM retries) AS deliveries,
+                (SELECT count(*)::int FROM moved) AS moved`,
         [
           now,
           events.map((e) => e.id),
@@ -120,9 +140,12 @@ export class EventOutboxRepository {
           retries.map((r) => r.handler),
           retries.map((r) => r.nextAttemptAt),
           retries.map((r) => r.error.slice(0, 1000)),
+          OPTIONAL_EVENT_TYPES,
+          last.xid,
+          last.seq,
         ],
       );
-      return out[0];
+      return { events: out[0].events, deliveries: out[0].deliveries };
     });
   }
 
@@ -233,13 +256,23 @@ export class EventOutboxRepository {
     }));
   }
 
-  /** Deletes sent events (their deliveries by cascade) sent before the cutoff. */
-  async deleteSentBefore(cutoff: Date, limit: number): Promise<number> {
+  /**
+   * Deletes relayed events (those behind the cursor; their deliveries by cascade) that occurred
+   * before the cutoff, taken from the oldest: the `limit` oldest relayed events are looked at, so
+   * the sweep costs the same however many recent events are kept.
+   */
+  async deleteRelayedBefore(cutoff: Date, limit: number): Promise<number> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
-      `WITH doomed AS (
-         SELECT e.id FROM extraction_events e WHERE e.sent_at IS NOT NULL AND e.sent_at < $1
-         ORDER BY e.sent_at LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), del AS (DELETE FROM extraction_events e WHERE e.id = ANY(ARRAY(SELECT id FROM doomed)) RETURNING e.id)
+      `WITH c AS (SELECT xid, seq FROM extraction_event_relay_cursor WHERE id = 1),
+       oldest AS (
+         SELECT e.id, e.occurred_at FROM extraction_events e, c
+         WHERE (e.xid, e.seq) <= (c.xid, c.seq)
+         ORDER BY e.xid, e.seq LIMIT $2 FOR UPDATE OF e SKIP LOCKED
+       ), del AS (
+         DELETE FROM extraction_events e
+         WHERE e.id = ANY(ARRAY(SELECT id FROM oldest WHERE occurred_at < $1))
+         RETURNING e.id
+       )
        SELECT count(*)::int AS n FROM del`,
       [cutoff, limit],
     );

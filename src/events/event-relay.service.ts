@@ -1,11 +1,12 @@
 /**
  * The outbox relay and the delivery runner, one loop per process (EVENTS_ENABLED):
- * - relay (workers only): unsent events → first attempts of the in-process handlers, then one
- *   delivery row per webhook, callback and failed handler, events marked sent (one transaction);
+ * - relay (workers only): events past the relay cursor → first attempts of the in-process
+ *   handlers, then one delivery row per webhook, callback and failed handler, and the cursor moved
+ *   past them (one transaction);
  * - deliveries: due rows claimed with SKIP LOCKED and run concurrently — in-process handlers
  *   registered here (any role), webhooks and callbacks on workers only; each outcome is recorded
  *   (delivered, retry at a backoff with jitter, or failed once past its retry window);
- * - retention (workers only): sent events older than EVENT_RETENTION_DAYS deleted.
+ * - retention (workers only): relayed events older than EVENT_RETENTION_DAYS deleted.
  * A delivery in flight when the process dies is due again when its lease ends: at least once.
  */
 import {
@@ -33,6 +34,8 @@ import { WebhookSender } from './webhook-sender';
 const MAX_IN_FLIGHT = 64;
 /** How long the relay waits for a handler's first attempt before leaving it to a delivery row. */
 const FIRST_ATTEMPT_MS = 1000;
+/** Retention batches (of 1000 events) at most per sweep interval. */
+const RETENTION_BATCHES = 20;
 
 export function retryDelayMs(
   attempts: number,
@@ -156,7 +159,9 @@ export class EventRelayService implements OnApplicationBootstrap, OnApplicationS
       if (now.getTime() - this.lastRetention >= this.config.sweep.intervalMs) {
         this.lastRetention = now.getTime();
         const cutoff = new Date(now.getTime() - this.config.jobEvents.retentionDays * 86_400_000);
-        await this.outbox.deleteSentBefore(cutoff, 1000);
+        // A few batches per sweep, from the oldest, until one is not full.
+        for (let i = 0; i < RETENTION_BATCHES; i += 1)
+          if ((await this.outbox.deleteRelayedBefore(cutoff, 1000)) < 1000) break;
         await this.outbox.deleteOrphanCallbacks(new Date(now.getTime() - 3_600_000), 1000);
       }
     }

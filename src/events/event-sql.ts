@@ -59,17 +59,23 @@ function insertJobEvents(source: JobEventSource, now: string): string {
 /**
  * The outbox CTE (`outbox AS (INSERT …)`): events for the job rows of each source and, when
  * `parents` names a CTE of updated bulk parents (settleParentCte), bulk.completed/bulk.failed for
- * each parent that settled in this statement (its completed_at is this statement's time).
+ * each parent that settled in this statement (its completed_at is this statement's time) and
+ * bulk.progress for each open parent whose progress event is due (throttled to 1 per second).
  * `now` is the parameter index of the change time.
  */
 export function outboxCte(now: number, sources: JobEventSource[], parents?: string): string {
   const at = `$${now}::timestamptz`;
   const selects = sources.map((s) => insertJobEvents(s, at));
   if (parents) {
-    selects.push(`SELECT CASE WHEN p.status = 'completed' THEN 'bulk.completed' ELSE 'bulk.failed' END,
+    // The parent settled in this statement (completed_at is its time), or its progress event is
+    // due (settleParentCte's throttle set progress_event_at to this statement's time).
+    selects.push(`SELECT CASE WHEN p.status = 'completed' THEN 'bulk.completed'
+        WHEN p.status = 'failed' THEN 'bulk.failed' ELSE 'bulk.progress' END,
       p.owner_id, p.id, ${at},
       jsonb_build_object('job', ${jobWireJsonSql('p')}, 'counters', ${countersJsonSql('p')})
-    FROM ${parents} p WHERE p.status IN ('completed', 'failed') AND p.completed_at = ${at}`);
+    FROM ${parents} p
+    WHERE (p.status IN ('completed', 'failed') AND p.completed_at = ${at})
+       OR (p.status NOT IN ('completed', 'failed', 'cancelled') AND p.progress_event_at = ${at})`);
   }
   return `outbox AS (
     INSERT INTO extraction_events (type, owner_id, job_id, occurred_at, data)

@@ -9,7 +9,12 @@
  * module those processes load, under a name that stays the same across deploys.
  */
 import { Injectable } from '@nestjs/common';
-import { EVENT_TYPES, ExtractionEvent, ExtractionEventType } from './event-types';
+import {
+  DEFAULT_EVENT_TYPES,
+  EVENT_TYPES,
+  ExtractionEvent,
+  ExtractionEventType,
+} from './event-types';
 
 export type ExtractionEventOf<T extends ExtractionEventType> = ExtractionEvent & { type: T };
 export type ExtractionEventHandler<T extends ExtractionEventType> = (
@@ -27,8 +32,8 @@ export class ExtractionEvents {
 
   /**
    * Subscribes `handle` under `name` (unique, stable: pending deliveries are kept by name) to
-   * the given event types, or `'*'` for all. A handler that throws or rejects is called again
-   * with the same event after a backoff.
+   * the given event types, or `'*'` for all but the optional ones (`bulk.progress`: list it to
+   * get it). A handler that throws or rejects is called again with the same event after a backoff.
    */
   on<T extends ExtractionEventType>(
     name: string,
@@ -59,7 +64,9 @@ export class ExtractionEvents {
   /** Names of the handlers subscribed to `type`. */
   handlersFor(type: string): string[] {
     return [...this.handlers]
-      .filter(([, h]) => h.types === '*' || (h.types as readonly string[]).includes(type))
+      .filter(([, h]) =>
+        ((h.types === '*' ? DEFAULT_EVENT_TYPES : h.types) as readonly string[]).includes(type),
+      )
       .map(([name]) => name);
   }
 

@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { DeliveryLogEntry, EventOutboxRepository } from './event-outbox.repository';
-import { EVENT_TYPES } from './event-types';
+import { DEFAULT_EVENT_TYPES } from './event-types';
 import { WebhookAddressPolicy } from './webhook-address-policy';
 import {
   CallbackSecretMissingError,
@@ -48,7 +48,9 @@ export class WebhooksService {
     const checked = await this.checkUrl(url);
     if ((await this.subscriptions.countForOwner(ownerId)) >= MAX_WEBHOOKS_PER_OWNER)
       throw new TooManyWebhooksError(MAX_WEBHOOKS_PER_OWNER);
-    const types = eventTypes && eventTypes.length > 0 ? [...new Set(eventTypes)] : [...EVENT_TYPES];
+    // Without a list: every type but the optional ones (bulk.progress must be asked for).
+    const types =
+      eventTypes && eventTypes.length > 0 ? [...new Set(eventTypes)] : [...DEFAULT_EVENT_TYPES];
     return this.subscriptions.insert(ownerId, checked, types, newWebhookSecret(), this.clock.now());
   }
 

@@ -7,7 +7,8 @@
  * the unit of work is rolled back at the end.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TABLE_GATEWAY, TableGateway, RecordToInsert } from '../tables/table-gateway';
+import type { ImportCounts } from '../events/import-completed-event';
+import { TABLE_GATEWAY, TableGateway, RecordToInsert, TableWriter } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
 import { FieldType } from '../tables/field-types';
 import {
@@ -40,6 +41,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** After each batch: rows written so far; false stops the import (rolled back). */
   onProgress?: (processed: number) => Promise<boolean>;
+  /** In the unit of work after the last batch: what commits with the records (import.completed). */
+  onCommit?: (writer: TableWriter, counts: ImportCounts) => Promise<void>;
 }
 
 /** The rows of one origin (a job, or posted BOM data) and the indices chosen (null: all). */
@@ -240,6 +243,12 @@ export class ImportExecutor {
           throw unknownSources(Object.keys(options.fieldMapping), sourceFields)!;
         }
         if (errorCount > 0 && !options.skipErrors) throw new NothingImported();
+        await options.onCommit?.(writer, {
+          table_id: table.id,
+          records_imported: counts.imported.reduce((x, y) => x + y, 0),
+          records_failed: failed.reduce((x, y) => x + y, 0),
+          records_skipped: counts.skipped.reduce((x, y) => x + y, 0),
+        });
       });
     } catch (error) {
       if (!(error instanceof NothingImported)) throw error;

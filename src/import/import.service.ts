@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { importCompleted } from '../events/import-completed-event';
 import { TABLE_GATEWAY, TableGateway } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
 import {
@@ -52,10 +53,12 @@ export class ImportService {
     );
   }
 
+  /** `runId`: the import run executed on a worker (its id goes into import.completed). */
   private async importJob(
     ownerId: string,
     command: ImportCommand,
     onProgress: ((processed: number) => Promise<boolean>) | null,
+    runId: string | null = null,
   ): Promise<ImportResult | ImportAccepted> {
     const set = await this.source.stream(ownerId, command.jobId, {
       recordType: command.recordType,
@@ -70,7 +73,11 @@ export class ImportService {
     const { outcome } = await this.executor.execute(
       ownerId,
       selections,
-      { ...command, onProgress: onProgress ?? undefined },
+      {
+        ...command,
+        onProgress: onProgress ?? undefined,
+        onCommit: importCompleted({ ownerId, importId: runId, jobId: set.job.id }),
+      },
       false,
     );
     return { ...outcome, job_id: set.job.id, record_type: set.rows.record_type };
@@ -87,8 +94,14 @@ export class ImportService {
             run.owner_id,
             run.command as unknown as BulkImportCommand,
             onProgress,
+            run.id,
           )
-        : await this.importJob(run.owner_id, run.command as unknown as ImportCommand, onProgress);
+        : await this.importJob(
+            run.owner_id,
+            run.command as unknown as ImportCommand,
+            onProgress,
+            run.id,
+          );
     // With onProgress an import is never accepted again; this only keeps the types honest.
     if ('import_id' in outcome) throw new Error(`import run ${run.id} was accepted again`);
     return outcome;
@@ -145,6 +158,7 @@ export class ImportService {
     ownerId: string,
     command: BulkImportCommand,
     onProgress: ((processed: number) => Promise<boolean>) | null,
+    runId: string | null = null,
   ): Promise<BulkImportResult | ImportAccepted> {
     const { bulk, streams } = await this.source.bulkStreams(ownerId, command.bulkJobId, {
       recordType: command.recordType,
@@ -170,7 +184,11 @@ export class ImportService {
     const { outcome, files } = await this.executor.execute(
       ownerId,
       selections,
-      { ...command, onProgress: onProgress ?? undefined },
+      {
+        ...command,
+        onProgress: onProgress ?? undefined,
+        onCommit: importCompleted({ ownerId, importId: runId, bulkJobId: bulk.id }),
+      },
       true,
     );
     return { ...outcome, files, bulk_job_id: bulk.id };

@@ -2,6 +2,7 @@
  * The port through which imports write rows into tables. The built-in PostgreSQL store provides it
  * by default; a host application's own tables module provides the same token instead.
  */
+import type { EntityManager } from 'typeorm';
 import { FieldType } from './field-types';
 
 /** Injection token of the TableGateway. */
@@ -57,6 +58,11 @@ export interface TableWriter {
     records: RecordToInsert[],
     options: { allowDuplicates: boolean },
   ): Promise<InsertOutcome>;
+  /**
+   * The unit of work's transaction when the store lives in the service's own database (the
+   * built-in one): what must commit with the records (the import.completed event) writes there.
+   */
+  transaction?: EntityManager;
 }
 
 export interface TableGateway {

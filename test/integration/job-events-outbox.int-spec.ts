@@ -18,7 +18,6 @@ interface OutboxRow {
   occurred_at: Date;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read back, shape asserted below
   data: Record<string, any>;
-  sent_at: Date | null;
 }
 
 const files = (n: number): CreateBulkInput['files'] =>
@@ -58,7 +57,6 @@ describe('job events outbox', () => {
     expect(rows).toHaveLength(1);
     const [event] = rows;
     expect(event).toMatchObject({ type: 'job.completed', owner_id: 'user-a', job_id: job.id });
-    expect(event.sent_at).toBeNull();
     expect(event.occurred_at.toISOString()).toBe(h.clock.now().toISOString());
     expect(event.data.job).toMatchObject({
       id: job.id,
@@ -108,16 +106,22 @@ describe('job events outbox', () => {
       message: 'bad',
       retryable: false,
     });
-    expect((await outbox()).map((r) => r.type)).toEqual(['job.completed', 'job.failed']);
+    // The first counter change writes a bulk.progress; the next, at the same time, none.
+    expect((await outbox()).map((r) => r.type)).toEqual([
+      'job.completed',
+      'bulk.progress',
+      'job.failed',
+    ]);
     await service.complete(await claimed(children[2].id), { ok: true });
     const rows = await outbox();
     expect(rows.map((r) => r.type)).toEqual([
       'job.completed',
+      'bulk.progress',
       'job.failed',
       'job.completed',
       'bulk.completed',
     ]);
-    const bulk = rows[3];
+    const bulk = rows[4];
     expect(bulk).toMatchObject({ owner_id: 'user-b', job_id: parent.id });
     expect(bulk.data.counters).toEqual({
       total: 3,
@@ -127,7 +131,55 @@ describe('job events outbox', () => {
       pending: 0,
     });
     expect(bulk.data.job).toMatchObject({ kind: 'bulk', status: 'completed', result_url: null });
-    expect(rows[1].data.job.parent_job_id).toBe(parent.id);
+    expect(rows[2].data.job.parent_job_id).toBe(parent.id);
+    expect(rows[1]).toMatchObject({ type: 'bulk.progress', job_id: parent.id });
+    expect(rows[1].data.counters).toEqual({
+      total: 3,
+      completed: 1,
+      failed: 0,
+      cancelled: 0,
+      pending: 2,
+    });
+  });
+
+  it('writes bulk.progress at most once per second per bulk, from the counter update', async () => {
+    const { parent, children } = await service.createBulk({ ownerId: 'user-b', files: files(8) });
+    const other = await service.createBulk({ ownerId: 'user-b', files: files(2) });
+    // A file settles every 400 ms: progress at 0 s, 1.2 s and 2.4 s (a second or more apart);
+    // the last file settles the bulk (bulk.completed, no progress).
+    for (const child of children) {
+      await service.complete(await claimed(child.id), { ok: true });
+      h.clock.advance(400);
+    }
+    // Another bulk has its own throttle.
+    await service.complete(await claimed(other.children[0].id), { ok: true });
+    const rows = await outbox();
+    const progress = rows.filter((r) => r.type === 'bulk.progress' && r.job_id === parent.id);
+    expect(progress.map((r) => r.data.counters.completed)).toEqual([1, 4, 7]);
+    expect(
+      progress.map((r) => r.occurred_at.getTime() - progress[0].occurred_at.getTime()),
+    ).toEqual([0, 1200, 2400]);
+    expect(progress[2].data.counters).toEqual({
+      total: 8,
+      completed: 7,
+      failed: 0,
+      cancelled: 0,
+      pending: 1,
+    });
+    expect(progress[2].data.job).toMatchObject({
+      id: parent.id,
+      kind: 'bulk',
+      status: 'processing',
+    });
+    expect(
+      rows
+        .filter((r) => r.job_id === parent.id)
+        .map((r) => r.type)
+        .pop(),
+    ).toBe('bulk.completed');
+    expect(rows.filter((r) => r.job_id === other.parent.id).map((r) => r.type)).toEqual([
+      'bulk.progress',
+    ]);
   });
 
   it('writes bulk.failed when no child completed, and job.cancelled for a cancelled bulk', async () => {

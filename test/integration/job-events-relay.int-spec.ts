@@ -3,6 +3,7 @@
  * the event id for deduplication; a throwing handler is retried with backoff without holding up
  * the others; a crash between the state change and the delivery loses nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { ExtractionEvent } from '../../src/events/event-types';
 import { WebhookSubscriptionsRepository } from '../../src/events/webhook-subscriptions.repository';
 import { newWebhookSecret } from '../../src/events/webhook-signature';
@@ -39,11 +40,23 @@ describe('job events relay and in-process subscribers', () => {
     return job;
   };
 
+  /**
+   * Ticks until no committed event is left past the cursor: the relay waits for every older
+   * transaction of the database cluster, and other suites running at the same time have some.
+   */
+  const relayAll = (r: EventRelayHarness) =>
+    eventually(async () => {
+      await r.relay.tick();
+      return (await unsent()) === 0;
+    });
+
+  /** Events not yet relayed: past the relay cursor. */
   const unsent = async () =>
     Number(
       (
         await h.db.dataSource.query(
-          `SELECT count(*)::int AS n FROM extraction_events WHERE sent_at IS NULL`,
+          `SELECT count(*)::int AS n FROM extraction_events e, extraction_event_relay_cursor c
+           WHERE (e.xid, e.seq) > (c.xid, c.seq)`,
         )
       )[0].n,
     );
@@ -104,7 +117,7 @@ describe('job events relay and in-process subscribers', () => {
     await completedJob();
     // Relays: the handler's first attempt is still running after a second, so it gets a leased
     // delivery row, as if its process died now.
-    await dead.relay.tick();
+    await relayAll(dead);
     const [claimed] = await h.db.dataSource.query(
       `SELECT attempts, next_attempt_at FROM extraction_event_deliveries`,
     );
@@ -127,6 +140,42 @@ describe('job events relay and in-process subscribers', () => {
     });
   });
 
+  it('never passes over an event whose transaction commits after a later one, nor sends an aborted one', async () => {
+    const r = relay();
+    const seen: string[] = [];
+    r.events.on('count', '*', (event) => void seen.push(event.job_id));
+    const writeIn = async (jobId: string) => {
+      const runner = h.db.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      await runner.query(
+        `INSERT INTO extraction_events (type, owner_id, job_id, occurred_at, data)
+         VALUES ('job.completed', 'user-a', $1, now(), '{"job": {}}')`,
+        [jobId],
+      );
+      return runner;
+    };
+    // Two transactions write events first (lower transaction ids and seq), and stay open while
+    // a later change commits its event.
+    const lateId = randomUUID();
+    const abortedId = randomUUID();
+    const late = await writeIn(lateId);
+    const aborted = await writeIn(abortedId);
+    const later = await completedJob();
+    await r.relay.tick();
+    // Held back: a cursor moved past `later` would skip the lower ids when they commit.
+    expect(seen).toEqual([]);
+    await aborted.rollbackTransaction();
+    await aborted.release();
+    await late.commitTransaction();
+    await late.release();
+    r.relay.start();
+    await eventually(() => seen.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual([lateId, later.id]);
+    expect(await unsent()).toBe(0);
+  });
+
   it('relays each event once with several relays at once (SKIP LOCKED)', async () => {
     const seen: string[] = [];
     const many = [relay(), relay(), relay()];
@@ -140,21 +189,34 @@ describe('job events relay and in-process subscribers', () => {
     expect(await unsent()).toBe(0);
   });
 
-  it('deletes sent events past the retention, keeps newer and unsent ones', async () => {
+  it('deletes relayed events past the retention, keeps newer and unrelayed ones', async () => {
     const r = relay({ EVENT_RETENTION_DAYS: '1' });
-    await completedJob();
-    await completedJob();
-    await r.outbox.relay(new Date(), 10, 60, async () => []);
-    await h.db.dataSource.query(
-      `UPDATE extraction_events SET sent_at = now() - interval '2 days'
-       WHERE id = (SELECT id FROM extraction_events ORDER BY seq LIMIT 1)`,
+    const old = await completedJob();
+    const recent = await completedJob();
+    await eventually(async () => {
+      await r.outbox.relay(new Date(), 10, 60, async () => []);
+      return (await unsent()) === 0;
+    });
+    const age = (jobId: string) =>
+      h.db.dataSource.query(
+        `UPDATE extraction_events SET occurred_at = now() - interval '2 days' WHERE job_id = $1`,
+        [jobId],
+      );
+    await h.db.dataSource.query(`UPDATE extraction_events SET occurred_at = now()`);
+    await age(old.id);
+    const late = await completedJob(); // not relayed yet
+    await age(late.id);
+    // Only events behind the cursor go: the old one not yet relayed is kept.
+    const cutoff = new Date(Date.now() - 86_400_000);
+    await expect(r.outbox.deleteRelayedBefore(cutoff, 10)).resolves.toBe(1);
+    // The tick relays it, then its retention (or this one) deletes it.
+    await relayAll(r);
+    await r.outbox.deleteRelayedBefore(cutoff, 10);
+    const rows: Array<{ job_id: string }> = await h.db.dataSource.query(
+      `SELECT job_id FROM extraction_events ORDER BY seq`,
     );
-    await completedJob(); // unsent
-    await r.relay.tick();
-    const rows: Array<{ sent: boolean }> = await h.db.dataSource.query(
-      `SELECT sent_at IS NOT NULL AS sent FROM extraction_events ORDER BY seq`,
-    );
-    expect(rows).toEqual([{ sent: true }, { sent: true }]);
+    expect(rows.map((row) => row.job_id)).toEqual([recent.id]);
+    expect(await unsent()).toBe(0);
     const metrics = await r.registry.metrics();
     expect(metrics).toMatch(/extraction_events_written 3/);
     expect(metrics).toMatch(/extraction_events_relayed_total 1/);
@@ -173,7 +235,7 @@ describe('job events relay and in-process subscribers', () => {
       clock.now(),
     );
     await completedJob();
-    await r.relay.tick();
+    await relayAll(r);
     await r.relay.idle();
     const webhook = async () => (await subscriptions.find(hook.id, 'user-a'))!;
     expect(await webhook()).toMatchObject({ enabled: true, failingSince: clock.now() });
@@ -194,7 +256,7 @@ describe('job events relay and in-process subscribers', () => {
 
     clock.advance(2 * 24 * 3600 * 1000); // 3 days and an hour since the first failure
     await completedJob();
-    await r.relay.tick();
+    await relayAll(r);
     await r.relay.idle();
     const disabled = await webhook();
     expect(disabled.enabled).toBe(false);
@@ -203,7 +265,7 @@ describe('job events relay and in-process subscribers', () => {
     );
     // A disabled subscription gets no new deliveries.
     await completedJob();
-    await r.relay.tick();
+    await relayAll(r);
     const [{ n }] = await h.db.dataSource.query(
       `SELECT count(*)::int AS n FROM extraction_event_deliveries WHERE webhook_id = $1`,
       [hook.id],
@@ -216,5 +278,14 @@ describe('job events relay and in-process subscribers', () => {
     r.events.on('a', 'job.failed', () => undefined);
     expect(() => r.events.on('a', 'job.completed', () => undefined)).toThrow(/already/);
     expect(() => r.events.on('b', 'job.exploded' as never, () => undefined)).toThrow(/Unknown/);
+  });
+
+  it("gives bulk.progress only to handlers that list it, not to '*'", () => {
+    const r = relay();
+    r.events.on('all', '*', () => undefined);
+    r.events.on('progress', ['bulk.progress', 'bulk.completed'], () => undefined);
+    expect(r.events.handlersFor('bulk.progress')).toEqual(['progress']);
+    expect(r.events.handlersFor('bulk.completed')).toEqual(['all', 'progress']);
+    expect(r.events.handlersFor('import.completed')).toEqual(['all']);
   });
 });

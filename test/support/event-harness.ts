@@ -35,6 +35,9 @@ export function createEventRelay(
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_ALLOWED_ADDRESSES: '127.0.0.1',
       WEBHOOK_TIMEOUT_MS: '2000',
+      // Events carry the job harness's clock (2026-01-01), the relay the system's: a retention of
+      // 7 days would delete them as soon as they are relayed.
+      EVENT_RETENTION_DAYS: '3650',
       ...env,
     },
   );

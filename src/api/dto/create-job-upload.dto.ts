@@ -92,7 +92,7 @@ export class CreateBulkUploadDto {
   @ApiPropertyOptional({
     example: 'https://hooks.example.com/jobs',
     description:
-      "Signed webhook (Standard Webhooks, your callback secret) for this bulk's events; https, public addresses only",
+      "Signed webhook (Standard Webhooks, your callback secret) for this bulk's events and its files' (not bulk.progress: subscribe to it with POST /webhooks); https, public addresses only",
   })
   @EmptyAsAbsent()
   @IsOptional()

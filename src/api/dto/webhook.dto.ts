@@ -29,7 +29,8 @@ export class CreateWebhookDto {
     type: [String],
     enum: EVENT_TYPES,
     example: ['job.completed', 'job.failed'],
-    description: 'Event types to receive; all when absent or empty',
+    description:
+      'Event types to receive; when absent or empty, all but `bulk.progress` (≤ 1 per second per bulk, with its counters), which a subscription receives only when it lists it',
   })
   @IsOptional()
   @IsArray()

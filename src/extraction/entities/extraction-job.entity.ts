@@ -232,6 +232,10 @@ export class ExtractionJob {
   @Column({ name: 'cancelled_items', type: 'integer', default: 0 })
   cancelledItems!: number;
 
+  /** When the last `bulk.progress` event was written (its throttle: at most one per second). */
+  @Column({ name: 'progress_event_at', type: 'timestamptz', nullable: true })
+  progressEventAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -79,6 +79,19 @@ export function retryDelaySecondsSql(
  * (`id = ANY(…)`, the new values from a subquery rather than a join), so the plan stays a key lookup
  * however it was made (see docs/decisions.md, "Worker connections plan each statement once").
  */
+/**
+ * The throttle of `bulk.progress` (≤ 1 per second per bulk): an open bulk whose counters change
+ * gets `progress_event_at = now` when its last progress event is a second old or more, and the
+ * outbox writes the event for parents where it equals `now` (outboxCte). Another statement at the
+ * very same time (or a worker whose clock is behind) moves it a microsecond back, so only the
+ * first writes the event. Not an indexed column: the update stays heap-only.
+ */
+function progressEventAtSql(settles: string, now: string): string {
+  return `CASE WHEN ${settles} THEN p.progress_event_at
+    WHEN p.progress_event_at IS NULL OR p.progress_event_at <= ${now} - interval '1 second' THEN ${now}
+    ELSE LEAST(p.progress_event_at, ${now} - interval '1 microsecond') END`;
+}
+
 export function settleParentCte(now: number): string {
   const processed = 'p.processed_items + s.settled';
   const failed = 'p.failed_items + s.failed';
@@ -93,7 +106,7 @@ export function settleParentCte(now: number): string {
     GROUP BY parent_job_id
   ), parent AS (
     UPDATE extraction_jobs p SET (processed_items, failed_items, cancelled_items, progress, status,
-                                  completed_at, duration_ms, updated_at) = (
+                                  completed_at, duration_ms, updated_at, progress_event_at) = (
       SELECT ${processed}, ${failed}, ${cancelled},
         ${progressSql(processed, 'p.total_items')},
         CASE WHEN ${settles} THEN ${finalBulkStatusSql(processed, failed, cancelled)} ELSE p.status END,
@@ -103,7 +116,8 @@ export function settleParentCte(now: number): string {
           ELSE p.duration_ms END,
         -- Only when the parent settles: leaving indexed columns alone keeps the update of this hot
         -- row a heap-only (HOT) update, with no new index entries per finished child.
-        CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.updated_at END
+        CASE WHEN ${settles} THEN $${now}::timestamptz ELSE p.updated_at END,
+        ${progressEventAtSql(settles, `$${now}::timestamptz`)}
       FROM settled s WHERE s.id = p.id)
     WHERE p.id = ANY(ARRAY(SELECT id FROM settled ORDER BY id))
     RETURNING p.*

@@ -26,6 +26,7 @@ export class BuiltinTableGateway implements TableGateway {
         createFields: (fields) => this.store.addFields(tx, table.id, fields),
         insertRecords: (records, { allowDuplicates }) =>
           this.store.insertRecords(tx, table.id, records, allowDuplicates, ledgers),
+        transaction: tx,
       });
     });
   }

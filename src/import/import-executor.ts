@@ -187,55 +187,60 @@ export class ImportExecutor {
           inFlight = insert();
           inFlight.catch(() => undefined); // seen by the next await of inFlight
         };
-        for (const [n, selection] of selections.entries()) {
-          const { jobId, filename, recordType } = selection;
-          const chosen = selection.indices ? new Set(selection.indices) : null;
-          let pending: RecordToInsert[] = [];
-          let handled = 0;
-          let index = 0;
-          for await (const batch of selection.rows.batches(size)) {
-            for (const row of batch) {
-              const rowIndex = index;
-              index += 1;
-              if (unseen.size > 0) for (const s of unseen) if (s in row) unseen.delete(s);
-              if (chosen && !chosen.has(rowIndex)) continue;
-              handled += 1;
-              const coerced = coerceRow(row, rowIndex, columns, fieldIds);
-              if ('errors' in coerced) {
-                failed[n] += 1;
-                errorCount += coerced.errors.length;
-                for (const e of coerced.errors) {
-                  if (errors.length < MAX_LISTED_ERRORS) {
-                    errors.push(tagErrors ? { job_id: jobId ?? undefined, ...e } : e);
+        try {
+          for (const [n, selection] of selections.entries()) {
+            const { jobId, filename, recordType } = selection;
+            const chosen = selection.indices ? new Set(selection.indices) : null;
+            let pending: RecordToInsert[] = [];
+            let handled = 0;
+            let index = 0;
+            for await (const batch of selection.rows.batches(size)) {
+              for (const row of batch) {
+                const rowIndex = index;
+                index += 1;
+                if (unseen.size > 0) for (const s of unseen) if (s in row) unseen.delete(s);
+                if (chosen && !chosen.has(rowIndex)) continue;
+                handled += 1;
+                const coerced = coerceRow(row, rowIndex, columns, fieldIds);
+                if ('errors' in coerced) {
+                  failed[n] += 1;
+                  errorCount += coerced.errors.length;
+                  for (const e of coerced.errors) {
+                    if (errors.length < MAX_LISTED_ERRORS) {
+                      errors.push(tagErrors ? { job_id: jobId ?? undefined, ...e } : e);
+                    }
                   }
+                  continue;
                 }
-                continue;
+                if (!options.skipErrors && errorCount > 0) continue; // nothing more is written
+                pending.push({
+                  values: coerced.values,
+                  provenance: {
+                    source_job_id: jobId,
+                    source_file: filename,
+                    row_index: rowIndex,
+                    record_type: recordType,
+                  },
+                });
               }
-              if (!options.skipErrors && errorCount > 0) continue; // nothing more is written
-              pending.push({
-                values: coerced.values,
-                provenance: {
-                  source_job_id: jobId,
-                  source_file: filename,
-                  row_index: rowIndex,
-                  record_type: recordType,
-                },
-              });
+              if (handled >= size) {
+                await send(n, pending, handled);
+                pending = [];
+                handled = 0;
+              }
             }
-            if (handled >= size) {
-              await send(n, pending, handled);
-              pending = [];
-              handled = 0;
-            }
+            await send(n, pending, handled);
+            await inFlight;
+            const outOfRange = rowIndicesOutOfRange(
+              selection.indices,
+              index,
+              tagErrors ? jobId : null,
+            );
+            if (outOfRange) throw outOfRange;
           }
-          await send(n, pending, handled);
-          await inFlight;
-          const outOfRange = rowIndicesOutOfRange(
-            selection.indices,
-            index,
-            tagErrors ? jobId : null,
-          );
-          if (outOfRange) throw outOfRange;
+        } finally {
+          // A failure mid-stream: the INSERT in flight ends before the rollback is sent.
+          await inFlight.catch(() => undefined);
         }
         if (unseen.size > 0) {
           // A mapped source no row has: one more pass names every source field in the error.
@@ -243,6 +248,11 @@ export class ImportExecutor {
           throw unknownSources(Object.keys(options.fieldMapping), sourceFields)!;
         }
         if (errorCount > 0 && !options.skipErrors) throw new NothingImported();
+        // Progress is throttled: a last check right before the commit, so that a run claimed again
+        // elsewhere (its lease lost) never commits.
+        if (options.onProgress && !(await options.onProgress(processed))) {
+          throw new ImportRunLostError('(lost lease)');
+        }
         await options.onCommit?.(writer, {
           table_id: table.id,
           records_imported: counts.imported.reduce((x, y) => x + y, 0),

@@ -18,6 +18,7 @@ import { BulkReleaseRepository } from './persistence/bulk-release.repository';
 import { OwnerUsageRepository } from './persistence/owner-usage.repository';
 import { BulkReleaseService } from './jobs/bulk-release.service';
 import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
+import { ReprocessMetrics } from './jobs/reprocess.metrics';
 
 @Module({
   imports: [QueueModule],
@@ -31,6 +32,7 @@ import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
     OwnerUsageRepository,
     BulkReleaseService,
     OwnerActivityMetrics,
+    ReprocessMetrics,
     { provide: Clock, useClass: SystemClock },
     { provide: JobQueue, useClass: BullJobQueue },
     {

@@ -211,7 +211,9 @@ export class JobIntakeService {
       // Uploads no created file names (identical to an earlier one of the bulk or of the owner).
       const named = new Set(outcome.children.map((c) => c.fileUrl));
       await this.uploads.discard(
-        outcome.created ? files.filter((f, i) => !entries[i].initialError && !named.has(f.fileUrl)) : files,
+        outcome.created
+          ? files.filter((f, i) => !entries[i].initialError && !named.has(f.fileUrl))
+          : files,
       );
       return outcome;
     } catch (error) {
@@ -226,7 +228,11 @@ export class JobIntakeService {
    */
   private shareIdenticalUploads(
     files: StoredUpload[],
-    entries: Array<{ fileUrl: string | null; initialError?: unknown; shareStoredContent?: boolean }>,
+    entries: Array<{
+      fileUrl: string | null;
+      initialError?: unknown;
+      shareStoredContent?: boolean;
+    }>,
   ): void {
     const first = new Map<string, string>();
     files.forEach((file, i) => {

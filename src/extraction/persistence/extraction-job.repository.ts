@@ -434,8 +434,6 @@ export class ExtractionJobRepository {
     // A reprocess attempt failing for good: the previous result stays (see above).
     const restore = `(NOT ${retriesLeft} AND ${REPROCESSING('j')})`;
     const previous = (field: string) => `(j.reprocess_previous->>'${field}')`;
-    const unlessRestored = (column: string, value: string) =>
-      `${column} = CASE WHEN ${restore} THEN j.${column} ELSE ${value} END`;
     return this.db.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET
@@ -460,7 +458,7 @@ export class ExtractionJobRepository {
            error_code = CASE WHEN ${restore} THEN NULL ELSE $8 END,
            error_message = CASE WHEN ${restore} THEN NULL ELSE $9 END,
            error_stack = CASE WHEN ${restore} THEN NULL ELSE $10 END,
-           ${unlessRestored('result', 'COALESCE($13::jsonb, j.result)')},
+           result = CASE WHEN ${restore} THEN j.result ELSE COALESCE($13::jsonb, j.result) END,
            result_path = CASE WHEN ${restore} THEN ${previous('result_path')}
              ELSE COALESCE($14::text, j.result_path) END,
            lease_expires_at = NULL, updated_at = $4::timestamptz

@@ -25,6 +25,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly duplicatesParked = new Counter({
+    name: 'extraction_duplicates_parked_total',
+    help: 'Attempts that gave their worker slot back while an identical file was being extracted, by format',
+    labelNames: ['format'],
+    registers: [this.registry],
+  });
+
   readonly resultsReused = new Counter({
     name: 'extraction_results_reused_total',
     help: 'Attempts completed from an identical earlier result instead of extracting, by format',

@@ -78,6 +78,7 @@ describe('migrations', () => {
       'ix_extraction_jobs_result_path',
       'ix_extraction_jobs_retry_due',
       'ix_extraction_jobs_reuse',
+      'ix_extraction_jobs_reuse_parked',
       'ix_extraction_jobs_unreleased',
       'pk_extraction_jobs',
       'uq_extraction_jobs_idempotency',

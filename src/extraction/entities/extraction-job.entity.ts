@@ -85,6 +85,10 @@ const bigintAsNumber = {
 @Index('ix_extraction_jobs_reprocess_status', ['reprocessStatus', 'status'], {
   where: `"reprocess_status" IS NOT NULL`,
 })
+// Duplicates parked while an identical file is being extracted, by the reuse key they wait for.
+@Index('ix_extraction_jobs_reuse_parked', ['reuseWaitingFor', 'updatedAt'], {
+  where: `"reuse_waiting_for" IS NOT NULL`,
+})
 @Check(
   'ck_extraction_jobs_reprocess_status',
   `"reprocess_status" IN ('pending', 'completed', 'failed')`,
@@ -179,6 +183,13 @@ export class ExtractionJob {
   /** The completed job whose result this job took instead of extracting again. */
   @Column({ name: 'reused_from', type: 'uuid', nullable: true })
   reusedFrom!: string | null;
+
+  /**
+   * A parked duplicate (`pending`, no queue message): the reuse key whose extraction it waits for,
+   * to be woken when that ends (ResultReuseService).
+   */
+  @Column({ name: 'reuse_waiting_for', type: 'text', nullable: true })
+  reuseWaitingFor!: string | null;
 
   /**
    * Where the last POST /jobs/reprocess of this job is: `pending` while its new attempt runs (the

@@ -5,9 +5,10 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ExtractionFormat } from '../entities/job-enums';
-import { JobRef } from '../jobs/job.types';
+import { JobRef, QueueLane } from '../jobs/job.types';
+import { LANE_BY_KIND } from './fair-sql';
 import { JobDatabase } from './job-database';
-import { S } from './job-sql';
+import { allowed, S, to } from './job-sql';
 
 /** The completed job whose result an attempt takes instead of extracting. */
 export interface ReuseSource {
@@ -62,7 +63,7 @@ export class ResultReuseRepository {
          ORDER BY s.completed_at DESC LIMIT 1 FOR KEY SHARE
        ), attempt AS (
          UPDATE extraction_jobs j SET extractor_version = $3, options_digest = $4,
-           reused_from = (SELECT id FROM source),
+           reused_from = (SELECT id FROM source), reuse_waiting_for = NULL,
            result_path = COALESCE((SELECT result_path FROM source), j.result_path)
          -- status as text: a condition no partial index serves, so the plan stays a lookup by id
          WHERE j.id = $1 AND j.attempt = $2 AND j.status::text = ${S.processing}
@@ -157,7 +158,7 @@ export class ResultReuseRepository {
   ): Promise<boolean[]> {
     const rows = await this.db.run(
       `UPDATE extraction_jobs j SET extractor_version = r.version, options_digest = r.digest,
-         reused_from = NULL
+         reused_from = NULL, reuse_waiting_for = NULL
        FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[]) AS r(id, attempt, version, digest)
        -- status as text: a condition no partial index serves, so the plan stays a lookup by id
        WHERE j.id = r.id AND j.attempt = r.attempt AND j.status::text = ${S.processing}
@@ -186,6 +187,48 @@ export class ResultReuseRepository {
       [],
     );
     return rows.map((r) => ({ state: r.state as string, jobs: Number(r.n) }));
+  }
+
+  /**
+   * Parks a running attempt whose identical file is being extracted elsewhere: back to `pending`
+   * (same attempt, no queue message, lease and worker cleared) naming the key it waits for. False
+   * when the attempt is no longer this worker's.
+   */
+  async park(ref: JobRef, key: string, now: Date): Promise<boolean> {
+    const rows = await this.db.run(
+      `UPDATE extraction_jobs j SET status = ${to('release')}, reuse_waiting_for = $3,
+         lease_expires_at = NULL, worker_id = NULL, progress = 0, updated_at = $4::timestamptz
+       WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($5)
+       RETURNING j.id`,
+      [ref.id, ref.attempt, key, now, allowed('release')],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Wakes the duplicates parked on `key` (or, without a key, those parked for longer than
+   * `parkedBefore`: a holder that died wakes nobody): they stop waiting and are answered for the
+   * queue, in the lane they came by.
+   */
+  async wake(key: string | null, now: Date, parkedBefore?: Date, limit = 1000): Promise<JobRef[]> {
+    const rows = await this.db.run(
+      `WITH parked AS (
+         SELECT p.id FROM extraction_jobs p
+         WHERE p.reuse_waiting_for IS NOT NULL AND ($1::text IS NULL OR p.reuse_waiting_for = $1)
+           AND ($3::timestamptz IS NULL OR p.updated_at < $3::timestamptz)
+           AND p.status = ${S.pending}
+         LIMIT $4 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE extraction_jobs j SET reuse_waiting_for = NULL, updated_at = $2::timestamptz
+       WHERE j.id = ANY(ARRAY(SELECT id FROM parked)) AND j.status = ${S.pending}
+       RETURNING j.id, j.attempt, ${LANE_BY_KIND('j')}`,
+      [key, now, parkedBefore ?? null, limit],
+    );
+    return rows.map((r) => {
+      const ref: JobRef = { id: r.id as string, attempt: Number(r.attempt) };
+      if (r.lane !== 'interactive') ref.lane = r.lane as QueueLane;
+      return ref;
+    });
   }
 
   /** The given storage URLs that some job still names as its file or its result. */

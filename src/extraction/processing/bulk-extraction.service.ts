@@ -194,12 +194,19 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       // Retried like the other writes while the database is unreachable (the lookup records the
       // attempt's extractor version and options digest).
       const plan = await this.patiently(`Reuse lookup of job ${ref.id}`, () =>
-        this.reuse.begin(job, ref, controller.signal),
+        this.reuse.begin(job, ref),
       );
       releaseReuse = plan.release;
       if (!plan.attemptHeld) {
         clearInterval(heartbeat);
         this.logger.log(`Stopped ${context()}: cancelled or taken over`);
+        return;
+      }
+      if (plan.parked) {
+        // An identical file is being extracted: this slot goes to other files meanwhile.
+        clearInterval(heartbeat);
+        this.metrics.duplicatesParked.inc({ format: job.format });
+        this.logger.log(`Parked ${context()}: an identical file is being extracted`);
         return;
       }
       if (plan.source) {

@@ -20,8 +20,7 @@ export class ReprocessThroughWindows1796545160000 implements MigrationInterface 
       ADD COLUMN "reprocess_previous" jsonb,
       ADD CONSTRAINT "ck_extraction_jobs_reprocess_status"
         CHECK ("reprocess_status" IN ('pending', 'completed', 'failed'))`);
-    // Jobs requeued by reprocess before this migration were enqueued at once: released.
-    // (None are marked: they complete or fail as plain attempts.)
+    // Jobs requeued by reprocess before this migration carry no mark: they run as plain attempts.
     await queryRunner.query(
       `CREATE INDEX "ix_extraction_jobs_reprocess_unreleased" ON "extraction_jobs" ("owner_id", "reprocess_requested_at", "id") WHERE "reprocess_status" = 'pending' AND "status" = 'pending' AND "released_at" IS NULL`,
     );

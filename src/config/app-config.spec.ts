@@ -31,6 +31,30 @@ describe(AppConfig.name, () => {
     );
   });
 
+  it('fits the extractor threads into WORKER_MEMORY_BUDGET_MB, and the sync queue to them', () => {
+    const budgeted = config({
+      WORKER_CONCURRENCY: '8',
+      EXTRACTOR_MEMORY_MB: '1024',
+      WORKER_MEMORY_BUDGET_MB: '3000',
+      EXTRACTOR_RECYCLE_MB: '400',
+    });
+    // 256 + 2 × (1024 + 256) = 2816 ≤ 3000
+    expect(budgeted.worker).toMatchObject({
+      concurrency: 8,
+      configuredThreads: 8,
+      threads: 2,
+      memoryMb: 1024,
+      memoryBudgetMb: 3000,
+      recycleMb: 400,
+    });
+    expect(budgeted.sync.maxQueued).toBe(4);
+    expect(() => config({ WORKER_MEMORY_BUDGET_MB: '100' })).toThrow(/WORKER_MEMORY_BUDGET_MB/);
+    const unset = config({ WORKER_CONCURRENCY: '2', EXTRACTOR_MEMORY_MB: '512' }).worker;
+    expect(unset.threads).toBe(2);
+    expect(unset.memoryBudgetMb).toBeLessThanOrEqual(256 + 2 * (512 + 256));
+    expect(unset.recycleMb).toBe(512);
+  });
+
   it('sizes the bulk window from the worker concurrency unless set, and refuses bad limits', () => {
     expect(config({ WORKER_CONCURRENCY: '3' }).fairness).toMatchObject({
       windowPerOwner: 12,

@@ -2,6 +2,7 @@
  * Typed, grouped view of the validated environment. Injected by class (`AppConfig`) wherever
  * settings are needed, so nothing reads process.env after start-up.
  */
+import { totalmem } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import {
   DEV_JWT_SECRET,
@@ -11,6 +12,7 @@ import {
   Role,
   validateEnvironment,
 } from './environment';
+import { planWorkerMemory } from './worker-memory';
 
 const projectRoot = join(
   __dirname,
@@ -35,9 +37,17 @@ export class AppConfig {
   readonly redis: { url: string; prefix: string };
   readonly worker: {
     concurrency: number;
+    /** Extractor threads, after fitting the memory budget (≤ EXTRACTOR_THREADS). */
     threads: number;
+    /** EXTRACTOR_THREADS (or the concurrency) before the budget was applied. */
+    configuredThreads: number;
     timeoutMs: number;
+    /** Heap limit per thread. */
     memoryMb: number;
+    /** WORKER_MEMORY_BUDGET_MB or its default: RSS the process should stay within. */
+    memoryBudgetMb: number;
+    /** A thread holding more than this after a file is recycled (EXTRACTOR_RECYCLE_MB). */
+    recycleMb: number;
     progressIntervalMs: number;
     leaseSeconds: number;
     shutdownGraceMs: number;
@@ -110,11 +120,22 @@ export class AppConfig {
     this.port = env.PORT;
     this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
     this.redis = { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX };
+    const configuredThreads = env.EXTRACTOR_THREADS ?? env.WORKER_CONCURRENCY;
+    const memory = planWorkerMemory({
+      threads: configuredThreads,
+      memoryMb: env.EXTRACTOR_MEMORY_MB,
+      budgetMb: env.WORKER_MEMORY_BUDGET_MB,
+      recycleMb: env.EXTRACTOR_RECYCLE_MB,
+      machineMb: machineMemoryMb(),
+    });
     this.worker = {
       concurrency: env.WORKER_CONCURRENCY,
-      threads: env.EXTRACTOR_THREADS ?? env.WORKER_CONCURRENCY,
+      threads: memory.threads,
+      configuredThreads,
       timeoutMs: env.EXTRACTION_TIMEOUT_SECONDS * 1000,
-      memoryMb: env.EXTRACTOR_MEMORY_MB,
+      memoryMb: memory.memoryMb,
+      memoryBudgetMb: memory.budgetMb,
+      recycleMb: memory.recycleMb,
       progressIntervalMs: env.PROGRESS_INTERVAL_MS,
       leaseSeconds: env.LEASE_SECONDS,
       shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
@@ -218,4 +239,12 @@ export class AppConfig {
   get runsWorker(): boolean {
     return this.role === 'worker' || this.role === 'all';
   }
+}
+
+/** Memory the process may have: the cgroup's limit when there is one, else the machine's. */
+function machineMemoryMb(): number {
+  const total = totalmem();
+  const constrained = process.constrainedMemory();
+  const bytes = constrained > 0 && constrained < total ? constrained : total;
+  return Math.floor(bytes / (1024 * 1024));
 }

@@ -81,10 +81,33 @@ export class EnvironmentVariables {
   @Min(1)
   EXTRACTION_TIMEOUT_SECONDS = 600;
 
+  /** Heap limit of each extractor thread (V8 old generation). */
   @Transform(toNumber)
   @IsInt()
   @Min(64)
   EXTRACTOR_MEMORY_MB = 1536;
+
+  /**
+   * The most memory (RSS) a process running extractors may use: threads are fewer when
+   * 256 + EXTRACTOR_THREADS × (EXTRACTOR_MEMORY_MB + 256) would exceed it, and no file starts while
+   * the process is over it (src/config/worker-memory.ts). Default: all threads at their heap
+   * limit, at most ¾ of the machine's (or cgroup's) memory.
+   */
+  @Transform(toNumber)
+  @IsOptional()
+  @IsInt()
+  @Min(384)
+  WORKER_MEMORY_BUDGET_MB?: number;
+
+  /**
+   * A thread holding more than this (heap, buffers and WASM memory) after a file is terminated and
+   * replaced, so a spike's memory goes back at once (default 512; a warm thread holds ~150–350).
+   */
+  @Transform(toNumber)
+  @IsOptional()
+  @IsInt()
+  @Min(16)
+  EXTRACTOR_RECYCLE_MB?: number;
 
   /** Test hook: module whose extractors replace the real ones in the threads (not in production). */
   @IsOptional()

@@ -2,9 +2,10 @@
  * The job core every role needs: repositories, ExtractionJobService (exported for other modules),
  * the queue port on Bull, and the extractor pool.
  */
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { BullJobQueue } from './bull/bull-job-queue';
 import { QueueModule } from '../queue/queue.module';
 import { ExtractionJobRepository } from './persistence/extraction-job.repository';
@@ -37,14 +38,25 @@ import { ReprocessMetrics } from './jobs/reprocess.metrics';
     { provide: JobQueue, useClass: BullJobQueue },
     {
       provide: ExtractorPool,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new ExtractorPool({
-          threads: config.worker.threads,
-          memoryMb: config.worker.memoryMb,
+      inject: [AppConfig, { token: MetricsService, optional: true }],
+      useFactory: (config: AppConfig, metrics?: MetricsService) => {
+        const { threads, configuredThreads, memoryMb, memoryBudgetMb } = config.worker;
+        if (threads < configuredThreads)
+          new Logger(ExtractorPool.name).warn(
+            `${threads} extractor threads instead of ${configuredThreads}: ${threads} × ` +
+              `${memoryMb} MB heap fit the memory budget of ${memoryBudgetMb} MB ` +
+              `(WORKER_MEMORY_BUDGET_MB)`,
+          );
+        return new ExtractorPool({
+          threads,
+          memoryMb,
           timeoutMs: config.worker.timeoutMs,
+          memoryBudgetMb,
+          recycleMb: config.worker.recycleMb,
+          onThreadRecycled: (reason) => metrics?.threadsRecycled.inc({ reason }),
           overridesModule: config.worker.extractorOverrides,
-        }),
+        });
+      },
     },
   ],
   exports: [

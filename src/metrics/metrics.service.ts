@@ -88,6 +88,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly threadsRecycled = new Counter({
+    name: 'extraction_extractor_threads_recycled_total',
+    help: 'Extractor threads terminated to return their memory: after a file left them holding more than EXTRACTOR_RECYCLE_MB (spike), or idle while the process was over WORKER_MEMORY_BUDGET_MB (over_budget)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
   readonly bulkFilesReleased = new Counter({
     name: 'extraction_bulk_files_released_total',
     help: 'Bulk files handed from PostgreSQL to the queue by the fair release step',

@@ -103,6 +103,22 @@ describe(BulkExtractionService.name, () => {
     });
   });
 
+  it('recycles the extractor thread a spiking file left holding memory, and counts it in /metrics', async () => {
+    h = await createPipelineHarness({ EXTRACTOR_MEMORY_MB: '512', EXTRACTOR_RECYCLE_MB: '200' });
+    const worker = await h.startWorker();
+    const { parent } = await h.createBulk(['spike:250', 'ok:a', 'ok:b']);
+    const done = await h.waitFor('the bulk to finish', async () => {
+      const s = await snapshot(h, parent.id);
+      return s.status === 'completed' ? s : null;
+    });
+    expect(done).toMatchObject({ total: 3, processed: 3, failed: 0, kids_completed: 3 });
+    const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+    expect(metrics).toContain('extraction_extractor_threads_recycled_total{reason="spike"} 1');
+    expect(metrics).not.toContain(
+      'extraction_extractor_threads_recycled_total{reason="over_budget"}',
+    );
+  });
+
   it('retries a failing file at the backoff time until max_retries, and fails a permanent error at once', async () => {
     h = await createPipelineHarness({ MAX_RETRIES: '2' });
     await h.startWorker();

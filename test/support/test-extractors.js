@@ -11,6 +11,10 @@
  *   "wait"                wait until the task's signal fires, then stop with ABORTED
  *   "crash"               throw an uncaught exception on the thread
  *   "oom"                 allocate until the thread's heap limit
+ *   "spike:<mb>[:<ms>]"   allocate about <mb> MB on the thread's heap, hold it <ms>, drop it and
+ *                         succeed (the heap stays committed: a bomb that did not hit the limit)
+ *   "hold:<mb>[:<ms>]"    allocate a <mb> MB buffer outside the heap (as a WASM memory would),
+ *                         wait <ms>, succeed; the thread keeps the buffer for good
  * Plain CommonJS so the compiled worker can require it without a TypeScript step.
  */
 const { appendFileSync, readFileSync } = require('node:fs');
@@ -37,6 +41,9 @@ const trace = (event, filename) => {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Buffers "hold" left behind in this thread, like a WASM memory that never shrinks. */
+const held = [];
+
 const testExtractor = (format) => ({
   format,
   async extract({ filePath, filename, onProgress, signal }) {
@@ -47,7 +54,8 @@ const testExtractor = (format) => ({
       .split('\n')[0]
       .trim();
     trace('start', filename);
-    const [verb, arg] = command.split(':');
+    const startedAt = Date.now();
+    const [verb, arg, extra] = command.split(':');
     switch (verb) {
       case 'sleep': {
         const total = Number(arg);
@@ -85,6 +93,19 @@ const testExtractor = (format) => ({
         }, 0);
         await sleep(10_000);
         break;
+      case 'spike': {
+        // Arrays of 1 MB of small integers (8 bytes a slot), so the bytes are on the heap.
+        const hog = [];
+        for (let i = 0; i < Number(arg); i += 1) hog.push(new Array(131_072).fill(i));
+        await sleep(Number(extra ?? 0));
+        hog.length = 0;
+        break;
+      }
+      case 'hold': {
+        held.push(Buffer.alloc(Number(arg) * 1024 * 1024, 1));
+        await sleep(Number(extra ?? 0));
+        break;
+      }
       case 'oom': {
         const hog = [];
         for (;;) hog.push(new Array(1_000_000).fill(hog.length));
@@ -94,11 +115,17 @@ const testExtractor = (format) => ({
     }
     trace('end', filename);
     const padding = verb === 'big' ? { padding: 'x'.repeat(Number(arg)) } : {};
+    // Memory tests read when the file ran and what its thread held at the end (heap + outside).
+    const { heapTotal, external } = process.memoryUsage();
+    const memory =
+      verb === 'spike' || verb === 'hold'
+        ? { startedAt, endedAt: Date.now(), heldMb: Math.round((heapTotal + external) / 1048576) }
+        : {};
     return {
       source_file: filename,
       source_type: format,
       success: true,
-      metadata: { command, pid: process.pid, threadId, ...padding },
+      metadata: { command, pid: process.pid, threadId, ...padding, ...memory },
       errors: [],
       warnings: [],
     };

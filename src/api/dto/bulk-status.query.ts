@@ -1,36 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { JOB_STATUSES, JobStatus } from '../../extraction/entities/job-enums';
 import { MAX_PAGE } from './list-jobs.query';
-import { EmptyAsAbsent, ToBoolean, ToNumber } from './wire-transforms';
+import { EmptyAsAbsent, ToBoolean } from './wire-transforms';
+import { WholeNumberQuery } from './whole-number-query';
 
 export const MAX_FILES_PAGE_SIZE = 500;
 export const DEFAULT_FILES_PAGE_SIZE = 100;
 
 /** GET /bulk/{id}?files_page=&files_page_size=&files_status=&include_results= */
 export class BulkStatusQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1, example: 1 })
-  @ToNumber()
-  @IsOptional()
-  @IsInt({ message: `"files_page" must be a whole number from 1 to ${MAX_PAGE}` })
-  @Min(1, { message: `"files_page" must be a whole number from 1 to ${MAX_PAGE}` })
-  @Max(MAX_PAGE, { message: `"files_page" must be a whole number from 1 to ${MAX_PAGE}` })
+  @WholeNumberQuery('files_page', MAX_PAGE, 1)
   files_page?: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_FILES_PAGE_SIZE,
-    default: DEFAULT_FILES_PAGE_SIZE,
-    example: DEFAULT_FILES_PAGE_SIZE,
-  })
-  @ToNumber()
-  @IsOptional()
-  @IsInt({ message: `"files_page_size" must be a whole number from 1 to ${MAX_FILES_PAGE_SIZE}` })
-  @Min(1, { message: `"files_page_size" must be a whole number from 1 to ${MAX_FILES_PAGE_SIZE}` })
-  @Max(MAX_FILES_PAGE_SIZE, {
-    message: `"files_page_size" must be a whole number from 1 to ${MAX_FILES_PAGE_SIZE}`,
-  })
+  @WholeNumberQuery('files_page_size', MAX_FILES_PAGE_SIZE, DEFAULT_FILES_PAGE_SIZE)
   files_page_size?: number;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EXTRACTION_FORMATS, JOB_STATUSES } from '../../extraction/entities/job-enums';
+import { PROGRESS } from './job.response';
 
 const nullableDate = { type: String, format: 'date-time', nullable: true, example: null };
 
@@ -25,7 +26,7 @@ export class BulkFileResponse {
   @ApiProperty({ format: 'uuid', example: '7a1d3c5e-9b2f-4d6a-8c0e-1f3a5b7c9d2e' })
   job_id!: string;
 
-  @ApiProperty({ type: 'integer', example: 0 })
+  @ApiProperty(PROGRESS)
   progress!: number;
 
   @ApiProperty({
@@ -104,7 +105,7 @@ export class BulkResponse {
   @ApiProperty({ enum: JOB_STATUSES, example: 'pending' })
   overall_status!: string;
 
-  @ApiProperty({ type: 'integer', example: 0 })
+  @ApiProperty(PROGRESS)
   progress!: number;
 
   @ApiProperty({ type: 'integer', example: 0 })
@@ -140,7 +141,7 @@ export class BulkProgressEvent {
   @ApiProperty({ enum: JOB_STATUSES, example: 'processing' })
   overall_status!: string;
 
-  @ApiProperty({ type: 'number', example: 40 })
+  @ApiProperty({ ...PROGRESS, example: 40 })
   progress!: number;
 
   @ApiProperty({ type: 'integer', example: 500 })

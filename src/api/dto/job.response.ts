@@ -3,6 +3,9 @@ import { EXTRACTION_FORMATS, JOB_KINDS, JOB_STATUSES } from '../../extraction/en
 
 const openObject = { type: 'object', additionalProperties: true } as const;
 
+/** Percent done: fractional (a bulk of three files at two done is 66.67; the column is real). */
+export const PROGRESS = { type: 'number', minimum: 0, maximum: 100, example: 0 } as const;
+
 /** Where the last reprocess of a completed job is (POST /jobs/reprocess). */
 export class JobReprocessResponse {
   @ApiProperty({
@@ -60,7 +63,7 @@ export class JobResponse {
   @ApiProperty({ type: String, nullable: true, example: null })
   attachment_id!: string | null;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, example: 100 })
+  @ApiProperty({ ...PROGRESS, example: 100 })
   progress!: number;
 
   @ApiProperty({
@@ -164,7 +167,7 @@ export class JobProgressEvent {
   @ApiProperty({ enum: JOB_STATUSES, example: 'processing' })
   status!: string;
 
-  @ApiProperty({ type: 'integer', example: 40 })
+  @ApiProperty({ ...PROGRESS, example: 40 })
   progress!: number;
 
   @ApiProperty({ type: String, nullable: true, example: null })

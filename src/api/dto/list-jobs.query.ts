@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import {
   EXTRACTION_FORMATS,
   ExtractionFormat,
   JOB_STATUSES,
   JobStatus,
 } from '../../extraction/entities/job-enums';
-import { EmptyAsAbsent, ToNumber } from './wire-transforms';
+import { EmptyAsAbsent } from './wire-transforms';
+import { WholeNumberQuery } from './whole-number-query';
 
 export const MAX_PAGE = 1_000_000;
 export const MAX_PAGE_SIZE = 100;
@@ -27,25 +28,9 @@ export class ListJobsQuery {
   })
   format?: ExtractionFormat;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1, example: 1 })
-  @ToNumber()
-  @IsOptional()
-  @IsInt({ message: `"page" must be a whole number from 1 to ${MAX_PAGE}` })
-  @Min(1, { message: `"page" must be a whole number from 1 to ${MAX_PAGE}` })
-  @Max(MAX_PAGE, { message: `"page" must be a whole number from 1 to ${MAX_PAGE}` })
+  @WholeNumberQuery('page', MAX_PAGE, 1)
   page?: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_PAGE_SIZE,
-    default: 20,
-    example: 20,
-  })
-  @ToNumber()
-  @IsOptional()
-  @IsInt({ message: `"page_size" must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-  @Min(1, { message: `"page_size" must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-  @Max(MAX_PAGE_SIZE, { message: `"page_size" must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+  @WholeNumberQuery('page_size', MAX_PAGE_SIZE, 20)
   page_size?: number;
 }

@@ -7,10 +7,15 @@
  * thread (over a BroadcastChannel) and an extractor that checks it stops and leaves the thread
  * warm; one that does not within ABORT_GRACE_MS (a loop that never yields) has its thread
  * terminated.
+ *
+ * Memory (docs/decisions.md, "Worker memory budget"): the threads are sized to the budget by the
+ * configuration; the memory gate starts no file while the process is over it; a thread that holds
+ * more than `recycleMb` after a file is recycled (thread-recycler.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { ExtractionError } from '../../extractors/extraction-error';
 import {
@@ -20,11 +25,20 @@ import {
   ProgressUpdate,
 } from '../../extractors/extractor';
 import { ExtractorTask, ExtractorTaskOutcome, isProgressMessage } from './extractor-task';
+import { MemoryGate } from './memory-gate';
+import { RecycleReason, ThreadRecycler } from './thread-recycler';
 
 export interface ExtractorPoolOptions {
   threads: number;
+  /** Heap limit per thread. */
   memoryMb: number;
   timeoutMs: number;
+  /** No file starts while the process's RSS is above this (and another file runs). */
+  memoryBudgetMb: number;
+  /** A thread holding more than this after a file is recycled. */
+  recycleMb: number;
+  /** Called for every thread recycled (metrics). */
+  onThreadRecycled?: (reason: RecycleReason) => void;
   /** Test hook: a CommonJS module whose extractors replace the real ones (see the worker). */
   overridesModule?: string;
 }
@@ -63,21 +77,37 @@ export class ExtractorPool {
   private readonly progressRoutes = new Map<number, (update: ProgressUpdate) => void>();
   /** Tells the threads which task to stop (a task does not know its thread). */
   private readonly abortChannel = new BroadcastChannel(`extractor-abort-${randomUUID()}`);
+  private readonly recycler: ThreadRecycler;
+  /** Files beyond the threads (a worker's concurrency may exceed its threads) wait here. */
+  private readonly gate: MemoryGate;
+  private lastOverBudgetWarning = 0;
 
   constructor(private readonly options: ExtractorPoolOptions) {
+    this.recycler = new ThreadRecycler(options.onThreadRecycled);
+    this.gate = new MemoryGate({
+      slots: options.threads,
+      budgetMb: options.memoryBudgetMb,
+      onOverBudget: () => {
+        this.warnOverBudget();
+        this.recycler.retireIdle();
+      },
+    });
     this.piscina = new Piscina({
       ...workerEntry(),
       minThreads: Math.min(1, options.threads),
       maxThreads: options.threads,
-      // Tasks beyond the threads wait here (a worker's concurrency may exceed its threads).
+      // The gate admits one file per thread; a file may still wait here for a recycled thread's
+      // replacement.
       maxQueue: Infinity,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+      loadBalancer: this.recycler.balance,
       workerData: {
         overridesModule: options.overridesModule,
         abortChannel: this.abortChannel.name,
       },
     });
+    this.recycler.attach(this.piscina);
     this.piscina.on('message', (message: unknown) => {
       if (isProgressMessage(message)) this.progressRoutes.get(message.taskId)?.(message.update);
     });
@@ -96,11 +126,13 @@ export class ExtractorPool {
     // One timer for both the caller's abort and the timeout (AbortSignal.any and
     // AbortSignal.timeout cost more than the rest of a trivial task).
     const terminate = new AbortController();
+    const leaveGate = new AbortController();
     let stopping = false;
     let graceTimer: NodeJS.Timeout | undefined;
     const stop = () => {
       if (stopping) return;
       stopping = true;
+      leaveGate.abort();
       this.abortChannel.postMessage(taskId);
       graceTimer = setTimeout(() => terminate.abort(), ABORT_GRACE_MS);
     };
@@ -124,9 +156,17 @@ export class ExtractorPool {
       options: request.options,
     };
     try {
-      const outcome = (await this.piscina.run(task, {
-        signal: terminate.signal,
-      })) as ExtractorTaskOutcome;
+      await this.gate.enter(leaveGate.signal);
+      let outcome: ExtractorTaskOutcome;
+      try {
+        outcome = (await this.piscina.run(task, {
+          signal: terminate.signal,
+        })) as ExtractorTaskOutcome;
+        this.afterTask(outcome);
+      } finally {
+        // The thread is free (or gone): the next file may start while this one drains progress.
+        this.gate.leave();
+      }
       if (stopping) throw abortError(request.signal, timeoutMs);
       if (received < outcome.progressSent) {
         const drained = new Promise<void>((resolve) => {
@@ -154,7 +194,26 @@ export class ExtractorPool {
     }
   }
 
+  private warnOverBudget(): void {
+    const now = Date.now();
+    if (now - this.lastOverBudgetWarning < OVER_BUDGET_WARNING_INTERVAL_MS) return;
+    this.lastOverBudgetWarning = now;
+    const rssMb = Math.round(process.memoryUsage.rss() / (1024 * 1024));
+    new Logger(ExtractorPool.name).warn(
+      `Process memory ${rssMb} MB is over the budget of ${this.options.memoryBudgetMb} MB ` +
+        '(WORKER_MEMORY_BUDGET_MB): files start only as running ones finish, idle extractor ' +
+        'threads are recycled',
+    );
+  }
+
+  /** A thread that holds more than the threshold after its file is recycled. */
+  private afterTask({ memory }: ExtractorTaskOutcome): void {
+    if (memory.heldMb > this.options.recycleMb) this.recycler.retire(memory.threadId, 'spike');
+    else this.recycler.settled(memory.threadId);
+  }
+
   async destroy(): Promise<void> {
+    this.gate.stop();
     this.abortChannel.close();
     await this.piscina.destroy();
   }
@@ -166,6 +225,8 @@ export class ExtractorPool {
 }
 
 const PROGRESS_DRAIN_MS = 500;
+/** At most one over-budget warning per minute: the state may last while files run. */
+const OVER_BUDGET_WARNING_INTERVAL_MS = 60_000;
 /** How long a stopped task may take to notice its signal before its thread is terminated. */
 const ABORT_GRACE_MS = 1000;
 

@@ -23,8 +23,15 @@ export interface SerializedExtractionError {
   stack?: string;
 }
 
+/** What the thread holds after a task: the pool recycles a thread that holds too much. */
+export interface ThreadMemory {
+  threadId: number;
+  /** V8 heap committed plus memory outside it (buffers, WASM), in MB. */
+  heldMb: number;
+}
+
 /** What a task answers; `progressSent` counts the progress messages it posted before. */
-export type ExtractorTaskOutcome = { progressSent: number } & (
+export type ExtractorTaskOutcome = { progressSent: number; memory: ThreadMemory } & (
   { ok: true; result: Record<string, unknown> } | { ok: false; error: SerializedExtractionError }
 );
 

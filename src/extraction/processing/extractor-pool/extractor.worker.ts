@@ -5,11 +5,17 @@
  * The pool's `overridesModule` (a CommonJS module exporting `{ [format]: Extractor }`) replaces
  * extractors: tests use it to run extractors that sleep, fail, hang or crash on demand.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { ExtractionError } from '../../extractors/extraction-error';
 import { Extractor, ExtractionFormat } from '../../extractors/extractor';
 import { getExtractor } from '../../extractors/registry';
-import { ExtractorTask, ExtractorTaskOutcome, ProgressMessage } from './extractor-task';
+import {
+  ExtractorTask,
+  ExtractorTaskOutcome,
+  ProgressMessage,
+  ThreadMemory,
+} from './extractor-task';
 
 const { overridesModule, abortChannel } = workerData as {
   overridesModule?: string;
@@ -47,12 +53,18 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
         progressSent += 1;
       },
     });
-    return { ok: true, result: result as unknown as Record<string, unknown>, progressSent };
+    return {
+      ok: true,
+      result: result as unknown as Record<string, unknown>,
+      progressSent,
+      memory: heldMemory(),
+    };
   } catch (error) {
     if (ExtractionError.isExtractionError(error)) {
       return {
         ok: false,
         progressSent,
+        memory: heldMemory(),
         error: {
           code: error.code,
           message: error.message,
@@ -65,6 +77,7 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
     return {
       ok: false,
       progressSent,
+      memory: heldMemory(),
       error: {
         code: 'EXTRACTION_FAILED',
         message: err.message,
@@ -75,4 +88,14 @@ export default async function runExtractor(task: ExtractorTask): Promise<Extract
   } finally {
     running.delete(task.taskId);
   }
+}
+
+/**
+ * This thread's memory: its isolate's committed heap plus external memory (Buffers and WASM
+ * memories, which the heap limit does not bound). V8's statistics are per isolate, i.e. per thread,
+ * and cost ~1 µs (process.memoryUsage() also reads the process RSS, ~20 µs).
+ */
+function heldMemory(): ThreadMemory {
+  const { total_heap_size, external_memory } = getHeapStatistics();
+  return { threadId, heldMb: Math.round((total_heap_size + external_memory) / (1024 * 1024)) };
 }

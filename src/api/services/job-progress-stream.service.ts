@@ -12,6 +12,7 @@ import { AuthUser } from '../../auth/auth-user';
 import { AppConfig } from '../../config/app-config';
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { SETTLED_STATUSES } from '../../extraction/entities/job-enums';
+import { ownerView } from '../dto/job-wire';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { JobNotFoundError } from '../../extraction/jobs/job-errors';
 import { TooManyStreamsError } from '../http/api-errors';
@@ -112,9 +113,10 @@ export class JobProgressStreamService implements OnModuleDestroy {
     if (this.watchers.size > 0) this.schedule(this.config.events.pollIntervalMs);
   }
 
-  private deliver(watcher: Watcher, job: ExtractionJob | undefined): void {
+  private deliver(watcher: Watcher, row: ExtractionJob | undefined): void {
     const { subscriber } = watcher;
-    if (!job) return subscriber.error(new JobNotFoundError(watcher.jobId));
+    if (!row) return subscriber.error(new JobNotFoundError(watcher.jobId));
+    const job = ownerView(row); // a job being reprocessed is completed for its owner
     const data = {
       id: job.id,
       status: job.status,

@@ -19,6 +19,7 @@ import { BulkReleaseRepository } from './persistence/bulk-release.repository';
 import { OwnerUsageRepository } from './persistence/owner-usage.repository';
 import { BulkReleaseService } from './jobs/bulk-release.service';
 import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
+import { ReprocessMetrics } from './jobs/reprocess.metrics';
 
 @Module({
   imports: [QueueModule],
@@ -32,6 +33,7 @@ import { OwnerActivityMetrics } from './jobs/owner-activity.metrics';
     OwnerUsageRepository,
     BulkReleaseService,
     OwnerActivityMetrics,
+    ReprocessMetrics,
     { provide: Clock, useClass: SystemClock },
     { provide: JobQueue, useClass: BullJobQueue },
     {

@@ -25,6 +25,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly duplicatesParked = new Counter({
+    name: 'extraction_duplicates_parked_total',
+    help: 'Attempts that gave their worker slot back while an identical file was being extracted, by format',
+    labelNames: ['format'],
+    registers: [this.registry],
+  });
+
   readonly resultsReused = new Counter({
     name: 'extraction_results_reused_total',
     help: 'Attempts completed from an identical earlier result instead of extracting, by format',
@@ -101,6 +108,12 @@ export class MetricsService {
    */
   ownerActiveSource?: () => Promise<Array<{ owner: string; files: number }>>;
 
+  /**
+   * Reprocessed jobs by state (queued, processing, retrying, completed, failed): the progress of
+   * POST /jobs/reprocess, read from PostgreSQL at every scrape (`reprocessSource`).
+   */
+  reprocessSource?: () => Promise<Array<{ state: string; jobs: number }>>;
+
   constructor(@InjectQueue(EXTRACTION_QUEUE) queue: Queue) {
     const metrics = this as MetricsService;
     new Gauge({
@@ -114,6 +127,22 @@ export class MetricsService {
           const rows = await metrics.ownerActiveSource();
           this.reset();
           for (const { owner, files } of rows) this.set({ owner }, files);
+        } catch {
+          // Database down: the readiness probe reports it; keep the scrape working.
+        }
+      },
+    });
+    new Gauge({
+      name: 'extraction_reprocess_jobs',
+      help: 'Jobs sent back by POST /jobs/reprocess, by state of their reprocess (queued, processing, retrying, completed, failed)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      async collect() {
+        if (!metrics.reprocessSource) return;
+        try {
+          const rows = await metrics.reprocessSource();
+          this.reset();
+          for (const { state, jobs } of rows) this.set({ state }, jobs);
         } catch {
           // Database down: the readiness probe reports it; keep the scrape working.
         }

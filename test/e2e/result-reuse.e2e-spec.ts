@@ -101,12 +101,20 @@ describe('result reuse over HTTP', () => {
       .set('Authorization', admin);
     expect(run.status).toBe(200);
     expect(run.body).toEqual({ dry_run: false, matched: 1, requeued: 1 });
+    // Meanwhile bob sees his completed job with its result, and the reprocess beside it.
+    const id = (await h.http().get(`${API}/jobs`).set('Authorization', bob)).body.items[0]
+      .id as string;
+    const during = await h.http().get(`${API}/jobs/${id}`).set('Authorization', bob);
+    expect(during.status).toBe(200);
+    expect(during.body.status).toBe('completed');
+    expect(during.body.result).not.toBeNull();
+    expect(['pending', 'processing', 'completed']).toContain(during.body.reprocess.status);
     const redone = await eventually("bob's job to complete again", async () => {
-      const list = await h.http().get(`${API}/jobs`).set('Authorization', bob);
-      const job = list.body.items[0] as { status: string; completed_at: string | null };
-      return job.status === 'completed' && job.completed_at ? job : null;
+      const res = await h.http().get(`${API}/jobs/${id}`).set('Authorization', bob);
+      return res.body.reprocess?.status === 'completed' ? res.body : null;
     });
     expect(redone.status).toBe('completed');
+    expect(redone.completed_at >= during.body.completed_at).toBe(true);
   });
 
   it('stores identical uploads of an owner once; the object goes with its last job', async () => {

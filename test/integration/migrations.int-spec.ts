@@ -73,9 +73,13 @@ describe('migrations', () => {
       'ix_extraction_jobs_pending_updated',
       'ix_extraction_jobs_processing_started',
       'ix_extraction_jobs_released_active',
+      'ix_extraction_jobs_reprocess_released',
+      'ix_extraction_jobs_reprocess_status',
+      'ix_extraction_jobs_reprocess_unreleased',
       'ix_extraction_jobs_result_path',
       'ix_extraction_jobs_retry_due',
       'ix_extraction_jobs_reuse',
+      'ix_extraction_jobs_reuse_parked',
       'ix_extraction_jobs_unreleased',
       'pk_extraction_jobs',
       'uq_extraction_jobs_idempotency',
@@ -115,7 +119,7 @@ describe('migrations', () => {
 
   it('fills the never-twice ledger from the records already imported, then drops the unique index', async () => {
     const all = db.dataSource.migrations.map((m) => m.name!).sort(byTimestamp);
-    const from = all.indexOf('ImportedSourceRows1796534800000');
+    const from = all.indexOf('ImportedSourceRows1796545180000');
     expect(from).toBeGreaterThan(0);
     for (let i = all.length - 1; i >= from; i -= 1) await db.dataSource.undoLastMigration();
     const table = '00000000-0000-4000-8000-0000000000a1';

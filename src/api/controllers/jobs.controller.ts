@@ -45,7 +45,7 @@ import { JobIdPipe } from '../http/job-id.pipe';
 import { JobResultService } from '../services/job-result.service';
 import { JobProgressStreamService } from '../services/job-progress-stream.service';
 import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
-import { toJobResponse } from '../dto/job-wire';
+import { ownerView, toJobResponse } from '../dto/job-wire';
 import { JobListResponse, JobProgressEvent, JobResponse } from '../dto/job.response';
 import { ExtractionResult } from '../dto/extraction-result.response';
 import { CreateJobUploadDto } from '../dto/create-job-upload.dto';
@@ -174,7 +174,8 @@ export class JobsController {
   @ApiNoContentResponse({ description: 'Cancelled or deleted' })
   @ApiErrorResponses(404, 409)
   async remove(@Param('id', JobIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
-    const job = await this.jobs.get(id, user.id);
+    // A job being reprocessed is completed for its owner: deleted, not cancelled.
+    const job = ownerView(await this.jobs.get(id, user.id));
     if ((SETTLED_STATUSES as readonly string[]).includes(job.status)) {
       const { files } = await this.jobs.delete(id, user.id);
       await deleteStoredFiles(this.storage, files, this.logger);

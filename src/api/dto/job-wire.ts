@@ -14,7 +14,45 @@ export const API_BASE = '/api/v1/extraction';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toJobResponse(job: ExtractionJob): JobResponse {
+/**
+ * A job whose reprocess has not settled is, for its owner, the completed job it was: its previous
+ * result with what came with it (`reprocess_previous`); the new attempt shows in `reprocess`.
+ */
+export function ownerView(job: ExtractionJob): ExtractionJob {
+  if (job.reprocessStatus !== 'pending' || !job.reprocessPrevious) return job;
+  const previous = job.reprocessPrevious;
+  const date = (value: string | null) => (value ? new Date(value) : null);
+  return Object.assign(Object.create(Object.getPrototypeOf(job) as object) as ExtractionJob, job, {
+    status: 'completed',
+    progress: 100,
+    errorCode: null,
+    errorMessage: null,
+    nextRetryAt: null,
+    retryCount: previous.retry_count,
+    startedAt: date(previous.started_at),
+    completedAt: date(previous.completed_at),
+    extractorVersion: previous.extractor_version,
+    reusedFrom: previous.reused_from,
+    // The attempt may already name the result it reuses; the owner still sees the previous one.
+    resultPath: previous.result_path,
+  });
+}
+
+function reprocessOf(job: ExtractionJob): JobResponse['reprocess'] {
+  if (!job.reprocessStatus || !job.reprocessRequestedAt) return undefined;
+  const running = job.reprocessStatus === 'pending';
+  return {
+    status: running ? job.status : job.reprocessStatus,
+    requested_at: job.reprocessRequestedAt.toISOString(),
+    // A running attempt's last transient failure, or why the reprocess failed.
+    error_code: running ? job.errorCode : job.reprocessErrorCode,
+    error_message: running ? job.errorMessage : job.reprocessErrorMessage,
+  };
+}
+
+export function toJobResponse(row: ExtractionJob): JobResponse {
+  const job = ownerView(row);
+  const reprocess = reprocessOf(row);
   return {
     id: job.id,
     kind: job.kind,
@@ -40,6 +78,7 @@ export function toJobResponse(job: ExtractionJob): JobResponse {
     extractor_version: job.extractorVersion ?? null,
     reused_from: job.reusedFrom ?? null,
     ...(job.parentJobId ? { parent_job_id: job.parentJobId } : {}),
+    ...(reprocess ? { reprocess } : {}),
   };
 }
 

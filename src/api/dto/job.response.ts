@@ -6,6 +6,26 @@ const openObject = { type: 'object', additionalProperties: true } as const;
 /** Percent done: fractional (a bulk of three files at two done is 66.67; the column is real). */
 export const PROGRESS = { type: 'number', minimum: 0, maximum: 100, example: 0 } as const;
 
+/** Where the last reprocess of a completed job is (POST /jobs/reprocess). */
+export class JobReprocessResponse {
+  @ApiProperty({
+    enum: ['pending', 'processing', 'retrying', 'completed', 'failed'],
+    description:
+      'pending/processing/retrying: the new attempt waits or runs, the job shows its previous result; completed: the result is the new one; failed: the previous result stays',
+    example: 'pending',
+  })
+  status!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-06T08:00:00.000Z' })
+  requested_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_code!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  error_message!: string | null;
+}
+
 /** A job as the frontend reads it (SEED-NOTES §1), snake_case. */
 export class JobResponse {
   @ApiProperty({ format: 'uuid', example: '2f0c6a8e-1d4b-4f7e-9a0b-3c5d7e9f1a2b' })
@@ -115,6 +135,13 @@ export class JobResponse {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Set for a file of a bulk' })
   parent_job_id?: string;
+
+  @ApiPropertyOptional({
+    type: JobReprocessResponse,
+    description:
+      'Set once the job was reprocessed. While the new attempt waits or runs the job stays `completed` with its previous result',
+  })
+  reprocess?: JobReprocessResponse;
 }
 
 /** GET /jobs */

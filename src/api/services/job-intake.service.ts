@@ -89,17 +89,16 @@ export class JobIntakeService {
         ...optionsFromFields(format, fields),
         ...optionsFromJson(format, dto.options),
       };
-      // Bytes this owner already stored: the job shares that object, the new copy goes.
-      const shared = file.sha256
-        ? (await this.jobs.storedContent(user.id, [file.sha256])).get(file.sha256)
-        : undefined;
+      // Bytes this owner already stored: the job shares that object (chosen by the insert, see
+      // ExtractionJobRepository) and the new copy goes.
       const outcome = await this.withCallback(file.jobId, user.id, dto.callback_url, () =>
         this.jobs.create({
           id: file.jobId,
           ownerId: user.id,
           format,
           filename: file.filename,
-          fileUrl: shared ?? file.fileUrl,
+          fileUrl: file.fileUrl,
+          shareStoredContent: true,
           fileSize: file.size,
           contentSha256: file.sha256,
           targetTableId: dto.target_table_id ?? null,
@@ -108,7 +107,8 @@ export class JobIntakeService {
           enforceLimits: true,
         }),
       );
-      if (!outcome.created || shared) await this.uploads.discard(files);
+      if (!outcome.created || outcome.job.fileUrl !== file.fileUrl)
+        await this.uploads.discard(files);
       return outcome;
     } catch (error) {
       await this.uploads.discard(files);
@@ -195,7 +195,7 @@ export class JobIntakeService {
       // Refused files are not kept in storage: their entries only record why.
       await this.uploads.discard(files.filter((_, i) => entries[i].initialError));
       const bulkId = randomUUID();
-      const copies = await this.shareIdenticalUploads(user.id, files, entries);
+      this.shareIdenticalUploads(files, entries);
       const outcome = await this.withCallback(bulkId, user.id, dto.callback_url, () =>
         this.jobs.createBulk({
           id: bulkId,
@@ -208,7 +208,13 @@ export class JobIntakeService {
           enforceLimits: true,
         }),
       );
-      await this.uploads.discard(outcome.created ? copies : files);
+      // Uploads no created file names (identical to an earlier one of the bulk or of the owner).
+      const named = new Set(outcome.children.map((c) => c.fileUrl));
+      await this.uploads.discard(
+        outcome.created
+          ? files.filter((f, i) => !entries[i].initialError && !named.has(f.fileUrl))
+          : files,
+      );
       return outcome;
     } catch (error) {
       await this.uploads.discard(files);
@@ -217,29 +223,26 @@ export class JobIntakeService {
   }
 
   /**
-   * Points the entries of identical files at one stored object (one stored earlier by this owner,
-   * else the first in this bulk) and answers the uploads that became redundant copies.
+   * Points the entries of identical files of this bulk at the first one's upload, and lets each
+   * share an object the owner stored earlier (the insert chooses it: ExtractionJobRepository).
    */
-  private async shareIdenticalUploads(
-    ownerId: string,
+  private shareIdenticalUploads(
     files: StoredUpload[],
-    entries: Array<{ fileUrl: string | null; initialError?: unknown }>,
-  ): Promise<StoredUpload[]> {
-    const hashes = files
-      .filter((f, i) => f.sha256 && entries[i].fileUrl && !entries[i].initialError)
-      .map((f) => f.sha256!);
-    const stored = await this.jobs.storedContent(ownerId, hashes);
-    const copies: StoredUpload[] = [];
+    entries: Array<{
+      fileUrl: string | null;
+      initialError?: unknown;
+      shareStoredContent?: boolean;
+    }>,
+  ): void {
+    const first = new Map<string, string>();
     files.forEach((file, i) => {
       const entry = entries[i];
       if (!file.sha256 || !entry.fileUrl || entry.initialError) return;
-      const shared = stored.get(file.sha256);
-      if (shared && shared !== entry.fileUrl) {
-        entry.fileUrl = shared;
-        copies.push(file);
-      } else if (!shared) stored.set(file.sha256, entry.fileUrl);
+      entry.shareStoredContent = true;
+      const shared = first.get(file.sha256);
+      if (shared) entry.fileUrl = shared;
+      else first.set(file.sha256, entry.fileUrl);
     });
-    return copies;
   }
 
   private bulkEntry(

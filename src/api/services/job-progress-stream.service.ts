@@ -15,6 +15,7 @@ import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { SETTLED_STATUSES } from '../../extraction/entities/job-enums';
 import { ExtractionJobService } from '../../extraction/jobs/extraction-job.service';
 import { JobNotFoundError } from '../../extraction/jobs/job-errors';
+import { ownerView } from '../dto/job-wire';
 import { SharedPoll } from './shared-poll';
 
 @Injectable()
@@ -41,8 +42,9 @@ export class JobProgressStreamService implements OnModuleDestroy {
    */
   progressStream(jobId: string, user: AuthUser): Observable<MessageEvent> {
     let last: { status: string; progress: number } | null = null;
-    return this.poll.stream(jobId, user, (job, subscriber) => {
-      if (!job) return subscriber.error(new JobNotFoundError(jobId));
+    return this.poll.stream(jobId, user, (row, subscriber) => {
+      if (!row) return subscriber.error(new JobNotFoundError(jobId));
+      const job = ownerView(row); // a job being reprocessed is completed for its owner
       const data = {
         id: job.id,
         status: job.status,

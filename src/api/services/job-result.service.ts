@@ -9,6 +9,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error';
 import { ExtractionJob } from '../../extraction/entities/extraction-job.entity';
 import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { ownerView } from '../dto/job-wire';
 
 export class ResultNotReadyError extends DomainError {
   constructor(job: ExtractionJob) {
@@ -33,7 +34,9 @@ function hasAnswerableResult(job: ExtractionJob): boolean {
 export class JobResultService {
   constructor(@Inject(STORAGE_DRIVER) private readonly storage: StorageDriver) {}
 
-  async fullResult(job: ExtractionJob): Promise<Record<string, unknown>> {
+  async fullResult(row: ExtractionJob): Promise<Record<string, unknown>> {
+    // A job being reprocessed answers its previous result, as completed.
+    const job = ownerView(row);
     if (!hasAnswerableResult(job)) throw new ResultNotReadyError(job);
     let result: Record<string, unknown>;
     if (job.resultPath) {

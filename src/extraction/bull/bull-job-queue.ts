@@ -29,7 +29,10 @@ const QUEUED_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
  * Bull priorities of the lanes (lower first). Every message carries one: Bull pushes a message
  * without priority to the far end of the wait list, so mixing the two would break the order.
  */
-const LANE_PRIORITY: Record<QueueLane, number> = { interactive: 1, bulk: 2 };
+const LANE_PRIORITY: Record<QueueLane, number> = { interactive: 1, bulk: 2, background: 3 };
+const LANE_OF_PRIORITY = new Map(
+  Object.entries(LANE_PRIORITY).map(([lane, priority]) => [priority, lane as QueueLane]),
+);
 
 const payloadOf = (ref: JobRef): ExtractFilePayload => ({ jobId: ref.id, attempt: ref.attempt });
 
@@ -96,7 +99,7 @@ export class BullJobQueue extends JobQueue {
       handler({
         id: message.data.jobId,
         attempt: message.data.attempt,
-        lane: message.opts.priority === LANE_PRIORITY.bulk ? 'bulk' : 'interactive',
+        lane: LANE_OF_PRIORITY.get(message.opts.priority ?? 1) ?? 'interactive',
       }),
     );
   }

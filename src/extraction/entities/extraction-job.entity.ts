@@ -20,6 +20,8 @@ import {
   JOB_STATUSES,
   JobKind,
   JobStatus,
+  ReprocessPrevious,
+  ReprocessStatus,
 } from './job-enums';
 
 /** bigint comes back from pg as a string; sizes here stay far below 2^53. */
@@ -72,6 +74,25 @@ const bigintAsNumber = {
 })
 // Deletion keeps a stored result another job still references (reuse shares result objects).
 @Index('ix_extraction_jobs_result_path', ['resultPath'], { where: `"result_path" IS NOT NULL` })
+// Reprocess through the fair path: each owner's waiting reprocess jobs, oldest request first, and
+// the released ones still active (what the owner's reprocess window holds); states for metrics.
+@Index('ix_extraction_jobs_reprocess_unreleased', ['ownerId', 'reprocessRequestedAt', 'id'], {
+  where: `"reprocess_status" = 'pending' AND "status" = 'pending' AND "released_at" IS NULL`,
+})
+@Index('ix_extraction_jobs_reprocess_released', ['ownerId'], {
+  where: `"reprocess_status" = 'pending' AND "status" IN ('pending', 'processing') AND "released_at" IS NOT NULL`,
+})
+@Index('ix_extraction_jobs_reprocess_status', ['reprocessStatus', 'status'], {
+  where: `"reprocess_status" IS NOT NULL`,
+})
+// Duplicates parked while an identical file is being extracted, by the reuse key they wait for.
+@Index('ix_extraction_jobs_reuse_parked', ['reuseWaitingFor', 'updatedAt'], {
+  where: `"reuse_waiting_for" IS NOT NULL`,
+})
+@Check(
+  'ck_extraction_jobs_reprocess_status',
+  `"reprocess_status" IN ('pending', 'completed', 'failed')`,
+)
 @Check('ck_extraction_jobs_parent_kind', `("kind" = 'file') = ("parent_job_id" IS NOT NULL)`)
 @Check('ck_extraction_jobs_progress', `"progress" >= 0 AND "progress" <= 100`)
 @Check(
@@ -162,6 +183,35 @@ export class ExtractionJob {
   /** The completed job whose result this job took instead of extracting again. */
   @Column({ name: 'reused_from', type: 'uuid', nullable: true })
   reusedFrom!: string | null;
+
+  /**
+   * A parked duplicate (`pending`, no queue message): the reuse key whose extraction it waits for,
+   * to be woken when that ends (ResultReuseService).
+   */
+  @Column({ name: 'reuse_waiting_for', type: 'text', nullable: true })
+  reuseWaitingFor!: string | null;
+
+  /**
+   * Where the last POST /jobs/reprocess of this job is: `pending` while its new attempt runs (the
+   * previous result stays in `result`/`result_path` and the API still shows the job completed),
+   * then `completed` or `failed` (a failed reprocess leaves the previous result in place).
+   */
+  @Column({ name: 'reprocess_status', type: 'text', nullable: true })
+  reprocessStatus!: ReprocessStatus | null;
+
+  @Column({ name: 'reprocess_requested_at', type: 'timestamptz', nullable: true })
+  reprocessRequestedAt!: Date | null;
+
+  /** Why the last reprocess failed (the job itself stays completed). */
+  @Column({ name: 'reprocess_error_code', type: 'text', nullable: true })
+  reprocessErrorCode!: string | null;
+
+  @Column({ name: 'reprocess_error_message', type: 'text', nullable: true })
+  reprocessErrorMessage!: string | null;
+
+  /** What the previous result came with, restored when the reprocess fails. */
+  @Column({ name: 'reprocess_previous', type: 'jsonb', nullable: true })
+  reprocessPrevious!: ReprocessPrevious | null;
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;

@@ -20,3 +20,22 @@ export const SETTLED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'c
 
 export const JOB_KINDS = ['single', 'bulk', 'file'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+/** Where the last reprocess of a completed job is (`reprocess_status`; null: never reprocessed). */
+export const REPROCESS_STATUSES = ['pending', 'completed', 'failed'] as const;
+export type ReprocessStatus = (typeof REPROCESS_STATUSES)[number];
+
+/**
+ * What a completed job's result came with before a reprocess (`reprocess_previous`, JSON:
+ * timestamps as ISO strings), put back when the reprocess fails.
+ */
+export interface ReprocessPrevious {
+  completed_at: string | null;
+  started_at: string | null;
+  duration_ms: number | null;
+  extractor_version: number | null;
+  options_digest: string | null;
+  reused_from: string | null;
+  result_path: string | null;
+  retry_count: number;
+}

@@ -70,7 +70,8 @@ export class BulkReleaseService {
     };
     const files = await this.releases.release(this.clock.now(), windowPerOwner, interactiveMax);
     if (files.length === 0) return 0;
-    this.metrics?.bulkFilesReleased?.inc(files.length);
+    const bulkFiles = files.filter((f) => f.lane !== 'background').length;
+    if (bulkFiles > 0) this.metrics?.bulkFilesReleased?.inc(bulkFiles);
     const refs: JobRef[] = files.map(({ id, attempt, lane }) => ({ id, attempt, lane }));
     // dispatch never throws; a lost message is found again by the reconciler (released rows).
     await this.queue.dispatch(refs);

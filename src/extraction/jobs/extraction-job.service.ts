@@ -71,6 +71,11 @@ function checkSameRequest(
   }
 }
 
+/** Settling this job frees a slot of its owner's window (a bulk file, a reprocess attempt). */
+function usesWindow(job: ExtractionJob): boolean {
+  return job.kind === 'file' || job.reprocessStatus !== null;
+}
+
 @Injectable()
 export class ExtractionJobService {
   private readonly logger = new Logger(ExtractionJobService.name);
@@ -341,7 +346,7 @@ export class ExtractionJobService {
     const resultJson = result === null ? null : JSON.stringify(result);
     const job = await this.completions.submit({ ref, resultJson, resultPath });
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
-    if (job.kind === 'file') this.releases?.kick(); // a slot of its owner's window is free
+    if (usesWindow(job)) this.releases?.kick(); // a slot of its owner's window is free
     // Not read back from the row: the job answers the result as given.
     job.result = result;
     return job;
@@ -376,7 +381,7 @@ export class ExtractionJobService {
       opts.partialResultPath ?? null,
     );
     if (!job) throw await this.refusal(ref.id, 'fail', ref.attempt);
-    if (job.kind === 'file') this.releases?.kick();
+    if (usesWindow(job)) this.releases?.kick();
     return job;
   }
 
@@ -477,7 +482,7 @@ export class ExtractionJobService {
     }
     const { deleted, files } = await this.jobs.deleteSettled(id);
     if (!deleted) throw await this.refusal(id, 'delete');
-    return { files: await this.unreferenced(files) };
+    return { files: await this.unreferencedObjects(files) };
   }
 
   // ------------------------------------------------------------ sweep primitives
@@ -555,21 +560,15 @@ export class ExtractionJobService {
     const cutoff = new Date(this.clock.now().getTime() - opts.olderThanDays * 86_400_000);
     if (opts.dryRun) return { count: await this.sweeps.countCleanable(cutoff), files: [] };
     const { deleted, files } = await this.sweeps.deleteCleanable(cutoff, opts.limit ?? 1000);
-    return { count: deleted, files: await this.unreferenced(files) };
-  }
-
-  /**
-   * Where identical uploads already are: per content hash, the stored file of an earlier job of
-   * the same owner, which a new job may share instead of keeping a second copy.
-   */
-  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
-    return this.reuse ? this.reuse.storedContent(ownerId, hashes) : new Map();
+    return { count: deleted, files: await this.unreferencedObjects(files) };
   }
 
   /**
    * Runs matching completed jobs again as new attempts (after an extractor fix): they go back to
-   * `pending` with their previous result kept until the new attempt completes. At most `limit`
-   * per call; call again for more.
+   * `pending` with their previous result kept until the new attempt completes (or fails: then the
+   * job stays completed with it). They reach the queue through the fair path, like bulk files:
+   * each owner's reprocess window, in the background lane behind interactive and bulk work. At
+   * most `limit` per call; call again for more.
    */
   async reprocess(
     filters: ReprocessFilters,
@@ -577,16 +576,21 @@ export class ExtractionJobService {
   ): Promise<{ dryRun: boolean; matched: number; requeued: number }> {
     if (!this.reuse) throw new Error('Reprocessing needs the result reuse repository');
     const { matched, requeued } = await this.reuse.reprocess(filters, this.clock.now(), limit);
-    await this.dispatchRefs(requeued);
+    if (requeued.length > 0) {
+      if (this.releases) await this.releases.release();
+      else await this.dispatchRefs(requeued.map((r) => ({ ...r, lane: 'background' as const })));
+    }
     this.metrics?.jobsReprocessed.inc(requeued.length);
     return { dryRun: filters.dryRun === true, matched, requeued: requeued.length };
   }
 
   /**
-   * The deleted jobs' objects no remaining job names: jobs share objects (a reused result, a
-   * content-addressed upload), and an object goes only with the last job that references it.
+   * Of the objects some jobs stopped naming (deleted jobs, a result replaced), those no job names
+   * any more, for the caller to remove: jobs share objects (a reused result, a content-addressed
+   * upload), and an object goes only with the last job that references it. Call it after the
+   * statement that dropped the references has committed (docs/storage.md, "Shared objects").
    */
-  private async unreferenced(files: string[]): Promise<string[]> {
+  async unreferencedObjects(files: string[]): Promise<string[]> {
     const unique = [...new Set(files)];
     if (!this.reuse || unique.length === 0) return unique;
     const kept = await this.reuse.stillReferenced(unique);
@@ -615,12 +619,14 @@ export class ExtractionJobService {
   }
 
   private async dispatch(jobs: ExtractionJob[]): Promise<void> {
-    // A bulk file handed back (shutdown, admin recovery) keeps the bulk lane.
+    // A bulk file handed back (shutdown, admin recovery) keeps the bulk lane, a reprocess attempt
+    // the background lane.
     await this.dispatchRefs(
       jobs.map((j) => ({
         id: j.id,
         attempt: j.attempt,
         ...(j.kind === 'file' ? { lane: 'bulk' as const } : {}),
+        ...(j.reprocessStatus === 'pending' ? { lane: 'background' as const } : {}),
       })),
     );
   }
@@ -641,6 +647,13 @@ export class ExtractionJobService {
   private async refusal(id: string, action: JobAction, attempt?: number): Promise<Error> {
     const job = await this.jobs.findById(id);
     if (!job) return new JobNotFoundError(id);
+    if (action === 'cancel' && job.reprocessStatus === 'pending')
+      return new InvalidTransitionError(
+        id,
+        action,
+        'completed',
+        `Job ${id} is completed; its reprocess runs in the background`,
+      );
     if (attempt !== undefined && job.attempt !== attempt) {
       return new InvalidTransitionError(
         id,

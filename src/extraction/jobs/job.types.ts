@@ -24,13 +24,20 @@ export interface NewJob {
   maxRetries: number;
   /** A file refused at creation (e.g. unknown extension in a bulk): stored as `failed`. */
   initialError?: { code: string; message: string } | null;
+  /**
+   * `fileUrl` is a fresh upload: when the owner already stored these bytes (`contentSha256`), the
+   * job names that object instead, chosen in the insert itself (see SHARED_FILE_URL_SQL); the
+   * caller removes its copy when the job's `fileUrl` is not it.
+   */
+  shareStoredContent?: boolean;
 }
 
 /**
  * Which queue lane a message takes: single jobs and files of small bulks are `interactive` and go
- * before `bulk` files on every worker (docs/decisions.md, "Fair scheduling").
+ * before `bulk` files on every worker (docs/decisions.md, "Fair scheduling"); reprocess attempts
+ * take `background`, behind both.
  */
-export type QueueLane = 'interactive' | 'bulk';
+export type QueueLane = 'interactive' | 'bulk' | 'background';
 
 export interface JobRef {
   id: string;

@@ -5,12 +5,20 @@
  * n+1-th of any); files of small (interactive) bulks are released whole. Several instances may
  * release at once: a transaction-level advisory lock makes them take turns, and each turn's
  * statement starts after the previous turn committed, so it sees the window as it is now.
+ * Reprocessed jobs (POST /jobs/reprocess) go through the same turn with a window of their own per
+ * owner, in the background lane: a reprocess backlog never takes an owner's bulk window, and
+ * owners share the reprocess throughput equally.
  */
 import { Injectable } from '@nestjs/common';
 import { JobRef, QueueLane } from '../jobs/job.types';
 import { JobDatabase } from './job-database';
 import { KIND, S } from './job-sql';
-import { RELEASED_ACTIVE, UNRELEASED } from './fair-sql';
+import {
+  RELEASED_ACTIVE,
+  REPROCESS_RELEASED_ACTIVE,
+  REPROCESS_UNRELEASED,
+  UNRELEASED,
+} from './fair-sql';
 
 /** Key of the advisory lock the release turns share (any constant; hashed from a name). */
 const RELEASE_LOCK = `hashtext('extraction_jobs.bulk_release')`;
@@ -69,9 +77,50 @@ export class BulkReleaseRepository {
         [now, windowPerOwner, interactiveMax],
         runner,
       );
-      return roundRobin(rows);
+      const reprocess = await this.db.run(
+        `WITH waiting_owner AS (
+           SELECT DISTINCT r.owner_id FROM extraction_jobs r WHERE ${REPROCESS_UNRELEASED('r')}
+         ), busy AS (
+           SELECT c.owner_id, count(*)::int AS n FROM extraction_jobs c
+           WHERE ${REPROCESS_RELEASED_ACTIVE('c')} AND c.owner_id = ANY(ARRAY(SELECT owner_id FROM waiting_owner))
+           GROUP BY c.owner_id
+         ), picked AS (
+           SELECT w.id FROM waiting_owner o LEFT JOIN busy ON busy.owner_id = o.owner_id
+           CROSS JOIN LATERAL (
+             SELECT r.id FROM extraction_jobs r
+             WHERE r.owner_id = o.owner_id AND ${REPROCESS_UNRELEASED('r')}
+             ORDER BY r.reprocess_requested_at, r.id
+             LIMIT GREATEST(0, $2::int - COALESCE(busy.n, 0))
+           ) w
+         )
+         UPDATE extraction_jobs j SET released_at = $1::timestamptz, updated_at = $1::timestamptz
+         WHERE j.id = ANY(ARRAY(SELECT id FROM picked)) AND ${REPROCESS_UNRELEASED('j')}
+         RETURNING j.id, j.attempt, j.owner_id, j.reprocess_requested_at`,
+        [now, windowPerOwner],
+        runner,
+      );
+      return [...roundRobin(rows), ...reprocessOrder(reprocess)];
     });
   }
+}
+
+/** Reprocess attempts: the first of each owner before the second of any (background lane). */
+function reprocessOrder(rows: Record<string, unknown>[]): ReleasedFile[] {
+  const seen = new Map<string, number>();
+  return [...rows]
+    .sort(
+      (a, b) =>
+        (a.reprocess_requested_at as Date).getTime() -
+          (b.reprocess_requested_at as Date).getTime() ||
+        (a.id as string).localeCompare(b.id as string),
+    )
+    .map((r): ReleasedFile => {
+      const ownerId = r.owner_id as string;
+      const turn = (seen.get(ownerId) ?? 0) + 1;
+      seen.set(ownerId, turn);
+      return { id: r.id as string, attempt: Number(r.attempt), ownerId, lane: 'background', turn };
+    })
+    .sort((a, b) => a.turn - b.turn || a.ownerId.localeCompare(b.ownerId));
 }
 
 /**

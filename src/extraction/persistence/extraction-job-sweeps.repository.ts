@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { JobRef, QueueLane } from '../jobs/job.types';
 import { JobDatabase } from './job-database';
 import { allowed, FINAL_SQL, KIND, S, to } from './job-sql';
-import { LANE_BY_KIND, UNRELEASED } from './fair-sql';
+import { LANE_BY_KIND, WAITING_FOR_WINDOW } from './fair-sql';
 
 @Injectable()
 export class ExtractionJobSweepsRepository {
@@ -48,7 +48,7 @@ export class ExtractionJobSweepsRepository {
       `WITH stale AS (
          SELECT s.id FROM extraction_jobs s
          WHERE s.status = ${S.pending} AND s.kind <> ${KIND.bulk} AND s.updated_at < $1::timestamptz - $2::float8 * interval '1 second'
-           AND NOT (${UNRELEASED('s')}) -- waiting for its owner's window on purpose
+           AND NOT ${WAITING_FOR_WINDOW('s')} -- waiting for its owner's window on purpose
          ORDER BY s.updated_at LIMIT $3 FOR UPDATE SKIP LOCKED
        )
        UPDATE extraction_jobs j SET updated_at = $1::timestamptz
@@ -95,7 +95,8 @@ export class ExtractionJobSweepsRepository {
 
 function toLaneRef(r: Record<string, unknown>): JobRef {
   const ref: JobRef = { id: r.id as string, attempt: Number(r.attempt) };
-  // Interactive is the default lane: only the bulk lane is named.
-  if ((r.lane as QueueLane) === 'bulk') ref.lane = 'bulk';
+  // Interactive is the default lane: only the others are named.
+  const lane = r.lane as QueueLane;
+  if (lane !== 'interactive') ref.lane = lane;
   return ref;
 }

@@ -35,6 +35,21 @@ import { ACTIVE_STATUSES } from '../entities/job-enums';
 import { bulkProgress, finalBulkStatus } from '../jobs/bulk-progress';
 import { INITIAL_STATUS } from '../jobs/job-state-machine';
 import { outboxCte } from '../../events/event-sql';
+import { NOT_REPROCESSING, REPROCESSING } from './fair-sql';
+
+/**
+ * The file_url a new job of owner `owner` with content `sha` takes: the object of the owner's
+ * earliest job with those bytes, else `own`. Taking a reference to a shared object happens only
+ * here, in the insert, with the referenced row locked (FOR KEY SHARE) until the insert commits:
+ * a concurrent deletion of that row waits, and its "still referenced?" check (after its commit)
+ * sees the new job; a row deleted first is skipped. So an object is never removed while a job
+ * that names it is being created (docs/storage.md, "Shared objects").
+ */
+const SHARED_FILE_URL_SQL = (share: string, owner: string, sha: string, own: string) =>
+  `CASE WHEN ${share} AND ${sha} IS NOT NULL AND ${own} IS NOT NULL THEN COALESCE((
+     SELECT s.file_url FROM extraction_jobs s
+     WHERE s.owner_id = ${owner} AND s.content_sha256 = ${sha} AND s.file_url IS NOT NULL
+     ORDER BY s.created_at LIMIT 1 FOR KEY SHARE), ${own}) ELSE ${own} END`;
 
 @Injectable()
 export class ExtractionJobRepository {
@@ -54,7 +69,8 @@ export class ExtractionJobRepository {
       `INSERT INTO extraction_jobs AS j (id, kind, owner_id, format, filename, file_url, file_size,
          content_sha256, record_id, field_id, attachment_id, target_table_id, idempotency_key,
          options, max_retries, created_at, updated_at, idempotency_fingerprint)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+       VALUES ($1, $2, $3, $4, $5, ${SHARED_FILE_URL_SQL('$18::boolean', '$3', '$8::text', '$6::text')},
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
        ON CONFLICT DO NOTHING
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -75,6 +91,7 @@ export class ExtractionJobRepository {
         job.maxRetries,
         now,
         job.idempotencyFingerprint ?? null,
+        job.shareStoredContent ?? false,
       ],
       runner,
     );
@@ -171,16 +188,17 @@ export class ExtractionJobRepository {
       `INSERT INTO extraction_jobs AS j (id, kind, parent_job_id, owner_id, format, filename, file_url,
          file_size, content_sha256, target_table_id, options, max_retries, status, error_code,
          error_message, completed_at, created_at, updated_at)
-       SELECT c.id, ${KIND.file}, $1, c.owner_id, c.format::extraction_format, c.filename, c.file_url,
+       SELECT c.id, ${KIND.file}, $1, c.owner_id, c.format::extraction_format, c.filename,
+         ${SHARED_FILE_URL_SQL('c.share', 'c.owner_id', 'c.content_sha256', 'c.file_url')},
          c.file_size, c.content_sha256, c.target_table_id, c.options::jsonb, c.max_retries,
          CASE WHEN c.error_code IS NULL THEN ${S.pending} ELSE ${S.failed} END::extraction_job_status,
          c.error_code, c.error_message,
          CASE WHEN c.error_code IS NULL THEN NULL ELSE $2::timestamptz END,
          $2::timestamptz + c.ord * interval '1 microsecond', $2
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-                   $10::text[], $11::text[], $12::int[], $13::text[], $14::text[])
+                   $10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::boolean[])
             WITH ORDINALITY AS c(id, owner_id, format, filename, file_url, file_size, content_sha256,
-                   target_table_id, options, max_retries, error_code, error_message, ord)
+                   target_table_id, options, max_retries, error_code, error_message, share, ord)
        ORDER BY c.ord
        RETURNING ${ALL_COLUMNS}`,
       [
@@ -198,6 +216,7 @@ export class ExtractionJobRepository {
         col((c) => c.maxRetries),
         col((c) => c.initialError?.code ?? null),
         col((c) => c.initialError?.message ?? null),
+        col((c) => c.shareStoredContent ?? false),
       ],
       runner,
     );
@@ -370,6 +389,7 @@ export class ExtractionJobRepository {
          UPDATE extraction_jobs j SET status = ${to('complete')}, progress = 100,
            result = ($3::text[])[array_position($1::uuid[], j.id)]::jsonb,
            result_path = ($4::text[])[array_position($1::uuid[], j.id)],
+           reprocess_status = CASE WHEN ${REPROCESSING('j')} THEN 'completed' ELSE j.reprocess_status END,
            completed_at = $5::timestamptz, duration_ms = GREATEST(0, (extract(epoch FROM ($5::timestamptz - j.started_at)) * 1000))::int,
            lease_expires_at = NULL, next_retry_at = NULL, updated_at = $5::timestamptz
          WHERE j.id = ANY($1::uuid[]) AND j.attempt = ($2::int[])[array_position($1::uuid[], j.id)]
@@ -397,6 +417,9 @@ export class ExtractionJobRepository {
   /**
    * processing → retrying (retryable, retries left; next_retry_at by backoff) or failed.
    * With `onlyIfLeaseExpired` it applies only when the lease really ran out (stuck recovery).
+   * A reprocess attempt that fails for good goes back to `completed` with its previous result and
+   * what came with it (`reprocess_previous`), the failure recorded as the reprocess's
+   * (`reprocess_status` failed, `reprocess_error_*`) and no event: for its owner nothing changed.
    */
   async fail(
     ref: JobRef,
@@ -408,23 +431,42 @@ export class ExtractionJobRepository {
     partialResultPath: string | null = null,
   ): Promise<ExtractionJob | null> {
     const retriesLeft = retriesLeftSql('$3', 'j.retry_count', 'j.max_retries');
+    // A reprocess attempt failing for good: the previous result stays (see above).
+    const restore = `(NOT ${retriesLeft} AND ${REPROCESSING('j')})`;
+    const previous = (field: string) => `(j.reprocess_previous->>'${field}')`;
     return this.db.job(
       `WITH child AS (
          UPDATE extraction_jobs j SET
-           status = CASE WHEN ${retriesLeft} THEN ${S.retrying} ELSE ${S.failed} END::extraction_job_status,
+           status = CASE WHEN ${retriesLeft} THEN ${S.retrying} WHEN ${restore} THEN ${S.completed}
+             ELSE ${S.failed} END::extraction_job_status,
            next_retry_at = CASE WHEN ${retriesLeft}
              THEN $4::timestamptz + ${retryDelaySecondsSql('j.retry_count', '$5::float8', '$6::float8', '$7::float8')} * interval '1 second' ELSE NULL END,
-           retry_count = CASE WHEN ${retriesLeft} THEN j.retry_count + 1 ELSE j.retry_count END,
-           completed_at = CASE WHEN ${retriesLeft} THEN NULL ELSE $4::timestamptz END,
-           duration_ms = GREATEST(0, (extract(epoch FROM ($4::timestamptz - j.started_at)) * 1000))::int,
-           error_code = $8, error_message = $9, error_stack = $10, result = COALESCE($13::jsonb, j.result),
-           result_path = COALESCE($14::text, j.result_path),
+           retry_count = CASE WHEN ${retriesLeft} THEN j.retry_count + 1
+             WHEN ${restore} THEN ${previous('retry_count')}::int ELSE j.retry_count END,
+           completed_at = CASE WHEN ${retriesLeft} THEN NULL
+             WHEN ${restore} THEN ${previous('completed_at')}::timestamptz ELSE $4::timestamptz END,
+           duration_ms = CASE WHEN ${restore} THEN ${previous('duration_ms')}::int
+             ELSE GREATEST(0, (extract(epoch FROM ($4::timestamptz - j.started_at)) * 1000))::int END,
+           started_at = CASE WHEN ${restore} THEN ${previous('started_at')}::timestamptz ELSE j.started_at END,
+           extractor_version = CASE WHEN ${restore} THEN ${previous('extractor_version')}::int ELSE j.extractor_version END,
+           options_digest = CASE WHEN ${restore} THEN ${previous('options_digest')} ELSE j.options_digest END,
+           reused_from = CASE WHEN ${restore} THEN ${previous('reused_from')}::uuid ELSE j.reused_from END,
+           progress = CASE WHEN ${restore} THEN 100 ELSE j.progress END,
+           reprocess_status = CASE WHEN ${restore} THEN 'failed' ELSE j.reprocess_status END,
+           reprocess_error_code = CASE WHEN ${restore} THEN $8 ELSE j.reprocess_error_code END,
+           reprocess_error_message = CASE WHEN ${restore} THEN $9 ELSE j.reprocess_error_message END,
+           error_code = CASE WHEN ${restore} THEN NULL ELSE $8 END,
+           error_message = CASE WHEN ${restore} THEN NULL ELSE $9 END,
+           error_stack = CASE WHEN ${restore} THEN NULL ELSE $10 END,
+           result = CASE WHEN ${restore} THEN j.result ELSE COALESCE($13::jsonb, j.result) END,
+           result_path = CASE WHEN ${restore} THEN ${previous('result_path')}
+             ELSE COALESCE($14::text, j.result_path) END,
            lease_expires_at = NULL, updated_at = $4::timestamptz
          WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($11)
            AND (NOT $12 OR j.lease_expires_at < $4::timestamptz)
          RETURNING ${ALL_COLUMNS}
        ), ${settleParentCte(4)},
-       ${outboxCte(4, [{ from: 'child', type: `CASE WHEN c.status = ${S.retrying} THEN 'job.retrying' ELSE 'job.failed' END`, retryable: '$3::boolean' }], 'parent')}
+       ${outboxCte(4, [{ from: 'child', type: `CASE WHEN c.status = ${S.retrying} THEN 'job.retrying' ELSE 'job.failed' END`, retryable: '$3::boolean', where: `c.status <> ${S.completed}` }], 'parent')}
        SELECT * FROM child`,
       [
         ref.id,
@@ -469,6 +511,7 @@ export class ExtractionJobRepository {
          UPDATE extraction_jobs j SET status = ${to('cancel')}, completed_at = $2::timestamptz, lease_expires_at = NULL,
            next_retry_at = NULL, updated_at = $2::timestamptz
          WHERE j.id = $1 AND j.status = ANY($3) AND j.kind <> ${KIND.bulk}
+           AND ${NOT_REPROCESSING('j')} -- completed for its owner: nothing to cancel
          RETURNING ${ALL_COLUMNS}
        ), ${settleParentCte(2)},
        ${outboxCte(2, [{ from: 'child', type: `'job.cancelled'` }], 'parent')}
@@ -568,7 +611,8 @@ export class ExtractionJobRepository {
   async deleteSettled(id: string): Promise<{ deleted: boolean; files: string[] }> {
     const rows = await this.db.run(
       `WITH target AS (
-         SELECT j.id FROM extraction_jobs j WHERE j.id = $1 AND j.kind <> ${KIND.file} AND j.status = ANY($2)
+         SELECT j.id FROM extraction_jobs j WHERE j.id = $1 AND j.kind <> ${KIND.file}
+           AND (j.status = ANY($2) OR ${REPROCESSING('j')}) -- completed for its owner
          FOR UPDATE
        ), files AS (
          SELECT f.file_url AS key FROM extraction_jobs f WHERE (f.id IN (SELECT id FROM target) OR f.parent_job_id IN (SELECT id FROM target)) AND f.file_url IS NOT NULL

@@ -5,9 +5,10 @@
  */
 import { Injectable } from '@nestjs/common';
 import { ExtractionFormat } from '../entities/job-enums';
-import { JobRef } from '../jobs/job.types';
+import { JobRef, QueueLane } from '../jobs/job.types';
+import { LANE_BY_KIND } from './fair-sql';
 import { JobDatabase } from './job-database';
-import { S } from './job-sql';
+import { allowed, S, to } from './job-sql';
 
 /** The completed job whose result an attempt takes instead of extracting. */
 export interface ReuseSource {
@@ -41,7 +42,9 @@ export class ResultReuseRepository {
   /**
    * Records the version and options digest on the running attempt and, when `key` is given, looks
    * for a completed result with the same key; the found job's id goes to `reused_from` in the
-   * same statement. `attemptHeld` is false when the attempt is no longer this worker's.
+   * same statement, and its stored result (if any) to `result_path`: the attempt names the object
+   * before it reads or references it (docs/storage.md, "Shared objects"). `attemptHeld` is false
+   * when the attempt is no longer this worker's.
    */
   async prepareAttempt(
     ref: JobRef,
@@ -55,10 +58,13 @@ export class ResultReuseRepository {
          WHERE $5::boolean AND s.status = ${S.completed} AND s.content_sha256 = $6
            AND s.format = $7::extraction_format AND s.extractor_version = $3 AND s.options_digest = $4
            AND ($8::text IS NULL OR s.owner_id = $8) AND s.id <> $1
-         ORDER BY s.completed_at DESC LIMIT 1
+         -- Locked until this statement commits: a reference to its stored result is taken here
+         -- (result_path), so a concurrent deletion of the source waits and then sees it.
+         ORDER BY s.completed_at DESC LIMIT 1 FOR KEY SHARE
        ), attempt AS (
          UPDATE extraction_jobs j SET extractor_version = $3, options_digest = $4,
-           reused_from = (SELECT id FROM source)
+           reused_from = (SELECT id FROM source), reuse_waiting_for = NULL,
+           result_path = COALESCE((SELECT result_path FROM source), j.result_path)
          -- status as text: a condition no partial index serves, so the plan stays a lookup by id
          WHERE j.id = $1 AND j.attempt = $2 AND j.status::text = ${S.processing}
          RETURNING j.id
@@ -94,6 +100,9 @@ export class ResultReuseRepository {
   /**
    * Completed single jobs matching the filters go back to `pending` for a new attempt (up to
    * `limit`), their result left in place until the new attempt completes; a dry run only counts.
+   * They wait unreleased (`released_at` null) for their owner's reprocess window, like bulk files
+   * (BulkReleaseRepository), with a fresh retry budget; what the previous result came with is
+   * kept in `reprocess_previous`, to be put back if the reprocess fails.
    * Bulk files are left out: a file completing twice would count twice in its bulk's counters.
    */
   async reprocess(
@@ -124,7 +133,13 @@ export class ResultReuseRepository {
          SELECT j.id FROM extraction_jobs j WHERE ${where}
          ORDER BY j.completed_at LIMIT $5 FOR UPDATE SKIP LOCKED
        )
-       UPDATE extraction_jobs j SET status = ${S.pending}, progress = 0, updated_at = $6
+       UPDATE extraction_jobs j SET status = ${S.pending}, progress = 0, updated_at = $6,
+         released_at = NULL, retry_count = 0, reprocess_status = 'pending',
+         reprocess_requested_at = $6, reprocess_error_code = NULL, reprocess_error_message = NULL,
+         reprocess_previous = jsonb_build_object('completed_at', j.completed_at,
+           'started_at', j.started_at, 'duration_ms', j.duration_ms,
+           'extractor_version', j.extractor_version, 'options_digest', j.options_digest,
+           'reused_from', j.reused_from, 'result_path', j.result_path, 'retry_count', j.retry_count)
        WHERE j.id = ANY(ARRAY(SELECT id FROM picked)) AND j.status = ${S.completed}
        RETURNING j.id, j.attempt`,
       [...params, limit, now],
@@ -143,7 +158,7 @@ export class ResultReuseRepository {
   ): Promise<boolean[]> {
     const rows = await this.db.run(
       `UPDATE extraction_jobs j SET extractor_version = r.version, options_digest = r.digest,
-         reused_from = NULL
+         reused_from = NULL, reuse_waiting_for = NULL
        FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[]) AS r(id, attempt, version, digest)
        -- status as text: a condition no partial index serves, so the plan stays a lookup by id
        WHERE j.id = r.id AND j.attempt = r.attempt AND j.status::text = ${S.processing}
@@ -159,18 +174,61 @@ export class ResultReuseRepository {
     return requests.map((r) => held.has(`${r.ref.id}:${r.ref.attempt}`));
   }
 
-  /** For each content hash, the stored file of an earlier job of the owner with those bytes. */
-  async storedContent(ownerId: string, hashes: string[]): Promise<Map<string, string>> {
-    if (hashes.length === 0) return new Map();
+  /**
+   * Reprocessed jobs by the state of their last reprocess: `queued` (waiting or in the queue),
+   * `processing`, `retrying` while it runs; then `completed` or `failed` (previous result kept).
+   */
+  async reprocessCounts(): Promise<Array<{ state: string; jobs: number }>> {
     const rows = await this.db.run(
-      `SELECT DISTINCT ON (j.content_sha256) j.content_sha256 AS sha, j.file_url AS url
-       FROM extraction_jobs j
-       WHERE j.owner_id = $1 AND j.content_sha256 = ANY($2::text[])
-         AND j.content_sha256 IS NOT NULL AND j.file_url IS NOT NULL
-       ORDER BY j.content_sha256, j.created_at`,
-      [ownerId, [...new Set(hashes)]],
+      `SELECT CASE WHEN j.reprocess_status <> 'pending' THEN j.reprocess_status
+                   WHEN j.status = ${S.pending} THEN 'queued' ELSE j.status::text END AS state,
+              count(*)::int AS n
+       FROM extraction_jobs j WHERE j.reprocess_status IS NOT NULL GROUP BY 1`,
+      [],
     );
-    return new Map(rows.map((r) => [r.sha as string, r.url as string]));
+    return rows.map((r) => ({ state: r.state as string, jobs: Number(r.n) }));
+  }
+
+  /**
+   * Parks a running attempt whose identical file is being extracted elsewhere: back to `pending`
+   * (same attempt, no queue message, lease and worker cleared) naming the key it waits for. False
+   * when the attempt is no longer this worker's.
+   */
+  async park(ref: JobRef, key: string, now: Date): Promise<boolean> {
+    const rows = await this.db.run(
+      `UPDATE extraction_jobs j SET status = ${to('release')}, reuse_waiting_for = $3,
+         lease_expires_at = NULL, worker_id = NULL, progress = 0, updated_at = $4::timestamptz
+       WHERE j.id = $1 AND j.attempt = $2 AND j.status = ANY($5)
+       RETURNING j.id`,
+      [ref.id, ref.attempt, key, now, allowed('release')],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Wakes the duplicates parked on `key` (or, without a key, those parked for longer than
+   * `parkedBefore`: a holder that died wakes nobody): they stop waiting and are answered for the
+   * queue, in the lane they came by.
+   */
+  async wake(key: string | null, now: Date, parkedBefore?: Date, limit = 1000): Promise<JobRef[]> {
+    const rows = await this.db.run(
+      `WITH parked AS (
+         SELECT p.id FROM extraction_jobs p
+         WHERE p.reuse_waiting_for IS NOT NULL AND ($1::text IS NULL OR p.reuse_waiting_for = $1)
+           AND ($3::timestamptz IS NULL OR p.updated_at < $3::timestamptz)
+           AND p.status = ${S.pending}
+         LIMIT $4 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE extraction_jobs j SET reuse_waiting_for = NULL, updated_at = $2::timestamptz
+       WHERE j.id = ANY(ARRAY(SELECT id FROM parked)) AND j.status = ${S.pending}
+       RETURNING j.id, j.attempt, ${LANE_BY_KIND('j')}`,
+      [key, now, parkedBefore ?? null, limit],
+    );
+    return rows.map((r) => {
+      const ref: JobRef = { id: r.id as string, attempt: Number(r.attempt) };
+      if (r.lane !== 'interactive') ref.lane = r.lane as QueueLane;
+      return ref;
+    });
   }
 
   /** The given storage URLs that some job still names as its file or its result. */

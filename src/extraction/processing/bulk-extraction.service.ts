@@ -16,7 +16,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
-import { STORAGE_DRIVER, StorageDriver } from '../../storage';
+import { deleteStoredFiles, STORAGE_DRIVER, StorageDriver } from '../../storage';
 import { resultObjectKey } from '../../storage/object-key';
 import { DomainError } from '../../common/domain-error';
 import { InvalidTransitionError } from '../jobs/job-errors';
@@ -194,12 +194,19 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       // Retried like the other writes while the database is unreachable (the lookup records the
       // attempt's extractor version and options digest).
       const plan = await this.patiently(`Reuse lookup of job ${ref.id}`, () =>
-        this.reuse.begin(job, ref, controller.signal),
+        this.reuse.begin(job, ref),
       );
       releaseReuse = plan.release;
       if (!plan.attemptHeld) {
         clearInterval(heartbeat);
         this.logger.log(`Stopped ${context()}: cancelled or taken over`);
+        return;
+      }
+      if (plan.parked) {
+        // An identical file is being extracted: this slot goes to other files meanwhile.
+        clearInterval(heartbeat);
+        this.metrics.duplicatesParked.inc({ format: job.format });
+        this.logger.log(`Parked ${context()}: an identical file is being extracted`);
         return;
       }
       if (plan.source) {
@@ -208,6 +215,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
         await this.patiently(`Completion of job ${ref.id}`, () =>
           this.jobs.complete(ref, reused.inline, reused.resultPath),
         );
+        await this.dropReferences(job, reused.resultPath, plan.source.resultPath);
         this.observe(job, 'completed', started);
         this.metrics.resultsReused.inc({ format: job.format });
         this.logger.log(`Completed ${context()} from the result of job ${plan.source.id}`);
@@ -223,6 +231,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       await this.patiently(`Completion of job ${ref.id}`, () =>
         this.jobs.complete(ref, inline, resultPath),
       );
+      await this.dropReferences(job, resultPath);
       this.observe(job, 'completed', started);
       this.logger.log(`Completed ${context()}`);
     } catch (error) {
@@ -230,6 +239,29 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       await this.handleFailure(job, ref, controller, error, started, context);
     } finally {
       await releaseReuse?.();
+    }
+  }
+
+  /**
+   * After a completion that replaced what the job named (a reprocess's previous result, the
+   * source's result copied under this job's name), removes those objects unless another job
+   * still names them. Best effort: an object left behind costs bytes, never a result.
+   */
+  private async dropReferences(
+    job: ExtractionJob,
+    resultPath: string | null,
+    ...alsoNamed: Array<string | null>
+  ): Promise<void> {
+    const previous = job.reprocessStatus === 'pending' ? job.reprocessPrevious?.result_path : null;
+    const dropped = [previous, ...alsoNamed].filter(
+      (url): url is string => !!url && url !== resultPath,
+    );
+    if (dropped.length === 0) return;
+    try {
+      const gone = await this.jobs.unreferencedObjects(dropped);
+      await deleteStoredFiles(this.storage, gone, this.logger);
+    } catch (error) {
+      this.logger.warn(`Objects no longer named by job ${job.id} kept: ${String(error)}`);
     }
   }
 
@@ -347,7 +379,8 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
       resultPath: null,
     };
     try {
-      stored = await this.storeResult(job, result);
+      // A failed reprocess keeps the previous result, not this partial one.
+      if (job.reprocessStatus !== 'pending') stored = await this.storeResult(job, result);
     } catch (error) {
       this.logger.warn(`Partial result of ${context()} not kept: ${String(error)}`);
     }

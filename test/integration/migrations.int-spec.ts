@@ -119,7 +119,7 @@ describe('migrations', () => {
 
   it('fills the never-twice ledger from the records already imported, then drops the unique index', async () => {
     const all = db.dataSource.migrations.map((m) => m.name!).sort(byTimestamp);
-    const from = all.indexOf('ImportedSourceRows1796545180000');
+    const from = all.indexOf('ImportedSourceRows1796620000000');
     expect(from).toBeGreaterThan(0);
     for (let i = all.length - 1; i >= from; i -= 1) await db.dataSource.undoLastMigration();
     const table = '00000000-0000-4000-8000-0000000000a1';

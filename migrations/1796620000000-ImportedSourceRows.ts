@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * PostgreSQL); the ledger is locked once per import and holds a few ranges. Existing records fill
  * the ledger before the index goes.
  */
-export class ImportedSourceRows1796545180000 implements MigrationInterface {
-  name = 'ImportedSourceRows1796545180000';
+export class ImportedSourceRows1796620000000 implements MigrationInterface {
+  name = 'ImportedSourceRows1796620000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

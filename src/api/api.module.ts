@@ -13,6 +13,7 @@ import { JobsController } from './controllers/jobs.controller';
 import { JobIntakeService } from './services/job-intake.service';
 import { JobProgressStreamService } from './services/job-progress-stream.service';
 import { BulkProgressStreamService } from './services/bulk-progress-stream.service';
+import { ImportProgressStreamService } from './services/import-progress-stream.service';
 import { JobResultService } from './services/job-result.service';
 import { SyncExtractionService } from './services/sync-extraction.service';
 import { UploadService } from './uploads/upload.service';
@@ -34,6 +35,7 @@ import { UploadService } from './uploads/upload.service';
     JobResultService,
     JobProgressStreamService,
     BulkProgressStreamService,
+    ImportProgressStreamService,
     SyncExtractionService,
   ],
 })

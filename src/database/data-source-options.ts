@@ -9,6 +9,7 @@ import { ImportRequest } from '../import/entities/import-request.entity';
 import { ImportRun } from '../import/entities/import-run.entity';
 import { DataTableField } from '../tables/entities/data-table-field.entity';
 import { DataTableRecord } from '../tables/entities/data-table-record.entity';
+import { DataTableSourceRows } from '../tables/entities/data-table-source-rows.entity';
 import { DataTable } from '../tables/entities/data-table.entity';
 
 const projectRoot = join(__dirname, '..', '..');
@@ -39,7 +40,15 @@ export function buildDataSourceOptions(
   return {
     type: 'postgres',
     url,
-    entities: [ExtractionJob, DataTable, DataTableField, DataTableRecord, ImportRequest, ImportRun],
+    entities: [
+      ExtractionJob,
+      DataTable,
+      DataTableField,
+      DataTableRecord,
+      DataTableSourceRows,
+      ImportRequest,
+      ImportRun,
+    ],
     // Compiled (.js in dist) or source (.ts under ts-node/jest): pick the files that sit beside us.
     migrations: [join(projectRoot, 'migrations', __filename.endsWith('.ts') ? '*.ts' : '*.js')],
     migrationsTableName: 'typeorm_migrations',

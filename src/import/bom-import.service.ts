@@ -7,6 +7,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TABLE_GATEWAY, TableGateway } from '../tables/table-gateway';
 import { validateBomItems } from './bom-validation';
+import { memoryRowStream } from './rows/row-stream';
 import { ImportExecutor, MAX_LISTED_ERRORS } from './import-executor';
 import { InvalidImportError, NewOnlyUnsupportedError } from './import-errors';
 import { RowError } from './import-plan';
@@ -80,7 +81,7 @@ export class BomImportService {
             jobId: null,
             filename: command.sourceFile,
             recordType: 'bom_items',
-            rows,
+            rows: memoryRowStream('bom_items', rows),
             indices,
           },
         ],

@@ -2,6 +2,7 @@ import { TableField } from '../tables/table-gateway';
 import { FieldNotFoundError } from '../tables/table-errors';
 import { InvalidImportError } from './import-errors';
 import { coerceRows, planColumns, selectRows } from './import-plan';
+import { inferFieldType } from './mapping/type-inference';
 
 const fields: TableField[] = [
   { id: 'f-pn', name: 'Part number', type: 'text', description: null },
@@ -22,29 +23,34 @@ describe('import plan', () => {
     expect(() => selectRows(3, [0, 3])).toThrow(InvalidImportError);
   });
 
+  /** Types inferred from all rows, as the import's scan pass gives them. */
+  const typeOf = (source: string) =>
+    inferFieldType(
+      source,
+      rows.map((r) => (r as Record<string, string | null>)[source] ?? null),
+    );
+
   it('maps columns to existing fields, and refuses unknown targets and sources', () => {
     const selection = {
       fieldMapping: { PN: 'f-pn', QTY: 'f-qty', notes: null },
       createMissingFields: false,
-      rowIndices: null,
     };
-    expect(planColumns('t', sources, rows, fields, selection)).toEqual([
+    expect(planColumns('t', sources, typeOf, fields, selection)).toEqual([
       { source: 'PN', type: 'text', fieldId: 'f-pn', create: null },
       { source: 'QTY', type: 'number', fieldId: 'f-qty', create: null },
     ]);
     expect(() =>
-      planColumns('t', sources, rows, fields, { ...selection, fieldMapping: { PN: 'f-nope' } }),
+      planColumns('t', sources, typeOf, fields, { ...selection, fieldMapping: { PN: 'f-nope' } }),
     ).toThrow(FieldNotFoundError);
     expect(() =>
-      planColumns('t', sources, rows, fields, { ...selection, fieldMapping: { XX: 'f-pn' } }),
+      planColumns('t', sources, typeOf, fields, { ...selection, fieldMapping: { XX: 'f-pn' } }),
     ).toThrow(/Unknown source field/);
   });
 
   it('with create_missing_fields, reuses a field of the same name and creates the others with inferred types', () => {
-    const columns = planColumns('t', sources, rows, fields, {
+    const columns = planColumns('t', sources, typeOf, fields, {
       fieldMapping: { PN: 'f-pn' },
       createMissingFields: true,
-      rowIndices: null,
     });
     expect(columns).toEqual([
       { source: 'PN', type: 'text', fieldId: 'f-pn', create: null },
@@ -55,10 +61,9 @@ describe('import plan', () => {
   });
 
   it('coerces each row and reports each value that does not fit, with its row', () => {
-    const columns = planColumns('t', sources, rows, fields, {
+    const columns = planColumns('t', sources, typeOf, fields, {
       fieldMapping: { PN: 'f-pn', QTY: 'f-qty' },
       createMissingFields: false,
-      rowIndices: null,
     });
     const result = coerceRows(rows, [0, 1, 2], columns);
     expect(result.rows).toEqual([

@@ -25,6 +25,8 @@ export interface BulkImportCommand {
   includeSourceFile: boolean;
   recordType: string | null;
   allowDuplicates: boolean;
+  /** Only these rows of the files named (file job id → row indices); other files: all rows. */
+  rowIndices?: Record<string, number[]> | null;
 }
 
 export interface FileImportCount {

@@ -11,6 +11,8 @@ import { ImportService } from './import.service';
 import { BomImportService } from './bom-import.service';
 import { ImportExecutor } from './import-executor';
 import { JobRowsSource } from './job-rows.source';
+import { InlineResultRows } from './rows/inline-result-rows';
+import { StoredResultRows } from './rows/stored-result-rows';
 import { ImportRunQueue } from './runs/import-run-queue';
 import { ImportRunsRepository } from './runs/import-runs.repository';
 
@@ -18,6 +20,8 @@ import { ImportRunsRepository } from './runs/import-runs.repository';
   imports: [ExtractionModule, QueueModule],
   providers: [
     JobRowsSource,
+    InlineResultRows,
+    StoredResultRows,
     ImportRequestsRepository,
     ImportRunsRepository,
     ImportRunQueue,

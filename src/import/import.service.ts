@@ -10,8 +10,15 @@ import { AppConfig } from '../config/app-config';
 import { importCompleted } from '../events/import-completed-event';
 import { TABLE_GATEWAY, TableGateway } from '../tables/table-gateway';
 import { TableForbiddenError } from '../tables/table-errors';
-import { ImportExecutor, Selection, selectionOf } from './import-executor';
-import { planColumns, selectRows } from './import-plan';
+import {
+  ImportExecutor,
+  INSERT_BATCH_SIZE,
+  scanRows,
+  Selection,
+  selectionOf,
+} from './import-executor';
+import { planColumns, rowIndicesOutOfRange } from './import-plan';
+import { InvalidImportError } from './import-errors';
 import { ImportRequestsRepository } from './import-requests.repository';
 import {
   BulkImportCommand,
@@ -23,7 +30,6 @@ import {
 import { JobRowsSource } from './job-rows.source';
 import { ImportRunQueue } from './runs/import-run-queue';
 import { ImportRunRow, ImportRunsRepository } from './runs/import-runs.repository';
-import { sourceFieldsOf } from './source-fields';
 
 @Injectable()
 export class ImportService {
@@ -54,13 +60,14 @@ export class ImportService {
     onProgress: ((processed: number) => Promise<boolean>) | null,
     runId: string | null = null,
   ): Promise<ImportResult | ImportAccepted> {
-    const set = await this.source.rows(ownerId, command.jobId, {
+    const set = await this.source.stream(ownerId, command.jobId, {
       recordType: command.recordType,
       allowPartial: command.allowPartial,
     });
-    const indices = selectRows(set.rows.length, command.rowIndices);
+    const indices = command.rowIndices ? [...new Set(command.rowIndices)] : null;
     const selections = [selectionOf(set, indices)];
-    if (!onProgress && indices.length > this.config.imports.asyncRows) {
+    const rows = indices?.length ?? set.rows.maxRows;
+    if (!onProgress && rows > this.config.imports.asyncRows) {
       return this.accept(ownerId, 'job', command, selections);
     }
     const { outcome } = await this.executor.execute(
@@ -73,7 +80,7 @@ export class ImportService {
       },
       false,
     );
-    return { ...outcome, job_id: set.job.id, record_type: set.record_type };
+    return { ...outcome, job_id: set.job.id, record_type: set.rows.record_type };
   }
 
   /** Runs a stored import on a worker; `onProgress` false (the run was lost) stops it. */
@@ -101,8 +108,9 @@ export class ImportService {
   }
 
   /**
-   * Too many rows for one request: the import is checked now (table, access, mapping) and stored;
-   * a worker runs it. 202 with where to follow it.
+   * Too many rows for one request: the import is checked now (table, access, mapping, row
+   * indices: one streamed pass over the rows) and stored; a worker runs it. 202 with where to
+   * follow it.
    */
   private async accept(
     ownerId: string,
@@ -112,12 +120,20 @@ export class ImportService {
   ): Promise<ImportAccepted> {
     const table = await this.tables.describe(ownerId, command.tableId);
     if (!table.writable) throw new TableForbiddenError(command.tableId);
-    planColumns(table.id, sourceFieldsOf(selections.flatMap((s) => s.rows)), [], table.fields, {
+    const scan = await scanRows(selections, INSERT_BATCH_SIZE);
+    planColumns(table.id, scan.sourceFields, scan.inferType, table.fields, {
       fieldMapping: command.fieldMapping,
       createMissingFields: false,
-      rowIndices: null,
     });
-    const total = selections.reduce((n, s) => n + s.indices.length, 0);
+    selections.forEach((s, i) => {
+      const outOfRange = rowIndicesOutOfRange(
+        s.indices,
+        scan.totals[i],
+        kind === 'bulk' ? s.jobId : null,
+      );
+      if (outOfRange) throw outOfRange;
+    });
+    const total = selections.reduce((n, s, i) => n + (s.indices?.length ?? scan.totals[i]), 0);
     const run = await this.runs.create(ownerId, kind, command, total);
     await this.runQueue.dispatch({ runId: run.id, attempt: run.attempt });
     return {
@@ -144,13 +160,24 @@ export class ImportService {
     onProgress: ((processed: number) => Promise<boolean>) | null,
     runId: string | null = null,
   ): Promise<BulkImportResult | ImportAccepted> {
-    const { bulk, sets } = await this.source.bulkRows(ownerId, command.bulkJobId, {
+    const { bulk, streams } = await this.source.bulkStreams(ownerId, command.bulkJobId, {
       recordType: command.recordType,
       selection: command.fileSelection,
       includeSourceFile: command.includeSourceFile,
     });
-    const selections = sets.map((set) => selectionOf(set, selectRows(set.rows.length, null)));
-    const total = selections.reduce((n, s) => n + s.indices.length, 0);
+    const rowIndices = command.rowIndices ?? {};
+    const imported = new Set(streams.map((s) => s.job.id));
+    const strangers = Object.keys(rowIndices).filter((id) => !imported.has(id));
+    if (strangers.length > 0) {
+      throw new InvalidImportError(
+        `row_indices names files this import does not take (not of bulk ${bulk.id}, not completed, or outside file_selection)`,
+        { field: 'row_indices', job_ids: strangers },
+      );
+    }
+    const selections = streams.map((set) =>
+      selectionOf(set, rowIndices[set.job.id] ? [...new Set(rowIndices[set.job.id])] : null),
+    );
+    const total = selections.reduce((n, s) => n + (s.indices?.length ?? s.rows.maxRows), 0);
     if (!onProgress && total > this.config.imports.asyncRows) {
       return this.accept(ownerId, 'bulk', command, selections);
     }

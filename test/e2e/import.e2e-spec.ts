@@ -74,9 +74,71 @@ describe('import into tables', () => {
     return res.body as { items: Body[]; total: number };
   };
 
+  /**
+   * A completed BOM job of n items, as a worker would have left it: the result inline, or (stored)
+   * offloaded to storage with the job naming it, as results above INLINE_RESULT_MAX_BYTES are.
+   */
+  const largeBomJob = async (n: number, filename: string, stored = false) => {
+    const items = Array.from({ length: n }, (_, i) => ({
+      item_id: String(i + 1),
+      part_number: `K-${i}`,
+      description: `Part ${i}`,
+      quantity: 1 + (i % 9),
+      material: null,
+      revision: null,
+      parent_id: null,
+      level: 1,
+    }));
+    const result = {
+      source_file: filename,
+      source_type: 'bom',
+      success: true,
+      metadata: {},
+      errors: [],
+      warnings: [],
+      bom: { items, headers: [], total_items: n, hierarchy_level: 1, is_flat: true },
+      sheets: [],
+    };
+    const [job] = await h.db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO extraction_jobs (owner_id, status, format, filename, result, progress, completed_at)
+       VALUES ('alice', 'completed', 'bom', $2, $1, 100, now()) RETURNING id`,
+      [stored ? null : JSON.stringify(result), filename],
+    );
+    if (stored) {
+      const key = `results/alice/${job.id}-1.json`;
+      await h.storage.putBuffer(key, JSON.stringify(result), { contentType: 'application/json' });
+      await h.db.dataSource.query(`UPDATE extraction_jobs SET result_path = $2 WHERE id = $1`, [
+        job.id,
+        h.storage.urlFor(key),
+      ]);
+    }
+    return job.id;
+  };
+  /** The events of a Server-Sent Events response read to its end. */
+  const readEvents = async (path: string) => {
+    const stream = await h
+      .http()
+      .get(path)
+      .buffer(true)
+      .parse((r, done) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => done(null, text));
+      });
+    expect(stream.status).toBe(200);
+    return (stream.body as string)
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => ({
+        type: /event: (\w+)/.exec(block)?.[1],
+        data: JSON.parse(/data: (.*)/.exec(block)![1]) as Body,
+      }));
+  };
+
   beforeAll(async () => {
-    // Imports above 20 rows run on the worker (the other cases stay below).
-    h = await createE2eHarness('local', { IMPORT_ASYNC_ROWS: '20' });
+    // Imports above 20 rows run on the worker (the other cases stay below); event streams poll
+    // every 100 ms so that an import of a few seconds shows its progress.
+    h = await createE2eHarness('local', { IMPORT_ASYNC_ROWS: '20', SSE_POLL_INTERVAL_MS: '100' });
     alice = `Bearer ${h.token('alice')}`;
     bob = `Bearer ${h.token('bob')}`;
     const pdf = readFileSync((await generatePdfFixtures(dir)).drawing);
@@ -328,6 +390,30 @@ describe('import into tables', () => {
   });
 
   describe('never twice', () => {
+    it('two concurrent imports of the same rows into one table insert each row once', async () => {
+      const table = await createTable(alice, {
+        name: 'Concurrent',
+        fields: [{ name: 'Part number', type: 'text' }],
+      });
+      const body = {
+        job_id: jobs.pdf,
+        table_id: table.id,
+        field_mapping: { 'PART NO': fieldId(table, 'Part number') },
+      };
+      const answers = await Promise.all([importRows(alice, body), importRows(alice, body)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const rows = answers[0].body.records_imported + answers[0].body.records_skipped;
+      expect(rows).toBeGreaterThan(0);
+      // One took every row, the other found them there (the ledger row made them take turns).
+      expect(answers.map((a) => [a.body.records_imported, a.body.records_skipped]).sort()).toEqual([
+        [0, rows],
+        [rows, 0],
+      ]);
+      const { items, total } = await records(alice, table.id);
+      expect(total).toBe(rows);
+      expect(new Set(items.map((r) => r.row_index)).size).toBe(rows);
+    });
+
     it('replays an Idempotency-Key with the first response and skips rows already imported', async () => {
       const table = await createTable(alice, {
         name: 'Replay',
@@ -635,6 +721,100 @@ describe('import into tables', () => {
     });
   });
 
+  describe('bulk row_indices', () => {
+    it('imports only the rows picked per file (job id → row indices), all rows of the others', async () => {
+      const dxf = featuresDrawing();
+      const req = h.http().post(`${API}/bulk`).set('Authorization', alice);
+      req.attach('files', Buffer.from(dxf), 'left.dxf');
+      req.attach('files', Buffer.from(dxf), 'right.dxf');
+      req.attach('files', Buffer.from(TRUNCATED_DXF), 'broken.dxf');
+      const created = await req;
+      expect(created.status).toBe(202);
+      const bulkId = created.body.bulk_job_id as string;
+      await eventually('bulk to settle', async () => {
+        const b = await h.http().get(`${API}/bulk/${bulkId}`).set('Authorization', alice);
+        return b.body.files_pending === 0 ? b.body : null;
+      });
+      const table = await createTable(alice, {
+        name: 'Picked rows',
+        fields: [{ name: 'Part number', type: 'text' }],
+      });
+      const preview = await h
+        .http()
+        .post(`${API}/bulk/${bulkId}/preview?table_id=${table.id}`)
+        .set('Authorization', alice);
+      expect(preview.status).toBe(200);
+      const fileOf = (name: string) =>
+        (preview.body.files as Body[]).find((f) => f.filename === name)!.job_id as string;
+      const [left, right, broken] = ['left.dxf', 'right.dxf', 'broken.dxf'].map(fileOf);
+      // The frontend sends back the job_id and row_index of the sample rows the user ticked.
+      const picked = (preview.body.sample_data as Body[]).find(
+        (r) => r.job_id === left && r.row_index === 1,
+      )!;
+      expect(picked).toBeDefined();
+      const body = {
+        bulk_job_id: bulkId,
+        table_id: table.id,
+        field_mapping: { part_number: fieldId(table, 'Part number') },
+        row_indices: { [left]: [1] },
+      };
+      const imported = await h
+        .http()
+        .post(`${API}/bulk/import`)
+        .set('Authorization', alice)
+        .send(body);
+      expect(imported.status).toBe(200);
+      expect(imported.body).toMatchObject({
+        success: true,
+        records_imported: 3,
+        records_failed: 0,
+      });
+      expect(
+        (imported.body.files as Body[]).map((f) => [f.job_id, f.records_imported]).sort(),
+      ).toEqual(
+        [
+          [left, 1],
+          [right, 2],
+        ].sort(),
+      );
+      const { items } = await records(alice, table.id);
+      expect(
+        items.map((r) => [r.source_job_id, r.row_index, r.values[fieldId(table, 'Part number')]]),
+      ).toEqual(
+        expect.arrayContaining([
+          [left, 1, picked.part_number],
+          [right, 0, expect.any(String)],
+          [right, 1, expect.any(String)],
+        ]),
+      );
+      expect(items).toHaveLength(3);
+
+      const refused = async (rowIndices: unknown) => {
+        const res = await h
+          .http()
+          .post(`${API}/bulk/import`)
+          .set('Authorization', alice)
+          .send({ ...body, row_indices: rowIndices });
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        return res.body as Body;
+      };
+      expect(await refused({ [left]: [7] })).toMatchObject({
+        details: { field: 'row_indices', job_id: left, out_of_range: [7], total_records: 2 },
+      });
+      expect(await refused({ [broken]: [0] })).toMatchObject({
+        details: { field: 'row_indices', job_ids: [broken] },
+      });
+      expect(await refused({ 'not-a-job': [0] })).toMatchObject({
+        details: { fields: { row_indices: ['not-a-job: not a file job id'] } },
+      });
+      await refused({ [left]: [-1] });
+      await refused([0, 2]);
+      // Nothing of the refused requests went in.
+      expect((await records(alice, table.id)).total).toBe(3);
+    });
+  });
+
   describe('BOM import', () => {
     it('imports posted items by mode: validated_only reports bad items, new_only skips known part numbers', async () => {
       const table = await createTable(alice, {
@@ -782,34 +962,127 @@ describe('import into tables', () => {
       expect(unknownField.status).toBe(400);
     });
 
+    it('imports the rows of a result offloaded to storage, picked and all of them', async () => {
+      const n = 3_000;
+      const jobId = await largeBomJob(n, 'stored.csv', true);
+      const table = await createTable(alice, {
+        name: 'From storage',
+        fields: [
+          { name: 'Part number', type: 'text' },
+          { name: 'Quantity', type: 'number' },
+        ],
+      });
+      const mapping = {
+        part_number: fieldId(table, 'Part number'),
+        quantity: fieldId(table, 'Quantity'),
+      };
+      const picked = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: mapping,
+        row_indices: [2, 2999],
+      });
+      expect(picked.status).toBe(200);
+      expect(picked.body).toMatchObject({
+        success: true,
+        records_imported: 2,
+        record_type: 'items',
+      });
+      const outOfRange = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: mapping,
+        row_indices: [3000],
+      });
+      expect(outOfRange.status).toBe(400);
+      expect(outOfRange.body.details).toMatchObject({ out_of_range: [3000], total_records: n });
+      const accepted = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: mapping,
+      });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body.total_rows).toBe(n);
+      const done = await eventually('the stored import to finish', async () => {
+        const res = await h.http().get(accepted.body.status_url).set('Authorization', alice);
+        return ['completed', 'failed'].includes(res.body.status) ? (res.body as Body) : null;
+      });
+      expect(done).toMatchObject({
+        status: 'completed',
+        result: { success: true, records_imported: n - 2, records_skipped: 2 },
+      });
+      const [counts] = await h.db.dataSource.query<Body[]>(
+        `SELECT count(*)::int AS total, count(DISTINCT row_index)::int AS rows,
+                min(row_index) AS first, max(row_index) AS last
+         FROM data_table_records WHERE table_id = $1`,
+        [table.id],
+      );
+      expect(counts).toEqual({ total: n, rows: n, first: 0, last: n - 1 });
+      const [row] = await h.db.dataSource.query<Body[]>(
+        `SELECT "values" FROM data_table_records WHERE table_id = $1 AND row_index = 1234`,
+        [table.id],
+      );
+      expect(row.values).toEqual({
+        [mapping.part_number]: 'K-1234',
+        [mapping.quantity]: 1 + (1234 % 9),
+      });
+    }, 60_000);
+
+    it('streams a large import as Server-Sent Events: status, progress, and the GET body at the end', async () => {
+      const n = 50_000;
+      const jobId = await largeBomJob(n, 'streamed.csv');
+      const table = await createTable(alice, {
+        name: 'Streamed',
+        fields: [
+          { name: 'Part number', type: 'text' },
+          { name: 'Quantity', type: 'number' },
+        ],
+      });
+      const accepted = await importRows(alice, {
+        job_id: jobId,
+        table_id: table.id,
+        field_mapping: {
+          part_number: fieldId(table, 'Part number'),
+          quantity: fieldId(table, 'Quantity'),
+        },
+      });
+      expect(accepted.status).toBe(202);
+      const url = `${accepted.body.status_url}/events`;
+      const theirs = await h.http().get(`${url}?access_token=${h.token('bob')}`);
+      expect(theirs.status).toBe(404);
+      expect(theirs.body.code).toBe('IMPORT_NOT_FOUND');
+
+      const events = await readEvents(`${url}?access_token=${h.token('alice')}`);
+      expect(events[0].type).toBe('status');
+      const progress = events.filter((e) => e.type === 'progress').map((e) => e.data);
+      expect(progress.length).toBeGreaterThan(0);
+      for (const p of progress) {
+        expect(p).toMatchObject({ import_id: accepted.body.import_id, status: 'processing' });
+        expect(p.processed_rows).toBeGreaterThan(0);
+        expect(p.processed_rows).toBeLessThan(n);
+      }
+      const counts = progress.map((p) => p.processed_rows as number);
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      const last = events.at(-1)!;
+      expect(last.type).toBe('status');
+      const final = await h.http().get(accepted.body.status_url).set('Authorization', alice);
+      expect(final.status).toBe(200);
+      expect(last.data).toEqual(final.body);
+      expect(last.data).toMatchObject({
+        status: 'completed',
+        processed_rows: n,
+        progress: 100,
+        result: { success: true, records_imported: n, records_failed: 0, job_id: jobId },
+      });
+      expect((await records(alice, table.id)).total).toBe(n);
+      // A finished run's stream answers its final state at once and ends.
+      const again = await readEvents(`${url}?access_token=${h.token('alice')}`);
+      expect(again).toEqual([{ type: 'status', data: final.body }]);
+    }, 120_000);
+
     it('completes with every row exactly once after its worker is SIGKILLed mid-import', async () => {
       const n = 100_000;
-      const items = Array.from({ length: n }, (_, i) => ({
-        item_id: String(i + 1),
-        part_number: `K-${i}`,
-        description: `Part ${i}`,
-        quantity: 1 + (i % 9),
-        material: null,
-        revision: null,
-        parent_id: null,
-        level: 1,
-      }));
-      const result = {
-        source_file: 'big.csv',
-        source_type: 'bom',
-        success: true,
-        metadata: {},
-        errors: [],
-        warnings: [],
-        bom: { items, headers: [], total_items: n, hierarchy_level: 1, is_flat: true },
-        sheets: [],
-      };
-      // A completed job with a large result, as a worker would have left it.
-      const [job] = await h.db.dataSource.query<{ id: string }[]>(
-        `INSERT INTO extraction_jobs (owner_id, status, format, filename, result, progress, completed_at)
-         VALUES ('alice', 'completed', 'bom', 'big.csv', $1, 100, now()) RETURNING id`,
-        [JSON.stringify(result)],
-      );
+      const job = { id: await largeBomJob(n, 'big.csv') };
       const table = await createTable(alice, {
         name: 'Killed',
         fields: [
@@ -965,6 +1238,9 @@ describe('import into tables', () => {
         `POST ${API}/bom/import 200`,
         `POST ${API}/import 202`,
         `GET ${API}/imports/{id} 200`,
+        `GET ${API}/imports/{id}/events 200`,
+        `GET ${API}/imports/{id}/events 404`,
+        `POST ${API}/bulk/import 400`,
         `POST ${TABLES} 201`,
         `GET ${TABLES}/{id}/records 200`,
         `DELETE ${TABLES}/{id} 204`,

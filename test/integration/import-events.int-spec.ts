@@ -8,6 +8,8 @@ import { ImportRequestsRepository } from '../../src/import/import-requests.repos
 import { ImportService } from '../../src/import/import.service';
 import { ImportCommand, ImportResult } from '../../src/import/import-types';
 import { JobRowsSource } from '../../src/import/job-rows.source';
+import { InlineResultRows } from '../../src/import/rows/inline-result-rows';
+import { StoredResultRows } from '../../src/import/rows/stored-result-rows';
 import { ImportRunQueue } from '../../src/import/runs/import-run-queue';
 import { ImportRunsRepository } from '../../src/import/runs/import-runs.repository';
 import { StorageDriver } from '../../src/storage';
@@ -42,7 +44,13 @@ describe('import.completed events', () => {
     imports = new ImportService(
       tables,
       new ImportExecutor(tables),
-      new JobRowsSource(h.service, {} as StorageDriver), // results inline: no storage read
+      // Results inline: no storage read.
+      new JobRowsSource(
+        h.service,
+        {} as StorageDriver,
+        new InlineResultRows(ds),
+        new StoredResultRows({} as StorageDriver),
+      ),
       new ImportRequestsRepository(ds),
       runs,
       {} as ImportRunQueue, // no import above IMPORT_ASYNC_ROWS here

@@ -2,6 +2,7 @@ import { ExtractionJob } from '../../src/extraction/entities/extraction-job.enti
 import { ImportRequest } from '../../src/import/entities/import-request.entity';
 import { ImportRun } from '../../src/import/entities/import-run.entity';
 import { DataTableField } from '../../src/tables/entities/data-table-field.entity';
+import { DataTableSourceRows } from '../../src/tables/entities/data-table-source-rows.entity';
 import { DataTableRecord } from '../../src/tables/entities/data-table-record.entity';
 import { DataTable } from '../../src/tables/entities/data-table.entity';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -95,12 +96,13 @@ describe('migrations', () => {
     const tables = async () =>
       (
         await db.dataSource.query<{ tablename: string }[]>(
-          `SELECT tablename FROM pg_tables WHERE tablename IN ('data_tables', 'data_table_fields', 'data_table_records', 'import_requests', 'import_runs') ORDER BY tablename`,
+          `SELECT tablename FROM pg_tables WHERE tablename IN ('data_tables', 'data_table_fields', 'data_table_records', 'data_table_source_rows', 'import_requests', 'import_runs') ORDER BY tablename`,
         )
       ).map((r) => r.tablename);
     expect(await tables()).toEqual([
       'data_table_fields',
       'data_table_records',
+      'data_table_source_rows',
       'data_tables',
       'import_requests',
       'import_runs',
@@ -112,7 +114,39 @@ describe('migrations', () => {
     for (let i = all.length - 1; i >= from; i -= 1) await db.dataSource.undoLastMigration();
     expect(await tables()).toEqual([]);
     await db.dataSource.runMigrations();
-    expect(await tables()).toHaveLength(5);
+    expect(await tables()).toHaveLength(6);
+  });
+
+  it('fills the never-twice ledger from the records already imported, then drops the unique index', async () => {
+    const all = db.dataSource.migrations.map((m) => m.name!).sort(byTimestamp);
+    const from = all.indexOf('ImportedSourceRows1796620000000');
+    expect(from).toBeGreaterThan(0);
+    for (let i = all.length - 1; i >= from; i -= 1) await db.dataSource.undoLastMigration();
+    const table = '00000000-0000-4000-8000-0000000000a1';
+    const job = '00000000-0000-4000-8000-0000000000b2';
+    // Rows 0, 1, 2 and 5 of a job, a copy of row 0, and a row posted without a job.
+    await db.dataSource.query(
+      `INSERT INTO data_table_records (table_id, "values", source_job_id, row_index, record_type, is_copy)
+       VALUES ($1, '{}', $2, 0, 'items', false), ($1, '{}', $2, 1, 'items', false),
+              ($1, '{}', $2, 2, 'items', false), ($1, '{}', $2, 5, 'items', false),
+              ($1, '{}', $2, 0, 'items', true), ($1, '{}', NULL, 0, 'bom_items', false)`,
+      [table, job],
+    );
+    await db.dataSource.runMigrations();
+    const ledger = await db.dataSource.query<Record<string, string>[]>(
+      `SELECT table_id, source_job_id, record_type, row_indices::text AS row_indices
+       FROM data_table_source_rows WHERE table_id = $1`,
+      [table],
+    );
+    expect(ledger).toEqual([
+      { table_id: table, source_job_id: job, record_type: 'items', row_indices: '{[0,3),[5,6)}' },
+    ]);
+    const [index] = await db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'uq_data_table_records_source_row'`,
+    );
+    expect(index.n).toBe(0);
+    await db.dataSource.query(`DELETE FROM data_table_records WHERE table_id = $1`, [table]);
+    await db.dataSource.query(`DELETE FROM data_table_source_rows WHERE table_id = $1`, [table]);
   });
 
   it.each([
@@ -120,6 +154,7 @@ describe('migrations', () => {
     ['data_tables', DataTable],
     ['data_table_fields', DataTableField],
     ['data_table_records', DataTableRecord],
+    ['data_table_source_rows', DataTableSourceRows],
     ['import_requests', ImportRequest],
     ['import_runs', ImportRun],
   ])(

@@ -8,22 +8,27 @@ import {
   Get,
   Headers,
   HttpCode,
+  MessageEvent,
   Param,
   Post,
   Query,
   Res,
+  Sse,
   UseGuards,
 } from '@nestjs/common';
+import { Observable } from 'rxjs';
 import type { Response } from 'express';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
@@ -37,6 +42,7 @@ import {
   BomImportRequestDto,
   bomItemsOf,
   BulkImportRequestDto,
+  bulkRowIndicesProblems,
   ImportRequestDto,
   mappingProblems,
 } from '../dto/import-request.dto';
@@ -48,7 +54,9 @@ import {
   BulkPreviewResponse,
   ImportResponse,
   PreviewResponse,
+  toImportRunResponse,
 } from '../dto/import-wire';
+import { ImportProgressStreamService } from '../services/import-progress-stream.service';
 import { ApiErrorResponses } from '../http/api-error-responses';
 import { ValidationFailedError } from '../http/api-errors';
 import { validateDto } from '../http/validation';
@@ -71,6 +79,12 @@ function accepted202<T extends object>(res: Response, answer: T): T {
   return answer;
 }
 
+/** The SSE media type; `x-event-data` is the schema of each event's data (as for job events). */
+const IMPORT_EVENT_STREAM = {
+  schema: { type: 'string' },
+  'x-event-data': { $ref: getSchemaPath(ImportRunResponse) },
+};
+
 const flag = (value: string | undefined) => value === 'true' || value === '1';
 
 @ApiTags('import')
@@ -84,7 +98,16 @@ export class ImportController {
     private readonly bomImports: BomImportService,
     private readonly previews: ImportPreviewService,
     private readonly runs: ImportRunsRepository,
+    private readonly progress: ImportProgressStreamService,
   ) {}
+
+  /** The caller's import run; 404 IMPORT_NOT_FOUND for another user's or a malformed id. */
+  private async run(id: string, user: AuthUser) {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const run = uuid.test(id) ? await this.runs.get(user.id, id.toLowerCase()) : null;
+    if (!run) throw new ImportRunNotFoundError(id);
+    return run;
+  }
 
   @Get('imports/:id')
   @ApiOperation({ summary: 'A large import running on a worker: progress, then its answer' })
@@ -94,22 +117,27 @@ export class ImportController {
     @Param('id') id: string,
     @CurrentUser() user: AuthUser,
   ): Promise<ImportRunResponse> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const run = uuid.test(id) ? await this.runs.get(user.id, id.toLowerCase()) : null;
-    if (!run) throw new ImportRunNotFoundError(id);
-    return {
-      import_id: run.id,
-      status: run.status,
-      total_rows: run.total_rows,
-      processed_rows: run.processed_rows,
-      progress:
-        run.total_rows === 0 ? 100 : Math.floor((run.processed_rows / run.total_rows) * 100),
-      result: run.result,
-      error_code: run.error_code,
-      error_message: run.error_message,
-      created_at: new Date(run.created_at).toISOString(),
-      completed_at: run.completed_at ? new Date(run.completed_at).toISOString() : null,
-    };
+    return toImportRunResponse(await this.run(id, user));
+  }
+
+  @Sse('imports/:id/events')
+  @ApiExtraModels(ImportRunResponse)
+  @ApiOperation({
+    summary:
+      'Server-Sent Events of a large import: status and progress until completed or failed (token also as ?access_token=)',
+  })
+  @ApiOkResponse({
+    description:
+      'Events `status` (each status change) and `progress` (rows processed changed); `data` is the ImportRunResponse that GET /imports/{id} answers, so the last event carries the import answer. Ends when the run is completed or failed, or the token expires',
+    content: { 'text/event-stream': IMPORT_EVENT_STREAM },
+  })
+  @ApiErrorResponses(404, 429)
+  async importRunEvents(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<Observable<MessageEvent>> {
+    const run = await this.run(id, user); // 404 before the stream opens
+    return this.progress.progressStream(run.id, user);
   }
 
   @Post('import')
@@ -170,6 +198,12 @@ export class ImportController {
   ): Promise<BulkImportResponse | ImportAcceptedResponse> {
     const dto = await validateDto(BulkImportRequestDto, body, { strict: true });
     checkMapping(dto.field_mapping);
+    const rowProblems = dto.row_indices ? bulkRowIndicesProblems(dto.row_indices) : [];
+    if (rowProblems.length > 0) {
+      throw new ValidationFailedError(`row_indices: ${rowProblems.join('; ')}`, {
+        fields: { row_indices: rowProblems },
+      });
+    }
     const answer = await this.imports.importBulk(
       user.id,
       {
@@ -182,6 +216,11 @@ export class ImportController {
         includeSourceFile: dto.include_source_file ?? false,
         recordType: dto.record_type ?? null,
         allowDuplicates: dto.allow_duplicates ?? false,
+        rowIndices: dto.row_indices
+          ? Object.fromEntries(
+              Object.entries(dto.row_indices).map(([id, rows]) => [id.toLowerCase(), rows]),
+            )
+          : null,
       },
       idempotencyKey(key),
     );

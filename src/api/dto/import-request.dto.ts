@@ -144,6 +144,35 @@ export class BulkImportRequestDto {
   @IsString()
   @MaxLength(100)
   record_type?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Only these rows of the files named (file job id → 0-based row_index, as the bulk preview's sample rows give them); files not named import all their rows",
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'integer', minimum: 0 } },
+    example: { '4f0c2a7e-8d1b-4c3e-9a55-0e7b6f1d2c3a': [0, 2] },
+  })
+  @IsOptional()
+  @IsObject()
+  row_indices?: Record<string, number[]>;
+}
+
+/** Problems of a bulk import's row_indices: keys must be job ids, values lists of row indices. */
+export function bulkRowIndicesProblems(value: Record<string, unknown>): string[] {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const problems: string[] = [];
+  let total = 0;
+  for (const [key, indices] of Object.entries(value)) {
+    if (!uuid.test(key)) problems.push(`${key}: not a file job id`);
+    else if (
+      !Array.isArray(indices) ||
+      !indices.every((i) => Number.isInteger(i) && (i as number) >= 0)
+    ) {
+      problems.push(`${key}: must be a list of row indices (integers >= 0)`);
+    } else total += indices.length;
+  }
+  if (total > 1_000_000) problems.push('at most 1,000,000 row indices in all');
+  return problems;
 }
 
 /** POST /bom/import (the original's route 25): BOM items posted directly into a table. */

@@ -1,6 +1,7 @@
 /** Response bodies of preview and import, as OpenAPI schemas. */
 import { ApiProperty } from '@nestjs/swagger';
 import { FIELD_TYPES } from '../../tables/field-types';
+import { ImportRunRow } from '../../import/runs/import-runs.repository';
 import { FieldResponse } from './table-wire';
 
 export class ImportRowErrorResponse {
@@ -153,4 +154,20 @@ export class ImportRunResponse {
   @ApiProperty({ type: String, nullable: true }) error_message!: string | null;
   @ApiProperty() created_at!: string;
   @ApiProperty({ type: String, nullable: true }) completed_at!: string | null;
+}
+
+/** GET /imports/{id}, and the data of every event of /imports/{id}/events. */
+export function toImportRunResponse(run: ImportRunRow): ImportRunResponse {
+  return {
+    import_id: run.id,
+    status: run.status,
+    total_rows: run.total_rows,
+    processed_rows: run.processed_rows,
+    progress: run.total_rows === 0 ? 100 : Math.floor((run.processed_rows / run.total_rows) * 100),
+    result: run.result,
+    error_code: run.error_code,
+    error_message: run.error_message,
+    created_at: new Date(run.created_at).toISOString(),
+    completed_at: run.completed_at ? new Date(run.completed_at).toISOString() : null,
+  };
 }

@@ -37,27 +37,57 @@ function nameHint(name: string): FieldType | null {
 const isLeadingZero = (v: RowValue) => typeof v === 'string' && /^0\d/.test(v.trim());
 
 export function inferFieldType(name: string, values: RowValue[]): FieldType {
-  const present = values.filter((v) => v !== null && !(typeof v === 'string' && v.trim() === ''));
-  const hint = nameHint(name);
-  if (present.length === 0) return hint ?? 'text';
-  const all = (test: (v: RowValue) => boolean) => present.every(test);
-  if (all((v) => typeof v === 'boolean')) return 'boolean';
-  const normalised = normaliseName(lastSegment(name));
-  const identifier = IDENTIFIER_WORDS.test(normalised) && hint === null;
-  const numeric = all(
-    (v) =>
-      typeof v === 'number' ||
-      (typeof v === 'string' && !isLeadingZero(v) && parseNumber(v) !== null),
-  );
-  if (numeric && !identifier) return hint === 'dimension' ? 'dimension' : 'number';
-  const dimensions = all(
-    (v) => typeof v === 'number' || (typeof v === 'string' && parseDimension(v) !== null),
-  );
-  const withUnit = present.some((v) => typeof v === 'string' && parseDimension(v)?.unit);
-  if (dimensions && withUnit && !identifier) return 'dimension';
-  if (all((v) => typeof v === 'string' && parseDate(v) !== null)) return 'date';
-  if (all((v) => coerceValue(v, 'url').ok) && all((v) => typeof v === 'string')) return 'url';
-  if (all((v) => coerceValue(v, 'email').ok) && all((v) => typeof v === 'string')) return 'email';
-  if (hint === 'boolean' && all((v) => parseBoolean(v) !== null)) return 'boolean';
-  return 'text';
+  const evidence = new FieldTypeEvidence();
+  for (const value of values) evidence.add(value);
+  return evidence.type(name);
+}
+
+/**
+ * What the values of a column say about its type, gathered one value at a time (an import streams
+ * its rows): each test stays true until a value fails it, and a failed test is not run again.
+ */
+export class FieldTypeEvidence {
+  private present = 0;
+  private booleans = true;
+  private numeric = true;
+  private dimensions = true;
+  private withUnit = false;
+  private dates = true;
+  private urls = true;
+  private emails = true;
+  private booleanWords = true;
+
+  add(v: RowValue): void {
+    if (v === null || (typeof v === 'string' && v.trim() === '')) return;
+    this.present += 1;
+    const text = typeof v === 'string';
+    if (this.booleans && typeof v !== 'boolean') this.booleans = false;
+    if (this.numeric) {
+      this.numeric =
+        typeof v === 'number' || (text && !isLeadingZero(v) && parseNumber(v) !== null);
+    }
+    if (this.dimensions) {
+      this.dimensions = typeof v === 'number' || (text && parseDimension(v) !== null);
+    }
+    if (!this.withUnit && text && parseDimension(v)?.unit) this.withUnit = true;
+    if (this.dates) this.dates = text && parseDate(v) !== null;
+    if (this.urls) this.urls = text && coerceValue(v, 'url').ok;
+    if (this.emails) this.emails = text && coerceValue(v, 'email').ok;
+    if (this.booleanWords) this.booleanWords = parseBoolean(v) !== null;
+  }
+
+  type(name: string): FieldType {
+    const hint = nameHint(name);
+    if (this.present === 0) return hint ?? 'text';
+    if (this.booleans) return 'boolean';
+    const normalised = normaliseName(lastSegment(name));
+    const identifier = IDENTIFIER_WORDS.test(normalised) && hint === null;
+    if (this.numeric && !identifier) return hint === 'dimension' ? 'dimension' : 'number';
+    if (this.dimensions && this.withUnit && !identifier) return 'dimension';
+    if (this.dates) return 'date';
+    if (this.urls) return 'url';
+    if (this.emails) return 'email';
+    if (hint === 'boolean' && this.booleanWords) return 'boolean';
+    return 'text';
+  }
 }

@@ -12,35 +12,37 @@ import {
  * One row per element: class, name, GlobalId, storey, material, then "Pset.Property" columns and
  * "Qto.Quantity (unit)" columns (the unit in the name, so that values stay numbers).
  */
+function elementRow(element: Record<string, unknown>): SourceRow {
+  const materials = Array.isArray(element.materials) ? (element.materials as unknown[]) : [];
+  const row: SourceRow = {
+    ifc_class: toRowValue(element.ifc_class),
+    name: toRowValue(element.name),
+    global_id: toRowValue(element.global_id),
+    storey: toRowValue(element.storey),
+    material: toRowValue(materials),
+    description: toRowValue(element.description),
+    object_type: toRowValue(element.object_type),
+    type_name: toRowValue(element.type_name),
+  };
+  for (const [set, properties] of Object.entries(objectAt(element.properties) ?? {})) {
+    for (const [name, value] of Object.entries(objectAt(properties) ?? {})) {
+      row[`${set}.${name}`] = toRowValue(value);
+    }
+  }
+  for (const [set, quantities] of Object.entries(objectAt(element.quantities) ?? {})) {
+    for (const [name, quantity] of Object.entries(objectAt(quantities) ?? {})) {
+      const q = objectAt(quantity);
+      const unit = typeof q?.unit === 'string' && q.unit ? ` (${q.unit})` : '';
+      row[`${set}.${name}${unit}`] = toRowValue(q ? q.value : quantity);
+    }
+  }
+  return row;
+}
+
 const elementsReader: RecordTypeReader = {
   name: 'elements',
-  read: (result) =>
-    objectsAt(result.elements).map((element) => {
-      const materials = Array.isArray(element.materials) ? (element.materials as unknown[]) : [];
-      const row: SourceRow = {
-        ifc_class: toRowValue(element.ifc_class),
-        name: toRowValue(element.name),
-        global_id: toRowValue(element.global_id),
-        storey: toRowValue(element.storey),
-        material: toRowValue(materials),
-        description: toRowValue(element.description),
-        object_type: toRowValue(element.object_type),
-        type_name: toRowValue(element.type_name),
-      };
-      for (const [set, properties] of Object.entries(objectAt(element.properties) ?? {})) {
-        for (const [name, value] of Object.entries(objectAt(properties) ?? {})) {
-          row[`${set}.${name}`] = toRowValue(value);
-        }
-      }
-      for (const [set, quantities] of Object.entries(objectAt(element.quantities) ?? {})) {
-        for (const [name, quantity] of Object.entries(objectAt(quantities) ?? {})) {
-          const q = objectAt(quantity);
-          const unit = typeof q?.unit === 'string' && q.unit ? ` (${q.unit})` : '';
-          row[`${set}.${name}${unit}`] = toRowValue(q ? q.value : quantity);
-        }
-      }
-      return row;
-    }),
+  read: (result) => objectsAt(result.elements).map(elementRow),
+  list: { path: ['elements'], row: elementRow },
 };
 
 const storeysReader: RecordTypeReader = {

@@ -41,6 +41,12 @@ export class UnknownRecordTypeError extends DomainError {
   }
 }
 
+/** The reader of a record type of a format (the format's first when none is named). */
+export function readerOf(format: string, recordType: string | null): RecordTypeReader | null {
+  const readers = READERS[format] ?? [];
+  return (recordType ? readers.find((r) => r.name === recordType) : readers[0]) ?? null;
+}
+
 /** The record types a format offers, in its order. */
 export function recordTypesOf(format: string): string[] {
   return (READERS[format] ?? []).map((r) => r.name);

@@ -15,6 +15,11 @@ export interface RowSet {
 export interface RecordTypeReader {
   name: string;
   read(result: Record<string, unknown>): SourceRow[];
+  /**
+   * Set when each row is one object of one list of the result: where the list is and how an
+   * object becomes a row. Such rows can be streamed out of PostgreSQL (InlineResultRows).
+   */
+  list?: { path: string[]; row: (object: Record<string, unknown>) => SourceRow };
 }
 
 /** The objects in `result[key]` (absent or malformed = none: a partial result may lack it). */
@@ -51,8 +56,9 @@ export function flattenObject(
   prefix = '',
   into: SourceRow = {},
 ): SourceRow {
-  for (const [key, value] of Object.entries(object)) {
-    if (omit.includes(key)) continue;
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key) || omit.includes(key)) continue;
+    const value = object[key];
     const name = prefix ? `${prefix}.${key}` : key;
     const nested = objectAt(value);
     if (nested) flattenObject(nested, [], name, into);
@@ -67,7 +73,8 @@ export function listReader(
   key: string,
   omit: readonly string[] = ['bbox'],
 ): RecordTypeReader {
-  return { name, read: (result) => objectsAt(result[key]).map((o) => flattenObject(o, omit)) };
+  const row = (o: Record<string, unknown>) => flattenObject(o, omit);
+  return { name, read: (result) => objectsAt(result[key]).map(row), list: { path: [key], row } };
 }
 
 /** The title block as one row, custom fields beside the standard ones. */
@@ -92,4 +99,5 @@ export const titleBlockReader: RecordTypeReader = {
 export const bomItemsReader = (name: string): RecordTypeReader => ({
   name,
   read: (result) => objectsAt(objectAt(result.bom)?.items).map((item) => flattenObject(item)),
+  list: { path: ['bom', 'items'], row: (item) => flattenObject(item) },
 });

@@ -52,6 +52,15 @@ export class ImportRunsRepository {
     return rows[0] ?? null;
   }
 
+  /** Runs by id, any owner (the event streams' shared poll; callers checked the owner). */
+  async getMany(ids: string[]): Promise<ImportRunRow[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query<ImportRunRow[]>(
+      `SELECT ${COLUMNS} FROM import_runs WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   /** pending → processing for the attempt the message names; null when no longer claimable. */
   async claim(id: string, attempt: number, leaseSeconds: number): Promise<ImportRunRow | null> {
     const rows = await this.dataSource.query<ImportRunRow[]>(

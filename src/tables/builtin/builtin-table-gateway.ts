@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { TableForbiddenError } from '../table-errors';
 import { TableDescription, TableGateway, TableWriter } from '../table-gateway';
-import { BuiltinTableStore } from './builtin-table-store';
+import { BuiltinTableStore, LedgerCache } from './builtin-table-store';
 
 @Injectable()
 export class BuiltinTableGateway implements TableGateway {
@@ -21,10 +21,11 @@ export class BuiltinTableGateway implements TableGateway {
     return this.store.inTransaction(async (tx) => {
       const table = await this.store.getTable(ownerId, tableId, tx);
       if (table.readOnly) throw new TableForbiddenError(tableId);
+      const ledgers: LedgerCache = new Map();
       return work({
         createFields: (fields) => this.store.addFields(tx, table.id, fields),
         insertRecords: (records, { allowDuplicates }) =>
-          this.store.insertRecords(tx, table.id, records, allowDuplicates),
+          this.store.insertRecords(tx, table.id, records, allowDuplicates, ledgers),
         transaction: tx,
       });
     });

@@ -1,7 +1,7 @@
 /**
  * SQL of the built-in table store: tables, fields and records of one owner. Every statement is
  * scoped by owner (a table of another user is "not found"); records go in as one multi-row INSERT
- * per batch (unnest of parallel arrays), skipping a job row already in the table.
+ * per batch (unnest of parallel arrays), skipping a job row already in the table (its ledger).
  */
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,6 +9,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { FieldType } from '../field-types';
 import { TableNotFoundError } from '../table-errors';
 import { InsertOutcome, NewField, RecordToInsert, TableField } from '../table-gateway';
+import { rangesTest, toRanges } from './row-ranges';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,6 +56,29 @@ interface RecordRow {
   row_index: number | null;
   record_type: string | null;
   created_at: Date;
+}
+
+/** The ledgers an import has locked, per (job, record type): which row indices they held. */
+export type LedgerCache = Map<string, (rowIndex: number) => boolean>;
+
+/** Records of a batch grouped by origin (job, file, record type), in order. */
+function byOrigin(records: RecordToInsert[]): RecordToInsert[][] {
+  if (records.length === 0) return [];
+  const first = records[0].provenance;
+  const same = (r: RecordToInsert) =>
+    r.provenance.source_job_id === first.source_job_id &&
+    r.provenance.source_file === first.source_file &&
+    r.provenance.record_type === first.record_type;
+  if (records.every(same)) return [records]; // an import's batch: one origin
+  const groups = new Map<string, RecordToInsert[]>();
+  for (const r of records) {
+    const { source_job_id: j, source_file: f, record_type: t } = r.provenance;
+    const key = JSON.stringify([j, f, t]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()];
 }
 
 const toField = (r: FieldRow): TableField => ({
@@ -176,6 +200,7 @@ export class BuiltinTableStore {
       );
       if (locked.length === 0) throw new TableNotFoundError(tableId);
       await tx.query(`DELETE FROM data_table_records WHERE table_id = $1`, [tableId]);
+      await tx.query(`DELETE FROM data_table_source_rows WHERE table_id = $1`, [tableId]);
       await tx.query(`DELETE FROM data_tables WHERE id = $1`, [tableId]);
     });
   }
@@ -213,85 +238,88 @@ export class BuiltinTableStore {
   }
 
   /**
-   * One multi-row INSERT. A row of a job already in the table (same record type and row index) is
-   * skipped, or with allowDuplicates inserted again as a copy.
+   * One multi-row INSERT per origin (job, file, record type) of the batch. A job's row already in
+   * the table (per the ledger data_table_source_rows) is skipped, or with allowDuplicates inserted
+   * again as a copy. The ledger row is locked (created if new) before it is read, so two imports
+   * of the same job into the same table take turns and cannot both insert a row.
    */
   async insertRecords(
     tx: EntityManager,
     tableId: string,
     records: RecordToInsert[],
     allowDuplicates: boolean,
+    ledgers: LedgerCache = new Map(),
   ): Promise<InsertOutcome> {
-    if (records.length === 0) return { inserted: 0, duplicateRowIndices: [] };
-    const first = records[0].provenance;
-    const uniform = records.every(
-      (r) =>
-        r.provenance.source_job_id === first.source_job_id &&
-        r.provenance.source_file === first.source_file &&
-        r.provenance.record_type === first.record_type,
-    );
-    // A batch of one origin (the usual case) sends its provenance once, not once per row.
-    const inserted = uniform
-      ? await tx.query<{ source_job_id: string | null; record_type: string; row_index: number }[]>(
-          `INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type)
-           SELECT $1, r.v, $3::uuid, $4::text, r.i, $5::text
-           FROM unnest($2::jsonb[], $6::int[]) AS r(v, i)
-           ON CONFLICT (table_id, source_job_id, record_type, row_index)
-             WHERE "is_copy" = false AND "source_job_id" IS NOT NULL DO NOTHING
-           RETURNING source_job_id, record_type, row_index`,
-          [
-            tableId,
-            records.map((r) => JSON.stringify(r.values)),
-            first.source_job_id,
-            first.source_file,
-            first.record_type,
-            records.map((r) => r.provenance.row_index),
-          ],
-        )
-      : await tx.query<{ source_job_id: string | null; record_type: string; row_index: number }[]>(
-          `INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type)
-           SELECT $1, r.v, r.j, r.f, r.i, r.t
-           FROM unnest($2::jsonb[], $3::uuid[], $4::text[], $5::int[], $6::text[]) AS r(v, j, f, i, t)
-           ON CONFLICT (table_id, source_job_id, record_type, row_index)
-             WHERE "is_copy" = false AND "source_job_id" IS NOT NULL DO NOTHING
-           RETURNING source_job_id, record_type, row_index`,
-          this.columns(tableId, records),
-        );
-    if (inserted.length === records.length) {
-      return { inserted: inserted.length, duplicateRowIndices: [] };
+    const outcome: InsertOutcome = { inserted: 0, duplicateRowIndices: [] };
+    for (const group of byOrigin(records)) {
+      const one = await this.insertOrigin(tx, tableId, group, allowDuplicates, ledgers);
+      outcome.inserted += one.inserted;
+      outcome.duplicateRowIndices.push(...one.duplicateRowIndices);
     }
-    const key = (j: string | null, t: string, i: number) => `${j ?? ''}\u0000${t}\u0000${i}`;
-    const done = new Set(inserted.map((r) => key(r.source_job_id, r.record_type, r.row_index)));
-    const duplicates = records.filter(
-      (r) =>
-        !done.has(
-          key(r.provenance.source_job_id, r.provenance.record_type, r.provenance.row_index),
-        ),
-    );
-    if (!allowDuplicates) {
-      return {
-        inserted: inserted.length,
-        duplicateRowIndices: duplicates.map((r) => r.provenance.row_index),
-      };
-    }
-    await tx.query(
-      `INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type, is_copy)
-       SELECT $1, r.v, r.j, r.f, r.i, r.t, true
-       FROM unnest($2::jsonb[], $3::uuid[], $4::text[], $5::int[], $6::text[]) AS r(v, j, f, i, t)`,
-      this.columns(tableId, duplicates),
-    );
-    return { inserted: records.length, duplicateRowIndices: [] };
+    return outcome;
   }
 
-  private columns(tableId: string, records: RecordToInsert[]): unknown[] {
-    return [
-      tableId,
-      records.map((r) => JSON.stringify(r.values)),
-      records.map((r) => r.provenance.source_job_id),
-      records.map((r) => r.provenance.source_file),
-      records.map((r) => r.provenance.row_index),
-      records.map((r) => r.provenance.record_type),
-    ];
+  private async insertOrigin(
+    tx: EntityManager,
+    tableId: string,
+    records: RecordToInsert[],
+    allowDuplicates: boolean,
+    ledgers: LedgerCache,
+  ): Promise<InsertOutcome> {
+    const { source_job_id: jobId, source_file: file, record_type: type } = records[0].provenance;
+    const indices = records.map((r) => r.provenance.row_index);
+    // Rows posted without a job (BOM import) have no ledger: each request is its own rows.
+    let seen: (i: number) => boolean = () => false;
+    if (jobId !== null) {
+      // Locked and read at the origin's first batch; the lock is held until the transaction ends,
+      // so what it held then is what it holds now (this import's own rows are each sent once).
+      const key = JSON.stringify([jobId, type]);
+      let held = ledgers.get(key);
+      if (!held) {
+        const [ledger] = await tx.query<{ held: string }[]>(
+          `INSERT INTO data_table_source_rows AS l (table_id, source_job_id, record_type)
+           VALUES ($1, $2, $3)
+           ON CONFLICT (table_id, source_job_id, record_type) DO UPDATE SET row_indices = l.row_indices
+           RETURNING l.row_indices::text AS held`,
+          [tableId, jobId, type],
+        );
+        held = rangesTest(ledger.held);
+        ledgers.set(key, held);
+      }
+      seen = held;
+    }
+    const copy = records.map((r) => seen(r.provenance.row_index));
+    const duplicateRowIndices = indices.filter((_, k) => copy[k]);
+    const keep = allowDuplicates ? records.map(() => true) : copy.map((c) => !c);
+    const kept = records.filter((_, k) => keep[k]);
+    if (kept.length > 0) {
+      const fresh = indices.filter((_, k) => !copy[k]);
+      // The records and the ledger's new ranges in one statement (a data-modifying CTE always
+      // runs). The values go as one JSON array, not a jsonb[]: a jsonb[] parameter is escaped
+      // element by element in this process, which cost more than the INSERT itself.
+      await tx.query(
+        `WITH added AS (
+           INSERT INTO data_table_records (table_id, "values", source_job_id, source_file, row_index, record_type, is_copy)
+           SELECT $1, r.v, $3::uuid, $4::text, r.i, $5::text, r.i = ANY($7::int[])
+           FROM ROWS FROM (jsonb_array_elements($2::jsonb), unnest($6::int[])) AS r(v, i))
+         UPDATE data_table_source_rows SET row_indices = row_indices + $8::int4multirange
+         WHERE $3::uuid IS NOT NULL AND table_id = $1 AND source_job_id = $3 AND record_type = $5`,
+        [
+          tableId,
+          JSON.stringify(kept.map((r) => r.values)),
+          jobId,
+          file,
+          type,
+          kept.map((r) => r.provenance.row_index),
+          duplicateRowIndices,
+          toRanges(fresh),
+        ],
+      );
+    }
+    return {
+      inserted: kept.length,
+      duplicateRowIndices: allowDuplicates ? [] : duplicateRowIndices,
+    };
   }
 
   private async fieldsOf(

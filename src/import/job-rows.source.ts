@@ -26,6 +26,14 @@ export interface JobRowStream {
 
 const CHILD_PAGE = 100;
 
+/** Which rows of a bulk: its completed files (all, or `selection`), of one record type. */
+export interface BulkRowsOptions {
+  recordType?: string | null;
+  selection?: string[] | null;
+  /** Adds `source_file` and `source_format` columns to each row. */
+  includeSourceFile?: boolean;
+}
+
 @Injectable()
 export class JobRowsSource {
   constructor(
@@ -71,11 +79,7 @@ export class JobRowsSource {
   async bulkStreams(
     ownerId: string,
     bulkId: string,
-    options: {
-      recordType?: string | null;
-      selection?: string[] | null;
-      includeSourceFile?: boolean;
-    },
+    options: BulkRowsOptions,
   ): Promise<{ bulk: ExtractionJob; children: ExtractionJob[]; streams: JobRowStream[] }> {
     const { bulk, children, selected } = await this.bulkFiles(ownerId, bulkId, options.selection);
     const streams: JobRowStream[] = [];
@@ -163,11 +167,7 @@ export class JobRowsSource {
   async bulkRows(
     ownerId: string,
     bulkId: string,
-    options: {
-      recordType?: string | null;
-      selection?: string[] | null;
-      includeSourceFile?: boolean;
-    },
+    options: BulkRowsOptions,
   ): Promise<{ bulk: ExtractionJob; children: ExtractionJob[]; sets: JobRows[] }> {
     const { bulk, children, selected } = await this.bulkFiles(ownerId, bulkId, options.selection);
     const sets: JobRows[] = [];

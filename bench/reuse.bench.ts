@@ -314,7 +314,7 @@ async function main(): Promise<void> {
     `  worker CPU saved per round:        ${cpuRatios.map((x) => `${x.toFixed(2)}x less`).join(', ')}`,
   );
   const { off, on } = rounds[rounds.length - 1];
-  if (on.singles) {
+  if (on.singles && on.singles.first.length > 0) {
     const { first, again } = on.singles;
     console.log(
       `  create->completed, first extraction (${first.length} singles): p50 ${percentile(first, 50).toFixed(0)} ms, p95 ${percentile(first, 95).toFixed(0)} ms`,

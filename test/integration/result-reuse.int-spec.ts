@@ -76,6 +76,15 @@ describe('result reuse', () => {
     expect(startsOf('again.dxf')).toBe(0);
     // The result is the first one's, with this job's own file name.
     expect(reused.result).toEqual({ ...first.result, source_file: 'again.dxf' });
+    // Byte for byte as stored: the first row's jsonb with only `source_file` replaced (the lookup
+    // names it in SQL; the worker passes the text on unparsed).
+    const [stored] = await h.db.dataSource.query(
+      `SELECT r.result::text AS reused, ($2::jsonb)::text AS expected
+       FROM extraction_jobs r WHERE r.id = $1`,
+      [again.id, JSON.stringify({ ...first.result, source_file: 'again.dxf' })],
+    );
+    expect(stored.reused).toBe(stored.expected);
+    expect(stored.reused).toContain('"source_file": "again.dxf"');
 
     const other = await settled(
       (await create('ok:shared-a', { owner: 'owner-b', filename: 'b.dxf' })).id,

@@ -343,12 +343,28 @@ export class ExtractionJobService {
     result: Record<string, unknown> | null,
     resultPath: string | null = null,
   ): Promise<ExtractionJob> {
-    const resultJson = result === null ? null : JSON.stringify(result);
+    const job = await this.completeWithJson(
+      ref,
+      result === null ? null : JSON.stringify(result),
+      resultPath,
+    );
+    // Not read back from the row: the job answers the result as given.
+    job.result = result;
+    return job;
+  }
+
+  /**
+   * `complete` with the result already as JSON text (a reused result: never parsed in the worker);
+   * the job comes back without `result`.
+   */
+  async completeWithJson(
+    ref: JobRef,
+    resultJson: string | null,
+    resultPath: string | null = null,
+  ): Promise<ExtractionJob> {
     const job = await this.completions.submit({ ref, resultJson, resultPath });
     if (!job) throw await this.refusal(ref.id, 'complete', ref.attempt);
     if (usesWindow(job)) this.releases?.kick(); // a slot of its owner's window is free
-    // Not read back from the row: the job answers the result as given.
-    job.result = result;
     return job;
   }
 

@@ -14,7 +14,11 @@ import { allowed, S, to } from './job-sql';
 export interface ReuseSource {
   id: string;
   filename: string | null;
-  result: Record<string, unknown> | null;
+  /**
+   * The source's inline result as JSON text, `source_file` already set to the attempt's file name
+   * (in SQL): it goes back into the completion as text, never parsed into the worker.
+   */
+  resultJson: string | null;
   resultPath: string | null;
 }
 
@@ -43,14 +47,17 @@ export class ResultReuseRepository {
    * Records the version and options digest on the running attempt and, when `key` is given, looks
    * for a completed result with the same key; the found job's id goes to `reused_from` in the
    * same statement, and its stored result (if any) to `result_path`: the attempt names the object
-   * before it reads or references it (docs/storage.md, "Shared objects"). `attemptHeld` is false
-   * when the attempt is no longer this worker's.
+   * before it reads or references it (docs/storage.md, "Shared objects"). A found inline result
+   * comes back as JSON text with `source_file` (when it has one) set to `filename`, as a fresh
+   * extraction of this attempt's file would write it. `attemptHeld` is false when the attempt is
+   * no longer this worker's.
    */
   async prepareAttempt(
     ref: JobRef,
     extractorVersion: number,
     optionsDigest: string,
     key: ReuseKey | null,
+    filename: string | null = null,
   ): Promise<{ attemptHeld: boolean; source: ReuseSource | null }> {
     const rows = await this.db.run(
       `WITH source AS (
@@ -69,7 +76,10 @@ export class ResultReuseRepository {
          WHERE j.id = $1 AND j.attempt = $2 AND j.status::text = ${S.processing}
          RETURNING j.id
        )
-       SELECT (SELECT count(*)::int FROM attempt) AS held, s.id, s.filename, s.result, s.result_path
+       -- The result as text, named for this attempt's file: the worker passes it on unparsed.
+       SELECT (SELECT count(*)::int FROM attempt) AS held, s.id, s.filename, s.result_path,
+         (CASE WHEN $9::text IS NOT NULL AND jsonb_typeof(s.result) = 'object' AND s.result ? 'source_file'
+           THEN jsonb_set(s.result, '{source_file}', to_jsonb($9::text)) ELSE s.result END)::text AS result_json
        FROM (SELECT 1) one LEFT JOIN source s ON true`,
       [
         ref.id,
@@ -80,6 +90,7 @@ export class ResultReuseRepository {
         key?.contentSha256 ?? null,
         key?.format ?? null,
         key?.ownerId ?? null,
+        filename,
       ],
     );
     const row = rows[0];
@@ -91,7 +102,7 @@ export class ResultReuseRepository {
       source: {
         id: row.id as string,
         filename: (row.filename as string | null) ?? null,
-        result: (row.result as Record<string, unknown> | null) ?? null,
+        resultJson: (row.result_json as string | null) ?? null,
         resultPath: (row.result_path as string | null) ?? null,
       },
     };

@@ -213,7 +213,7 @@ export class BulkExtractionService implements OnApplicationBootstrap, BeforeAppl
         clearInterval(heartbeat);
         const reused = await this.reuse.resultFrom(job, plan.source);
         await this.patiently(`Completion of job ${ref.id}`, () =>
-          this.jobs.complete(ref, reused.inline, reused.resultPath),
+          this.jobs.completeWithJson(ref, reused.inlineJson, reused.resultPath),
         );
         await this.dropReferences(job, reused.resultPath, plan.source.resultPath);
         this.observe(job, 'completed', started);

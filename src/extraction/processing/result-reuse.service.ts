@@ -124,8 +124,9 @@ export class ResultReuseService implements OnApplicationBootstrap, OnApplication
       optionsDigest: digest,
       ownerId: scope === 'owner' ? job.ownerId : null,
     };
+    const filename = this.fileNameOf(job);
     // A result that is already there needs no lock: one statement and done.
-    const found = await this.reuse.prepareAttempt(ref, version, digest, key);
+    const found = await this.reuse.prepareAttempt(ref, version, digest, key, filename);
     if (!found.attemptHeld || found.source) return { ...found, release: noop };
     const lockKey = `reuse|${key.ownerId ?? '*'}|${key.contentSha256}|${format}|${version}|${digest}`;
     const unlock = await this.lock.tryAcquire(lockKey);
@@ -137,7 +138,7 @@ export class ResultReuseService implements OnApplicationBootstrap, OnApplication
       await this.wake(lockKey);
     };
     try {
-      const prepared = await this.reuse.prepareAttempt(ref, version, digest, key);
+      const prepared = await this.reuse.prepareAttempt(ref, version, digest, key, filename);
       if (!prepared.attemptHeld || prepared.source) {
         await release();
         return { ...prepared, release: noop };
@@ -175,23 +176,25 @@ export class ResultReuseService implements OnApplicationBootstrap, OnApplication
     }
   }
 
+  /** The name a fresh extraction of this job writes as `source_file`. */
+  private fileNameOf(job: ExtractionJob): string {
+    return job.filename ?? this.storage.keyFromUrl(job.fileUrl ?? '');
+  }
+
   /**
    * The result this job gets from `source`, as a fresh extraction of this job would write it:
-   * `source_file` is the job's own file name. A stored result is referenced when the name is the
-   * same (no second copy); only a differently named duplicate needs its own copy.
+   * `source_file` is the job's own file name. An inline result is the lookup's JSON text (named
+   * in SQL, passed on unparsed). A stored result is referenced when the name is the same (no
+   * second copy); only a differently named duplicate needs its own copy.
    */
   async resultFrom(
     job: ExtractionJob,
     source: ReuseSource,
-  ): Promise<{ inline: Record<string, unknown> | null; resultPath: string | null }> {
-    const filename = job.filename ?? this.storage.keyFromUrl(job.fileUrl ?? '');
-    if (source.resultPath === null) {
-      return {
-        inline: source.result ? withSourceFile(source.result, filename) : null,
-        resultPath: null,
-      };
-    }
-    if (source.filename === job.filename) return { inline: null, resultPath: source.resultPath };
+  ): Promise<{ inlineJson: string | null; resultPath: string | null }> {
+    if (source.resultPath === null) return { inlineJson: source.resultJson, resultPath: null };
+    const filename = this.fileNameOf(job);
+    if (source.filename === job.filename)
+      return { inlineJson: null, resultPath: source.resultPath };
     const stored = JSON.parse(
       (await this.storage.getBuffer(this.storage.keyFromUrl(source.resultPath))).toString('utf8'),
     ) as Record<string, unknown>;
@@ -199,7 +202,7 @@ export class ResultReuseService implements OnApplicationBootstrap, OnApplication
     await this.storage.putBuffer(key, JSON.stringify(withSourceFile(stored, filename)), {
       contentType: 'application/json',
     });
-    return { inline: null, resultPath: this.storage.urlFor(key) };
+    return { inlineJson: null, resultPath: this.storage.urlFor(key) };
   }
 }
 

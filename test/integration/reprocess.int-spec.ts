@@ -92,6 +92,11 @@ describe('Reprocess through the fair path', () => {
       extractor_version: EXTRACTOR_VERSIONS.dxf,
       reprocess: { status: 'pending', error_code: null },
     });
+    // Listing by status follows what the owner sees: completed, not pending.
+    const listed = async (status: 'completed' | 'pending') =>
+      (await h!.jobs.list({ ownerId: 'owner-a', status, pageSize: 100 })).total;
+    expect(await listed('completed')).toBe(24);
+    expect(await listed('pending')).toBe(0);
     const full = await h.api.get(JobResultService).fullResult(waiting);
     expect(full).toEqual({ ...before[23].result, job_status: 'completed' });
     const apiMetrics = async () => (await h!.api.get(MetricsService).render()).body;

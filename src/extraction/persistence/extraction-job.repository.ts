@@ -257,7 +257,11 @@ export class ExtractionJobRepository {
   }
 
   async list(query: ListQuery): Promise<{ items: ExtractionJob[]; total: number }> {
-    const where = `($1::text IS NULL OR j.owner_id = $1) AND ($2::extraction_job_status IS NULL OR j.status = $2)
+    // The status filter reads the status the owner sees: a job whose reprocess waits or runs is
+    // still `completed` for its owner (ownerView), not `pending`/`processing`.
+    const where = `($1::text IS NULL OR j.owner_id = $1) AND ($2::extraction_job_status IS NULL
+        OR (j.status = $2 AND (j.reprocess_status IS DISTINCT FROM 'pending' OR j.reprocess_previous IS NULL))
+        OR ($2 = ${S.completed} AND j.reprocess_status = 'pending' AND j.reprocess_previous IS NOT NULL))
       AND ($3::extraction_format IS NULL OR j.format = $3)
       AND (CASE WHEN $4::uuid IS NULL THEN j.parent_job_id IS NULL ELSE j.parent_job_id = $4 END)
       AND ($5::extraction_job_kind[] IS NULL OR j.kind = ANY($5))`;

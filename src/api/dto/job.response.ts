@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageResponse } from './page.response';
 import { EXTRACTION_FORMATS, JOB_KINDS, JOB_STATUSES } from '../../extraction/entities/job-enums';
 
 const openObject = { type: 'object', additionalProperties: true } as const;
@@ -145,18 +146,9 @@ export class JobResponse {
 }
 
 /** GET /jobs */
-export class JobListResponse {
+export class JobListResponse extends PageResponse {
   @ApiProperty({ type: [JobResponse] })
   items!: JobResponse[];
-
-  @ApiProperty({ type: 'integer', example: 42 })
-  total!: number;
-
-  @ApiProperty({ type: 'integer', example: 1 })
-  page!: number;
-
-  @ApiProperty({ type: 'integer', example: 20 })
-  page_size!: number;
 }
 
 /** The `data` of each Server-Sent Event of GET /jobs/{id}/events (event `status` or `progress`). */

@@ -1,5 +1,6 @@
 /** Wire shapes of the built-in tables (snake_case), mapped from the store by plain functions. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageResponse } from './page.response';
 import { FIELD_TYPES, FieldType } from '../../tables/field-types';
 import { StoredRecord, StoredTable } from '../../tables/builtin/builtin-table-store';
 import { TableField } from '../../tables/table-gateway';
@@ -21,11 +22,8 @@ export class TableResponse {
   @ApiPropertyOptional({ description: 'Only on GET /tables/{id}' }) record_count?: number;
 }
 
-export class TablePageResponse {
+export class TablePageResponse extends PageResponse {
   @ApiProperty({ type: [TableResponse] }) items!: TableResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() page_size!: number;
 }
 
 export class RecordResponse {
@@ -39,11 +37,8 @@ export class RecordResponse {
   @ApiProperty() created_at!: string;
 }
 
-export class RecordPageResponse {
+export class RecordPageResponse extends PageResponse {
   @ApiProperty({ type: [RecordResponse] }) items!: RecordResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() page_size!: number;
 }
 
 export const toFieldResponse = (f: TableField): FieldResponse => ({

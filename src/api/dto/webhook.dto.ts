@@ -1,5 +1,6 @@
 /** Webhook subscriptions and their delivery log: request bodies, queries and responses. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageResponse } from './page.response';
 import {
   ArrayMaxSize,
   IsArray,
@@ -140,18 +141,9 @@ export class WebhookDeliveryResponse {
   created_at!: string;
 }
 
-export class WebhookDeliveryListResponse {
+export class WebhookDeliveryListResponse extends PageResponse {
   @ApiProperty({ type: [WebhookDeliveryResponse] })
   items!: WebhookDeliveryResponse[];
-
-  @ApiProperty({ type: 'integer', example: 42 })
-  total!: number;
-
-  @ApiProperty({ type: 'integer', example: 1 })
-  page!: number;
-
-  @ApiProperty({ type: 'integer', example: 20 })
-  page_size!: number;
 }
 
 export class CallbackSecretResponse {

@@ -18,11 +18,8 @@ import {
 } from 'class-validator';
 import { BOM_IMPORT_MODES, BomImportMode } from '../../import/import-types';
 
-export class ImportRequestDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  job_id!: string;
-
+/** What every import names: the target table, the mapping into it, and how rows may fail. */
+export abstract class ImportTargetDto {
   @ApiProperty({ example: '5b1f…' })
   @IsString()
   @MinLength(1)
@@ -30,7 +27,8 @@ export class ImportRequestDto {
   table_id!: string;
 
   @ApiProperty({
-    description: 'Source field → target field id; null leaves a source field out',
+    description:
+      'Source field (a BOM column for BOM imports) → target field id; null leaves it out',
     example: { 'PART NO': 'field-id-1', QTY: 'field-id-2' },
     type: 'object',
     additionalProperties: { type: 'string', nullable: true },
@@ -55,6 +53,12 @@ export class ImportRequestDto {
   @IsOptional()
   @IsBoolean()
   skip_errors?: boolean;
+}
+
+export class ImportRequestDto extends ImportTargetDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  job_id!: string;
 
   @ApiPropertyOptional({ type: [Number], description: 'Only these rows (0-based row_index)' })
   @IsOptional()
@@ -95,24 +99,10 @@ export function mappingProblems(mapping: Record<string, unknown>): string[] {
 }
 
 /** POST /bulk/import: the completed files of a bulk in one import. */
-export class BulkImportRequestDto {
+export class BulkImportRequestDto extends ImportTargetDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   bulk_job_id!: string;
-
-  @ApiProperty()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  table_id!: string;
-
-  @ApiProperty({
-    description: 'Source field → target field id; null leaves a source field out',
-    type: 'object',
-    additionalProperties: { type: 'string', nullable: true },
-  })
-  @IsObject()
-  field_mapping!: Record<string, string | null>;
 
   @ApiPropertyOptional({
     type: [String],
@@ -132,11 +122,6 @@ export class BulkImportRequestDto {
   @IsBoolean()
   include_source_file?: boolean;
 
-  @ApiPropertyOptional({ default: false })
-  @IsOptional()
-  @IsBoolean()
-  create_missing_fields?: boolean;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() skip_errors?: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allow_duplicates?: boolean;
 
   @ApiPropertyOptional({ description: 'Record type; default per file format' })
@@ -176,13 +161,7 @@ export function bulkRowIndicesProblems(value: Record<string, unknown>): string[]
 }
 
 /** POST /bom/import (the original's route 25): BOM items posted directly into a table. */
-export class BomImportRequestDto {
-  @ApiProperty()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  table_id!: string;
-
+export class BomImportRequestDto extends ImportTargetDto {
   @ApiProperty({
     description: 'A BOM as the extractor gives it ({items: [...]}) or the list of items',
     example: {
@@ -191,14 +170,6 @@ export class BomImportRequestDto {
   })
   @IsDefined()
   bom_data!: unknown;
-
-  @ApiProperty({
-    description: 'BOM column → target field id; null leaves a column out',
-    type: 'object',
-    additionalProperties: { type: 'string', nullable: true },
-  })
-  @IsObject()
-  field_mapping!: Record<string, string | null>;
 
   @ApiPropertyOptional({ enum: BOM_IMPORT_MODES, default: 'all' })
   @IsOptional()
@@ -216,12 +187,6 @@ export class BomImportRequestDto {
   @Min(1)
   @Max(5000)
   batch_size?: number;
-
-  @ApiPropertyOptional({ default: false })
-  @IsOptional()
-  @IsBoolean()
-  create_missing_fields?: boolean;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() skip_errors?: boolean;
 
   @ApiPropertyOptional({
     description: 'File name kept as the records’ source_file',

@@ -50,6 +50,7 @@ export class BullJobQueue extends JobQueue {
     const skipped = this.breakerReason();
     if (skipped) {
       this.logger.warn(`Not enqueuing ${refs.length} job(s) (${skipped}); they stay pending`);
+      this.noteUndelivered();
       return;
     }
     // In chunks: workers start on the first files of a large bulk while the rest is being added,
@@ -60,6 +61,7 @@ export class BullJobQueue extends JobQueue {
         await withTimeout(this.enqueue(chunk), ENQUEUE_TIMEOUT_MS, 'Redis');
       } catch (error) {
         this.breakerOpenUntil = Date.now() + BREAKER_OPEN_MS;
+        this.noteUndelivered();
         this.logger.warn(
           `Could not enqueue ${refs.length - from} job(s); they stay pending for the reconciler: ${String(error)}`,
         );

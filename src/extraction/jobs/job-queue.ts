@@ -29,4 +29,21 @@ export abstract class JobQueue {
    * queue is unreachable.
    */
   abstract epoch(): Promise<{ id: string; created: boolean }>;
+
+  private undelivered = false;
+
+  /** An implementation's dispatch left jobs pending without a message (queue unreachable). */
+  protected noteUndelivered(): void {
+    this.undelivered = true;
+  }
+
+  /**
+   * True once after a dispatch left jobs for the reconciler: the queue watcher then reconciles
+   * at once when the queue answers, instead of the regular sweep after RECONCILE_AFTER_SECONDS.
+   */
+  takeUndelivered(): boolean {
+    const was = this.undelivered;
+    this.undelivered = false;
+    return was;
+  }
 }

@@ -3,7 +3,8 @@
  * reads the queue's epoch marker. When the queue was unreachable and answers again, or the marker
  * is new (FLUSHALL, a restart without persistence) or changed, messages may be gone: the
  * reconciler enqueues every pending job without a message at once, instead of waiting
- * `RECONCILE_AFTER_SECONDS` for the regular sweep.
+ * `RECONCILE_AFTER_SECONDS` for the regular sweep. So it does when the queue answers after a
+ * dispatch of this process was skipped (queue down, breaker open): those jobs have no message.
  */
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
@@ -66,6 +67,9 @@ export class QueueWatcher implements OnApplicationBootstrap, OnApplicationShutdo
       return 'data is new (first start, FLUSHALL or a restart without persistence)';
     if (previous !== null && previous !== epoch.id) return 'data was replaced';
     if (downFor !== null) return `reachable again after ${downFor} ms`;
+    // A dispatch skipped while the queue was down or its breaker open (e.g. duplicates woken, or
+    // retries, right around the recovery) left jobs that the reconcile above may have missed.
+    if (this.queue.takeUndelivered()) return 'reachable after a dispatch was skipped';
     return null;
   }
 }
